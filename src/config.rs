@@ -1,0 +1,67 @@
+//! The office config, `gongwen.yaml` at the project root: defaults for every
+//! letter (issuer, header, printer, format, …) and the site's title.
+
+use std::path::Path;
+
+use crate::diagnostic::Diagnostics;
+use crate::letter::fields::{self, Field};
+use crate::letter::frontmatter::{Reader, Text};
+use crate::letter::RawMeta;
+
+pub const FILE_NAME: &str = "gongwen.yaml";
+
+#[derive(Debug, Clone, Default)]
+pub struct Config {
+    pub defaults: RawMeta,
+    pub site_title: Option<String>,
+}
+
+impl Config {
+    pub fn parse(text: &str) -> Result<Config, Diagnostics> {
+        let known: Vec<&'static Field> = fields::ALL
+            .iter()
+            .copied()
+            .chain([&fields::SITE_TITLE])
+            .collect();
+        let mut reader = Reader::new(Path::new(FILE_NAME), text, 1, &known)?;
+        let site_title = reader
+            .take::<Text>(&fields::SITE_TITLE, "text")
+            .map(|t| t.0);
+        let defaults = RawMeta::read(&mut reader);
+        std::mem::take(&mut reader.diagnostics).into_result(Config {
+            defaults,
+            site_title,
+        })
+    }
+
+    /// The config of the project at `root`; none at all is fine.
+    pub fn load(root: &Path) -> Result<Config, Diagnostics> {
+        match std::fs::read_to_string(root.join(FILE_NAME)) {
+            Ok(text) => Config::parse(&text),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(Config::default()),
+            Err(e) => Err(crate::diagnostic::Diagnostic::new(
+                FILE_NAME,
+                format!("cannot read: {e}"),
+            )
+            .into()),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn reads_defaults_and_rejects_typos() {
+        let c = Config::parse("site_title: 公文\nissuer: 某厅\n格式: letter\n").unwrap();
+        assert_eq!(c.site_title.as_deref(), Some("公文"));
+        assert_eq!(c.defaults.issuer.as_deref(), Some("某厅"));
+        assert_eq!(c.defaults.format.as_deref(), Some("letter"));
+        let e = Config::parse("isuer: 某厅\n").unwrap_err();
+        assert_eq!(
+            e.to_string(),
+            "error: gongwen.yaml:1: unknown key `isuer`\n  help: did you mean `issuer`?"
+        );
+    }
+}

@@ -1,0 +1,109 @@
+//! A letter: its frontmatter checked into [`Meta`], and its Markdown body.
+
+pub mod fields;
+pub mod frontmatter;
+mod meta;
+
+use std::path::{Path, PathBuf};
+
+pub use meta::{Attachment, Format, Meta, Publish, RawMeta};
+
+use crate::diagnostic::{Diagnostic, Diagnostics};
+use frontmatter::Reader;
+
+#[derive(Debug, Clone)]
+pub struct Letter {
+    /// Relative to the project root, e.g. `letters/2022/70.md`.
+    pub source: PathBuf,
+    pub meta: Meta,
+    pub body: String,
+    /// 1-based line of the source where the body starts.
+    pub body_line: usize,
+}
+
+impl Letter {
+    /// Parses a letter's text; `defaults` come from the office config.
+    pub fn parse(source: &Path, text: &str, defaults: &RawMeta) -> Result<Letter, Diagnostics> {
+        let split = frontmatter::split(source, text)?;
+        let mut reader = Reader::new(source, split.yaml, split.yaml_line, fields::ALL)?;
+        let raw = RawMeta::read(&mut reader);
+        let meta = Meta::resolve(raw.or(defaults), &mut reader);
+        let diagnostics = std::mem::take(&mut reader.diagnostics);
+        diagnostics.into_result(())?;
+        Ok(Letter {
+            source: source.to_path_buf(),
+            meta: meta.expect("a letter without diagnostics resolves"),
+            body: split.body.to_string(),
+            body_line: split.body_line,
+        })
+    }
+
+    /// Reads `root/source` and parses it; `source` is relative to `root`.
+    pub fn from_file(
+        root: &Path,
+        source: &Path,
+        defaults: &RawMeta,
+    ) -> Result<Letter, Diagnostics> {
+        let bytes = std::fs::read(root.join(source))
+            .map_err(|e| Diagnostic::new(source, format!("cannot read the file: {e}")))?;
+        let text = decode_utf8(source, bytes)?;
+        Letter::parse(source, &text, defaults)
+    }
+}
+
+/// Letters saved from Word are often GBK; say so rather than print mojibake.
+fn decode_utf8(source: &Path, bytes: Vec<u8>) -> Result<String, Diagnostic> {
+    String::from_utf8(bytes).map_err(|e| {
+        let at = e.utf8_error().valid_up_to();
+        let bytes = e.as_bytes();
+        let line = bytes[..at].iter().filter(|&&b| b == b'\n').count() + 1;
+        let column = String::from_utf8_lossy(&bytes[..at]).rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
+        Diagnostic::new(source, "the file is not UTF-8 text (it may be GBK, as Word and Notepad save by default)")
+            .at(Some(line), Some(column))
+            .help("save it again as UTF-8 (Word: 另存为 → 纯文本 → 编码 UTF-8), or convert it: iconv -f GBK -t UTF-8")
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parse(text: &str) -> Result<Letter, Diagnostics> {
+        Letter::parse(Path::new("letters/a.md"), text, &RawMeta::default())
+    }
+
+    #[test]
+    fn parses_a_minimal_letter() {
+        let l = parse("---\n标题: 关于……的函\n主送机关: [甲, 乙]\n发文机关署名: 某厅\n成文日期: 2022-06-13\n---\n正文。\n").unwrap();
+        assert_eq!(l.meta.title_lines, vec!["关于……的函"]);
+        assert_eq!(l.meta.to, vec!["甲", "乙"]);
+        assert_eq!(l.meta.date_text(), "2022年6月13日");
+        assert_eq!(l.body, "正文。\n");
+        assert_eq!(l.body_line, 7);
+    }
+
+    #[test]
+    fn reports_every_problem_at_once() {
+        let e = parse("---\ntitel: x\ndate: 2022-02-30\n---\n").unwrap_err();
+        let text = e.to_string();
+        assert!(text.contains("a.md:2: unknown key `titel`"), "{text}");
+        assert!(
+            text.contains("a.md:3: `date` (成文日期): 2022-02-30 is not a date"),
+            "{text}"
+        );
+        assert!(text.contains("a.md: `title` (标题): missing"), "{text}");
+        assert!(
+            text.contains("a.md: `issuer` (发文机关署名): missing"),
+            "{text}"
+        );
+    }
+
+    #[test]
+    fn gbk_is_named_with_its_line() {
+        let mut bytes = b"---\ntitle: x\n".to_vec();
+        bytes.extend_from_slice(&[0xb9, 0xd8, 0xd3, 0xda]); // 关于 in GBK
+        let e = decode_utf8(Path::new("a.md"), bytes).unwrap_err();
+        assert_eq!(e.line, Some(3));
+        assert!(e.message.contains("not UTF-8"));
+    }
+}
