@@ -9,3 +9,4 @@ pub mod config;
 pub mod diagnostic;
 pub mod letter;
 pub mod markdown;
+pub mod render;

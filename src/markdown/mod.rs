@@ -1,1 +1,295 @@
+//! The letter body: CommonMark (with GFM tables and strikethrough) parsed
+//! once into a cleaned event list that both renderers read.
+//!
+//! Cleaning is where the author's text is made safe and 公文-shaped:
+//! raw HTML becomes plain text, links keep only harmless schemes, images must
+//! be files inside the project, soft breaks vanish between Chinese characters,
+//! and headings get their 一、（一）1.（1） numbers.
+
+mod cjk_emphasis;
+pub mod images;
 pub mod numbering;
+
+use std::ops::Range;
+use std::path::{Path, PathBuf};
+
+use pulldown_cmark::{CowStr, Event, HeadingLevel, Options, Parser, Tag, TagEnd};
+
+use crate::diagnostic::{Diagnostic, Diagnostics};
+use numbering::Numbering;
+
+/// A parsed body, ready for [`crate::render`].
+#[derive(Debug, Clone)]
+pub struct Body {
+    pub events: Vec<Event<'static>>,
+    /// The number printed before each heading, in document order ("" when typed by the author).
+    pub heading_numbers: Vec<String>,
+    /// Every image the body shows, relative to the project root.
+    pub images: Vec<PathBuf>,
+}
+
+/// Where a body comes from, for image paths and error positions.
+pub struct Source<'a> {
+    pub root: &'a Path,
+    /// The Markdown file, relative to `root`.
+    pub file: &'a Path,
+    /// The file line on which `text` begins.
+    pub first_line: usize,
+}
+
+impl Body {
+    pub fn parse(source: &Source, text: &str) -> Result<Body, Diagnostics> {
+        let options = Options::ENABLE_TABLES | Options::ENABLE_STRIKETHROUGH;
+        let mended = cjk_emphasis::mend(text, options);
+        let text: &str = &mended;
+        let raw: Vec<(Event, Range<usize>)> =
+            Parser::new_ext(text, options).into_offset_iter().collect();
+        let line_at = |offset: usize| source.first_line + text[..offset].matches('\n').count();
+
+        let mut diagnostics = Diagnostics::default();
+        let mut events = Vec::with_capacity(raw.len());
+        let mut images = Vec::new();
+        // For each open link: whether it was kept (its end must match).
+        let mut links = Vec::new();
+        for (event, range) in raw {
+            let event = match event {
+                Event::Start(Tag::HtmlBlock) => Event::Start(Tag::Paragraph),
+                Event::End(TagEnd::HtmlBlock) => Event::End(TagEnd::Paragraph),
+                Event::Html(html) | Event::InlineHtml(html) => Event::Text(trim_newline(html)),
+                Event::Text(t) if t.contains(cjk_emphasis::SENTINEL) => {
+                    Event::Text(t.replace(cjk_emphasis::SENTINEL, "").into())
+                }
+                Event::Start(Tag::Link {
+                    dest_url,
+                    title,
+                    id,
+                    link_type,
+                }) => {
+                    let keep = is_safe_link(&dest_url);
+                    links.push(keep);
+                    if !keep {
+                        continue;
+                    }
+                    Event::Start(Tag::Link {
+                        dest_url,
+                        title,
+                        id,
+                        link_type,
+                    })
+                }
+                Event::End(TagEnd::Link) => {
+                    if !links.pop().unwrap_or(false) {
+                        continue;
+                    }
+                    Event::End(TagEnd::Link)
+                }
+                Event::Start(Tag::Image {
+                    dest_url,
+                    title,
+                    id,
+                    link_type,
+                }) => match images::resolve(source.root, source.file, &dest_url) {
+                    Ok(path) => {
+                        let url = path.to_string_lossy().replace('\\', "/");
+                        images.push(path);
+                        Event::Start(Tag::Image {
+                            dest_url: url.into(),
+                            title,
+                            id,
+                            link_type,
+                        })
+                    }
+                    Err(message) => {
+                        diagnostics.push(
+                            Diagnostic::new(source.file, message.to_string())
+                                .at(Some(line_at(range.start)), None)
+                                .help(message.help()),
+                        );
+                        Event::Start(Tag::Image {
+                            dest_url,
+                            title,
+                            id,
+                            link_type,
+                        })
+                    }
+                },
+                other => other,
+            };
+            events.push(event.into_static());
+        }
+        join_soft_breaks(&mut events);
+        let heading_numbers = number_headings(&events);
+        diagnostics.into_result(Body {
+            events,
+            heading_numbers,
+            images,
+        })
+    }
+
+    /// Reads a Markdown file of the project (an attachment's pages).
+    pub fn from_file(root: &Path, file: &Path, cited_by: &Path) -> Result<Body, Diagnostics> {
+        let text = std::fs::read_to_string(root.join(file)).map_err(|e| {
+            Diagnostic::new(
+                cited_by,
+                format!("cannot read the attachment file {}: {e}", file.display()),
+            )
+        })?;
+        Body::parse(
+            &Source {
+                root,
+                file,
+                first_line: 1,
+            },
+            &text,
+        )
+    }
+}
+
+fn trim_newline(s: CowStr) -> CowStr {
+    match s.strip_suffix('\n') {
+        Some(t) => CowStr::from(t.to_string()),
+        None => s,
+    }
+}
+
+/// Intranet pages must never run code from a letter, so `javascript:`,
+/// `data:` and the like lose their link (the text stays).
+fn is_safe_link(url: &str) -> bool {
+    match url.split_once(':') {
+        Some((scheme, _)) if !scheme.contains(['/', '?', '#']) => {
+            matches!(
+                scheme.to_ascii_lowercase().as_str(),
+                "http" | "https" | "mailto" | "tel"
+            )
+        }
+        _ => true,
+    }
+}
+
+/// A line break inside a Chinese paragraph is not a space; between Latin words it is.
+fn join_soft_breaks(events: &mut [Event<'static>]) {
+    for i in 0..events.len() {
+        if !matches!(events[i], Event::SoftBreak) {
+            continue;
+        }
+        let before = events[..i]
+            .iter()
+            .rev()
+            .find_map(text_of)
+            .and_then(|t| t.chars().last());
+        let after = events[i + 1..]
+            .iter()
+            .find_map(text_of)
+            .and_then(|t| t.chars().next());
+        let space = match (before, after) {
+            (Some(a), Some(b)) => !(is_wide(a) || is_wide(b)),
+            _ => true,
+        };
+        events[i] = Event::Text(if space { " ".into() } else { "".into() });
+    }
+}
+
+fn text_of<'a>(e: &'a Event) -> Option<&'a str> {
+    match e {
+        Event::Text(t) | Event::Code(t) => Some(t),
+        _ => None,
+    }
+}
+
+/// CJK characters and full-width punctuation, which need no space between them.
+fn is_wide(c: char) -> bool {
+    matches!(c as u32,
+        0x2E80..=0x9FFF | 0xF900..=0xFAFF | 0xFE30..=0xFE4F | 0xFF00..=0xFFEF | 0x20000..=0x3FFFF)
+        || matches!(c, '—' | '…' | '“' | '”' | '‘' | '’')
+}
+
+fn number_headings(events: &[Event]) -> Vec<String> {
+    let mut numbering = Numbering::default();
+    let mut numbers = Vec::new();
+    for (i, e) in events.iter().enumerate() {
+        if let Event::Start(Tag::Heading { level, .. }) = e {
+            let text: String = events[i + 1..]
+                .iter()
+                .take_while(|e| !matches!(e, Event::End(TagEnd::Heading(_))))
+                .filter_map(text_of)
+                .collect();
+            numbers.push(numbering.next(heading_level(*level), &text));
+        }
+    }
+    numbers
+}
+
+/// 公文 has four heading levels; `#####` and `######` count as the fourth.
+pub fn heading_level(level: HeadingLevel) -> usize {
+    (level as usize).min(4)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    pub fn parse(text: &str) -> Result<Body, Diagnostics> {
+        Body::parse(
+            &Source {
+                root: Path::new("/nonexistent"),
+                file: Path::new("letters/a.md"),
+                first_line: 5,
+            },
+            text,
+        )
+    }
+
+    fn texts(body: &Body) -> String {
+        body.events.iter().filter_map(text_of).collect()
+    }
+
+    #[test]
+    fn raw_html_stays_text() {
+        let b = parse("<script>alert(1)</script>\n\n段落<b>粗</b>\n").unwrap();
+        assert!(!b
+            .events
+            .iter()
+            .any(|e| matches!(e, Event::Html(_) | Event::InlineHtml(_))));
+        assert_eq!(texts(&b), "<script>alert(1)</script>段落<b>粗</b>");
+    }
+
+    #[test]
+    fn soft_breaks_join_chinese_and_space_latin() {
+        assert_eq!(texts(&parse("生态保\n护修复\n").unwrap()), "生态保护修复");
+        assert_eq!(texts(&parse("GB/T\n9704\n").unwrap()), "GB/T 9704");
+    }
+
+    #[test]
+    fn unsafe_links_lose_only_the_link() {
+        let b = parse("[点我](javascript:alert(1)) [网站](https://example.org)\n").unwrap();
+        let links: Vec<_> = b
+            .events
+            .iter()
+            .filter_map(|e| match e {
+                Event::Start(Tag::Link { dest_url, .. }) => Some(dest_url.to_string()),
+                _ => None,
+            })
+            .collect();
+        assert_eq!(links, vec!["https://example.org"]);
+        assert_eq!(texts(&b), "点我 网站");
+    }
+
+    #[test]
+    fn headings_are_numbered_per_level() {
+        let b = parse("# 总体\n## 目标\n## （二）任务\n### 细则\n# 保障\n##### 深\n").unwrap();
+        assert_eq!(
+            b.heading_numbers,
+            vec!["一、", "（一）", "", "1.", "二、", "（1）"]
+        );
+    }
+
+    #[test]
+    fn a_missing_image_names_its_line() {
+        let e = parse("正文\n\n![图](no-such.png)\n").unwrap_err();
+        let text = e.to_string();
+        assert!(
+            text.starts_with("error: letters/a.md:7: image `no-such.png`"),
+            "{text}"
+        );
+    }
+}

@@ -1,0 +1,144 @@
+//! Images in a letter are files of the project: the PDF embeds them and the
+//! intranet page carries a copy, so nothing is ever fetched from outside.
+
+use std::path::{Component, Path, PathBuf};
+
+/// Formats both Typst and every browser can show.
+pub const EXTENSIONS: &[&str] = &["png", "jpg", "jpeg", "gif", "svg", "webp"];
+
+#[derive(Debug, thiserror::Error, PartialEq, Eq)]
+pub enum ImageError {
+    #[error("image `{0}` is on the network")]
+    Remote(String),
+    #[error("image `{0}` is outside the project")]
+    Outside(String),
+    #[error("image `{0}` not found (looked for {1})")]
+    Missing(String, String),
+    #[error("image `{0}` is not a PNG, JPEG, GIF, SVG or WebP file")]
+    Kind(String),
+}
+
+impl ImageError {
+    pub fn help(&self) -> &'static str {
+        match self {
+            ImageError::Remote(_) => "save the image in the project (e.g. next to the letter) and give its path; the PDF and the intranet page load nothing from outside",
+            ImageError::Outside(_) | ImageError::Missing(..) => "give a path relative to the letter (`seal.png`), or to the project root (`/images/seal.png`)",
+            ImageError::Kind(_) => "convert it to PNG or JPEG",
+        }
+    }
+}
+
+/// The image's path relative to `root`; `url` is relative to the letter
+/// `file`, or to the project root when it starts with `/`.
+pub fn resolve(root: &Path, file: &Path, url: &str) -> Result<PathBuf, ImageError> {
+    let err_url = url.to_string();
+    if url.contains("://") || url.starts_with("data:") || url.starts_with("//") {
+        return Err(ImageError::Remote(err_url));
+    }
+    let decoded = percent_decode(url);
+    let joined = match decoded.strip_prefix('/') {
+        Some(from_root) => PathBuf::from(from_root),
+        None => file.parent().unwrap_or(Path::new("")).join(&decoded),
+    };
+    let relative = normalize(&joined).ok_or_else(|| ImageError::Outside(err_url.clone()))?;
+    let extension = relative
+        .extension()
+        .and_then(|e| e.to_str())
+        .map(str::to_ascii_lowercase);
+    if !extension.is_some_and(|e| EXTENSIONS.contains(&e.as_str())) {
+        return Err(ImageError::Kind(err_url));
+    }
+    let full = root.join(&relative);
+    if !full.is_file() {
+        return Err(ImageError::Missing(err_url, relative.display().to_string()));
+    }
+    // A symlink could still point out of the project.
+    let (Ok(real), Ok(real_root)) = (full.canonicalize(), root.canonicalize()) else {
+        return Err(ImageError::Missing(err_url, relative.display().to_string()));
+    };
+    if !real.starts_with(real_root) {
+        return Err(ImageError::Outside(err_url));
+    }
+    Ok(relative)
+}
+
+/// Resolves `.` and `..` without touching the disk; `None` if it climbs out.
+fn normalize(path: &Path) -> Option<PathBuf> {
+    let mut out = PathBuf::new();
+    for c in path.components() {
+        match c {
+            Component::Normal(p) => out.push(p),
+            Component::CurDir => {}
+            Component::ParentDir => {
+                if !out.pop() {
+                    return None;
+                }
+            }
+            Component::RootDir | Component::Prefix(_) => return None,
+        }
+    }
+    Some(out)
+}
+
+/// Markdown authors write `%20` for spaces in image paths.
+fn percent_decode(url: &str) -> String {
+    let bytes = url.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        let hex = |b: u8| (b as char).to_digit(16);
+        if bytes[i] == b'%' && i + 2 < bytes.len() {
+            if let (Some(h), Some(l)) = (hex(bytes[i + 1]), hex(bytes[i + 2])) {
+                out.push((h * 16 + l) as u8);
+                i += 3;
+                continue;
+            }
+        }
+        out.push(bytes[i]);
+        i += 1;
+    }
+    String::from_utf8_lossy(&out).into_owned()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn resolves_inside_the_project_only() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::create_dir_all(dir.path().join("letters/2022")).unwrap();
+        std::fs::create_dir_all(dir.path().join("images")).unwrap();
+        std::fs::write(dir.path().join("letters/2022/map.png"), b"png").unwrap();
+        std::fs::write(dir.path().join("images/seal one.png"), b"png").unwrap();
+        let file = Path::new("letters/2022/a.md");
+        assert_eq!(
+            resolve(dir.path(), file, "map.png"),
+            Ok(PathBuf::from("letters/2022/map.png"))
+        );
+        assert_eq!(
+            resolve(dir.path(), file, "/images/seal%20one.png"),
+            Ok(PathBuf::from("images/seal one.png"))
+        );
+        assert_eq!(
+            resolve(dir.path(), file, "../../images/seal one.png"),
+            Ok(PathBuf::from("images/seal one.png"))
+        );
+        assert!(matches!(
+            resolve(dir.path(), file, "../../../etc/x.png"),
+            Err(ImageError::Outside(_))
+        ));
+        assert!(matches!(
+            resolve(dir.path(), file, "https://a.cn/x.png"),
+            Err(ImageError::Remote(_))
+        ));
+        assert!(matches!(
+            resolve(dir.path(), file, "gone.png"),
+            Err(ImageError::Missing(..))
+        ));
+        assert!(matches!(
+            resolve(dir.path(), file, "a.md"),
+            Err(ImageError::Kind(_))
+        ));
+    }
+}

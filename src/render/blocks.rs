@@ -1,0 +1,436 @@
+//! The body as data for the Typst layout: a tree of blocks and inlines,
+//! serialised to JSON. Typst reads every string as a `str`, never as markup,
+//! which is what keeps letter text from becoming Typst code.
+
+use pulldown_cmark::{Alignment, Event, Tag, TagEnd};
+use serde::Serialize;
+
+use crate::markdown::{heading_level, Body};
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum Block {
+    Paragraph {
+        inlines: Vec<Inline>,
+    },
+    Heading {
+        level: usize,
+        number: String,
+        inlines: Vec<Inline>,
+    },
+    List {
+        ordered: bool,
+        start: u64,
+        items: Vec<Vec<Block>>,
+    },
+    Quote {
+        blocks: Vec<Block>,
+    },
+    Table {
+        align: Vec<&'static str>,
+        header: Vec<Vec<Inline>>,
+        rows: Vec<Vec<Vec<Inline>>>,
+    },
+    CodeBlock {
+        text: String,
+    },
+    Rule {},
+    Image {
+        path: String,
+        alt: String,
+    },
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum Inline {
+    Text { text: String },
+    Strong { children: Vec<Inline> },
+    Emph { children: Vec<Inline> },
+    Strike { children: Vec<Inline> },
+    Link { url: String, children: Vec<Inline> },
+    Code { text: String },
+    Break {},
+    Image { path: String, alt: String },
+}
+
+/// An open container while the events are read.
+enum Open {
+    Blocks(Vec<Block>),
+    /// A list item: tight lists put text straight in it, gathered in `pending`.
+    Item {
+        blocks: Vec<Block>,
+        pending: Vec<Inline>,
+    },
+    List {
+        ordered: bool,
+        start: u64,
+        items: Vec<Vec<Block>>,
+    },
+    Inlines(Vec<Inline>),
+    Table {
+        align: Vec<&'static str>,
+        header: Vec<Vec<Inline>>,
+        rows: Vec<Vec<Vec<Inline>>>,
+    },
+    Row(Vec<Vec<Inline>>),
+    Code(String),
+    Image {
+        path: String,
+        alt: String,
+    },
+}
+
+/// Builds the block tree; `image_prefix` goes before project-relative image paths.
+pub fn blocks(body: &Body, image_prefix: &str) -> Vec<Block> {
+    let mut stack = vec![Open::Blocks(Vec::new())];
+    let mut numbers = body.heading_numbers.iter();
+    for event in &body.events {
+        match event {
+            Event::Start(tag) => match tag {
+                Tag::List(start) => stack.push(Open::List {
+                    ordered: start.is_some(),
+                    start: start.unwrap_or(1),
+                    items: vec![],
+                }),
+                Tag::Item => stack.push(Open::Item {
+                    blocks: vec![],
+                    pending: vec![],
+                }),
+                Tag::BlockQuote(_) => stack.push(Open::Blocks(vec![])),
+                Tag::Table(align) => stack.push(Open::Table {
+                    align: align.iter().map(alignment).collect(),
+                    header: vec![],
+                    rows: vec![],
+                }),
+                Tag::TableHead | Tag::TableRow => stack.push(Open::Row(vec![])),
+                Tag::CodeBlock(_) => stack.push(Open::Code(String::new())),
+                Tag::Image { dest_url, .. } => stack.push(Open::Image {
+                    path: format!("{image_prefix}{dest_url}"),
+                    alt: String::new(),
+                }),
+                _ => stack.push(Open::Inlines(vec![])),
+            },
+            Event::End(end) => {
+                let open = stack.pop().expect("events are balanced");
+                match (end, open) {
+                    (TagEnd::Paragraph, Open::Inlines(inlines)) => {
+                        push_block(&mut stack, paragraph(inlines))
+                    }
+                    (TagEnd::Heading(level), Open::Inlines(inlines)) => push_block(
+                        &mut stack,
+                        Block::Heading {
+                            level: heading_level(*level),
+                            number: numbers.next().cloned().unwrap_or_default(),
+                            inlines,
+                        },
+                    ),
+                    (
+                        TagEnd::List(_),
+                        Open::List {
+                            ordered,
+                            start,
+                            items,
+                        },
+                    ) => push_block(
+                        &mut stack,
+                        Block::List {
+                            ordered,
+                            start,
+                            items,
+                        },
+                    ),
+                    (
+                        TagEnd::Item,
+                        Open::Item {
+                            mut blocks,
+                            pending,
+                        },
+                    ) => {
+                        flush(&mut blocks, pending);
+                        if let Some(Open::List { items, .. }) = stack.last_mut() {
+                            items.push(blocks);
+                        }
+                    }
+                    (TagEnd::BlockQuote(_), Open::Blocks(blocks)) => {
+                        push_block(&mut stack, Block::Quote { blocks })
+                    }
+                    (
+                        TagEnd::Table,
+                        Open::Table {
+                            align,
+                            header,
+                            rows,
+                        },
+                    ) => push_block(
+                        &mut stack,
+                        Block::Table {
+                            align,
+                            header,
+                            rows,
+                        },
+                    ),
+                    (TagEnd::TableHead, Open::Row(cells)) => {
+                        if let Some(Open::Table { header, .. }) = stack.last_mut() {
+                            *header = cells;
+                        }
+                    }
+                    (TagEnd::TableRow, Open::Row(cells)) => {
+                        if let Some(Open::Table { rows, .. }) = stack.last_mut() {
+                            rows.push(cells);
+                        }
+                    }
+                    (TagEnd::TableCell, Open::Inlines(inlines)) => {
+                        if let Some(Open::Row(cells)) = stack.last_mut() {
+                            cells.push(inlines);
+                        }
+                    }
+                    (TagEnd::CodeBlock, Open::Code(text)) => push_block(
+                        &mut stack,
+                        Block::CodeBlock {
+                            text: text.trim_end_matches('\n').to_string(),
+                        },
+                    ),
+                    (TagEnd::Image, Open::Image { path, alt }) => {
+                        push_inline(&mut stack, Inline::Image { path, alt })
+                    }
+                    (TagEnd::Strong, Open::Inlines(children)) => {
+                        push_inline(&mut stack, Inline::Strong { children })
+                    }
+                    (TagEnd::Emphasis, Open::Inlines(children)) => {
+                        push_inline(&mut stack, Inline::Emph { children })
+                    }
+                    (TagEnd::Strikethrough, Open::Inlines(children)) => {
+                        push_inline(&mut stack, Inline::Strike { children })
+                    }
+                    (TagEnd::Link, Open::Inlines(children)) => {
+                        let url = link_url(&body.events, event);
+                        push_inline(&mut stack, Inline::Link { url, children })
+                    }
+                    (_, Open::Inlines(children)) => children
+                        .into_iter()
+                        .for_each(|i| push_inline(&mut stack, i)),
+                    _ => {}
+                }
+            }
+            Event::Text(t) => push_text(&mut stack, t),
+            Event::Code(t) => push_inline(
+                &mut stack,
+                Inline::Code {
+                    text: t.to_string(),
+                },
+            ),
+            Event::HardBreak => push_inline(&mut stack, Inline::Break {}),
+            Event::Rule => push_block(&mut stack, Block::Rule {}),
+            _ => {}
+        }
+    }
+    match stack.pop() {
+        Some(Open::Blocks(blocks)) => blocks,
+        _ => Vec::new(),
+    }
+}
+
+/// The destination of the link that `end` closes.
+fn link_url(events: &[Event], end: &Event) -> String {
+    let at = events
+        .iter()
+        .position(|e| std::ptr::eq(e, end))
+        .unwrap_or(0);
+    let mut depth = 0;
+    for e in events[..at].iter().rev() {
+        match e {
+            Event::End(TagEnd::Link) => depth += 1,
+            Event::Start(Tag::Link { dest_url, .. }) if depth == 0 => return dest_url.to_string(),
+            Event::Start(Tag::Link { .. }) => depth -= 1,
+            _ => {}
+        }
+    }
+    String::new()
+}
+
+/// A paragraph holding only an image is a figure.
+fn paragraph(inlines: Vec<Inline>) -> Block {
+    match <[Inline; 1]>::try_from(inlines) {
+        Ok([Inline::Image { path, alt }]) => Block::Image { path, alt },
+        Ok([one]) => Block::Paragraph { inlines: vec![one] },
+        Err(inlines) => Block::Paragraph { inlines },
+    }
+}
+
+fn alignment(a: &Alignment) -> &'static str {
+    match a {
+        Alignment::None => "none",
+        Alignment::Left => "left",
+        Alignment::Center => "center",
+        Alignment::Right => "right",
+    }
+}
+
+fn flush(blocks: &mut Vec<Block>, pending: Vec<Inline>) {
+    if !pending.is_empty() {
+        blocks.push(paragraph(pending));
+    }
+}
+
+fn push_block(stack: &mut [Open], block: Block) {
+    match stack.last_mut() {
+        Some(Open::Blocks(blocks)) => blocks.push(block),
+        Some(Open::Item { blocks, pending }) => {
+            flush(blocks, std::mem::take(pending));
+            blocks.push(block);
+        }
+        _ => {}
+    }
+}
+
+fn push_inline(stack: &mut [Open], inline: Inline) {
+    match stack.last_mut() {
+        Some(Open::Inlines(inlines))
+        | Some(Open::Item {
+            pending: inlines, ..
+        }) => {
+            // pulldown-cmark splits text at punctuation; one run reads better in the data.
+            if let (Some(Inline::Text { text: last }), Inline::Text { text }) =
+                (inlines.last_mut(), &inline)
+            {
+                last.push_str(text);
+            } else {
+                inlines.push(inline);
+            }
+        }
+        Some(Open::Image { alt, .. }) => alt.push_str(&plain_text(&inline)),
+        Some(Open::Code(code)) => code.push_str(&plain_text(&inline)),
+        _ => {}
+    }
+}
+
+fn push_text(stack: &mut [Open], text: &str) {
+    if text.is_empty() {
+        return;
+    }
+    push_inline(
+        stack,
+        Inline::Text {
+            text: text.to_string(),
+        },
+    )
+}
+
+fn plain_text(inline: &Inline) -> String {
+    match inline {
+        Inline::Text { text } | Inline::Code { text } => text.clone(),
+        Inline::Strong { children }
+        | Inline::Emph { children }
+        | Inline::Strike { children }
+        | Inline::Link { children, .. } => children.iter().map(plain_text).collect(),
+        Inline::Break {} => "\n".into(),
+        Inline::Image { alt, .. } => alt.clone(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::markdown::Source;
+    use std::path::Path;
+
+    fn parse(text: &str) -> Vec<Block> {
+        let body = Body::parse(
+            &Source {
+                root: Path::new("."),
+                file: Path::new("a.md"),
+                first_line: 1,
+            },
+            text,
+        )
+        .unwrap();
+        blocks(&body, "/")
+    }
+
+    fn text(t: &str) -> Inline {
+        Inline::Text { text: t.into() }
+    }
+
+    #[test]
+    fn strong_lead_ins_and_headings() {
+        let b = parse("# 总体要求\n\n**一是加强保护。**具体\n措施。\n");
+        assert_eq!(
+            b,
+            vec![
+                Block::Heading {
+                    level: 1,
+                    number: "一、".into(),
+                    inlines: vec![text("总体要求")]
+                },
+                Block::Paragraph {
+                    inlines: vec![
+                        Inline::Strong {
+                            children: vec![text("一是加强保护。")]
+                        },
+                        text("具体措施。")
+                    ]
+                },
+            ]
+        );
+    }
+
+    #[test]
+    fn tight_and_loose_lists_hold_paragraphs() {
+        let b = parse("1. 甲\n2. 乙 `x`\n\n- 丙\n\n  丁\n");
+        let Block::List {
+            ordered: true,
+            start: 1,
+            items,
+        } = &b[0]
+        else {
+            panic!("{b:?}")
+        };
+        assert_eq!(
+            items[1],
+            vec![Block::Paragraph {
+                inlines: vec![text("乙 "), Inline::Code { text: "x".into() }]
+            }]
+        );
+        let Block::List {
+            ordered: false,
+            items,
+            ..
+        } = &b[1]
+        else {
+            panic!("{b:?}")
+        };
+        assert_eq!(items[0].len(), 2);
+    }
+
+    #[test]
+    fn tables_quotes_links_breaks() {
+        let b = parse(
+            "| 项目 | 金额 |\n| :-- | --: |\n| 甲 | 1 |\n\n> 引文  \n> 下行 [链](https://a.cn)\n",
+        );
+        assert_eq!(
+            b[0],
+            Block::Table {
+                align: vec!["left", "right"],
+                header: vec![vec![text("项目")], vec![text("金额")]],
+                rows: vec![vec![vec![text("甲")], vec![text("1")]]],
+            }
+        );
+        assert_eq!(
+            b[1],
+            Block::Quote {
+                blocks: vec![Block::Paragraph {
+                    inlines: vec![
+                        text("引文"),
+                        Inline::Break {},
+                        text("下行 "),
+                        Inline::Link {
+                            url: "https://a.cn".into(),
+                            children: vec![text("链")]
+                        }
+                    ]
+                }]
+            }
+        );
+    }
+}

@@ -1,0 +1,185 @@
+//! The intranet page: the body as HTML (by pulldown-cmark, which escapes
+//! every text), placed in the user's tera templates with the letter's fields.
+
+use pulldown_cmark::{CowStr, Event, HeadingLevel, Tag, TagEnd};
+use serde::Serialize;
+
+use crate::letter::{Letter, Meta};
+use crate::markdown::Body;
+
+/// The HTML of a body; `root` is the relative way from the page to `output/`.
+pub fn body_html(body: &Body, root: &str) -> String {
+    let mut numbers = body.heading_numbers.iter();
+    let mut events = Vec::with_capacity(body.events.len() + body.heading_numbers.len());
+    for event in &body.events {
+        match event {
+            // The page title is the <h1>, so the body's levels start at <h2>.
+            Event::Start(Tag::Heading {
+                level,
+                id,
+                classes,
+                attrs,
+            }) => {
+                let level = HeadingLevel::try_from((*level as usize + 1).min(6))
+                    .unwrap_or(HeadingLevel::H6);
+                events.push(Event::Start(Tag::Heading {
+                    level,
+                    id: id.clone(),
+                    classes: classes.clone(),
+                    attrs: attrs.clone(),
+                }));
+                match numbers.next() {
+                    // The number is made by gongwen (一、 …), never by the author.
+                    Some(n) if !n.is_empty() => events.push(Event::InlineHtml(
+                        format!("<span class=\"heading-number\">{n}</span>").into(),
+                    )),
+                    _ => {}
+                }
+            }
+            Event::End(TagEnd::Heading(level)) => {
+                let level = HeadingLevel::try_from((*level as usize + 1).min(6))
+                    .unwrap_or(HeadingLevel::H6);
+                events.push(Event::End(TagEnd::Heading(level)))
+            }
+            // Images are copied to output/media/<path in the project>.
+            Event::Start(Tag::Image {
+                link_type,
+                dest_url,
+                title,
+                id,
+            }) => events.push(Event::Start(Tag::Image {
+                link_type: *link_type,
+                dest_url: CowStr::from(format!("{root}{}", media_path(dest_url))),
+                title: title.clone(),
+                id: id.clone(),
+            })),
+            other => events.push(other.clone()),
+        }
+    }
+    let mut html = String::new();
+    pulldown_cmark::html::push_html(&mut html, events.into_iter());
+    html
+}
+
+/// Where an image of the project (path relative to the root) lands in `output/`.
+pub fn media_path(project_path: &str) -> String {
+    let encoded: Vec<String> = project_path.split('/').map(percent_encode).collect();
+    format!("media/{}", encoded.join("/"))
+}
+
+/// Browsers take Chinese in URLs as is; spaces and ASCII punctuation need escaping.
+fn percent_encode(segment: &str) -> String {
+    segment
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || "-._~".contains(c) || !c.is_ascii() {
+                c.to_string()
+            } else {
+                format!("%{:02X}", c as u32)
+            }
+        })
+        .collect()
+}
+
+/// A letter's fields as the templates see them.
+#[derive(Debug, Serialize)]
+pub struct LetterContext<'a> {
+    pub title: String,
+    pub title_lines: &'a [String],
+    pub to: &'a [String],
+    pub to_text: Option<String>,
+    pub issuer: &'a str,
+    pub date: String,
+    pub date_iso: String,
+    pub number: Option<&'a str>,
+    pub format: &'static str,
+    pub header_lines: &'a [String],
+    pub copy_no: Option<&'a str>,
+    pub secrecy: Option<&'a str>,
+    pub urgency: Option<&'a str>,
+    pub signers: &'a [String],
+    pub note: Option<&'a str>,
+    pub cc: &'a [String],
+    pub printer: Option<&'a str>,
+    pub print_date: String,
+    pub publish: Option<String>,
+    /// Relative to the project root, e.g. `letters/2022/70.md`.
+    pub source: String,
+    /// Relative to `output/`.
+    pub html: String,
+    pub pdf: String,
+}
+
+impl<'a> LetterContext<'a> {
+    pub fn new(letter: &'a Letter, html: String, pdf: String) -> Self {
+        let m: &Meta = &letter.meta;
+        LetterContext {
+            title: m.title(),
+            title_lines: &m.title_lines,
+            to: &m.to,
+            to_text: m.to_text(),
+            issuer: &m.issuer,
+            date: m.date_text(),
+            date_iso: m.date.format("%Y-%m-%d").to_string(),
+            number: m.number.as_deref(),
+            format: m.format.chinese(),
+            header_lines: &m.header,
+            copy_no: m.copy_no.as_deref(),
+            secrecy: m.secrecy.as_deref(),
+            urgency: m.urgency.as_deref(),
+            signers: &m.signers,
+            note: m.note.as_deref(),
+            cc: &m.cc,
+            printer: m.printer.as_deref(),
+            print_date: m.print_date_text(),
+            publish: m.publish.map(|p| format!("{p:?}")),
+            source: letter.source.to_string_lossy().replace('\\', "/"),
+            html,
+            pdf,
+        }
+    }
+}
+
+#[derive(Debug, Serialize)]
+pub struct AttachmentContext<'a> {
+    pub name: &'a str,
+    /// The attachment's own pages, when it has a Markdown file.
+    pub html: Option<String>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::markdown::Source;
+    use std::path::Path;
+
+    fn html(text: &str) -> String {
+        let body = Body::parse(
+            &Source {
+                root: Path::new("."),
+                file: Path::new("a.md"),
+                first_line: 1,
+            },
+            text,
+        )
+        .unwrap();
+        body_html(&body, "../")
+    }
+
+    #[test]
+    fn author_html_is_escaped_and_numbers_are_added() {
+        assert_eq!(
+            html("# 总体<script>x</script>\n\n<img src=x onerror=alert(1)>\n"),
+            "<h2><span class=\"heading-number\">一、</span>总体&lt;script&gt;x&lt;/script&gt;</h2>\n\
+             <p>&lt;img src=x onerror=alert(1)&gt;</p>\n"
+        );
+    }
+
+    #[test]
+    fn media_paths_are_encoded() {
+        assert_eq!(
+            media_path("letters/2022/图 1.png"),
+            "media/letters/2022/图%201.png"
+        );
+    }
+}

@@ -1,0 +1,5 @@
+//! Rendering a parsed letter: the HTML page and the data for the Typst layout.
+
+pub mod blocks;
+pub mod html;
+pub mod typst_data;
