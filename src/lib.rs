@@ -1,12 +1,18 @@
 //! gongwen builds Chinese official letters (公文) from Markdown.
 //!
-//! The pipeline, one module per stage: [`project`] finds letters →
-//! [`letter`] parses frontmatter → [`markdown`] parses the body →
+//! The pipeline, one module per stage: [`project`] finds the letters →
+//! [`letter`] parses the frontmatter → [`markdown`] parses the body →
 //! [`render`] makes the HTML page and the Typst data → [`typst_cli`]
-//! compiles the PDF → [`output`] writes files atomically. [`build`] runs it.
+//! compiles the PDF → [`output`] writes files whole. [`build`] runs it.
 
+pub mod build;
+pub mod cmd;
 pub mod config;
 pub mod diagnostic;
 pub mod letter;
 pub mod markdown;
+pub mod output;
+pub mod project;
 pub mod render;
+pub mod templates;
+pub mod typst_cli;

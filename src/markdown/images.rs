@@ -35,12 +35,8 @@ pub fn resolve(root: &Path, file: &Path, url: &str) -> Result<PathBuf, ImageErro
     if url.contains("://") || url.starts_with("data:") || url.starts_with("//") {
         return Err(ImageError::Remote(err_url));
     }
-    let decoded = percent_decode(url);
-    let joined = match decoded.strip_prefix('/') {
-        Some(from_root) => PathBuf::from(from_root),
-        None => file.parent().unwrap_or(Path::new("")).join(&decoded),
-    };
-    let relative = normalize(&joined).ok_or_else(|| ImageError::Outside(err_url.clone()))?;
+    let relative = within_project(file, &percent_decode(url))
+        .ok_or_else(|| ImageError::Outside(err_url.clone()))?;
     let extension = relative
         .extension()
         .and_then(|e| e.to_str())
@@ -60,6 +56,16 @@ pub fn resolve(root: &Path, file: &Path, url: &str) -> Result<PathBuf, ImageErro
         return Err(ImageError::Outside(err_url));
     }
     Ok(relative)
+}
+
+/// A path given in `file` (relative to it, or to the project root when it
+/// starts with `/`), relative to the root; `None` if it leads outside.
+pub fn within_project(file: &Path, path: &str) -> Option<PathBuf> {
+    let joined = match path.strip_prefix('/') {
+        Some(from_root) => PathBuf::from(from_root),
+        None => file.parent().unwrap_or(Path::new("")).join(path),
+    };
+    normalize(&joined)
 }
 
 /// Resolves `.` and `..` without touching the disk; `None` if it climbs out.

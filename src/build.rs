@@ -1,0 +1,296 @@
+//! `gongwen build`: load letters → parse frontmatter and Markdown → render
+//! HTML and Typst data → compile PDFs → write `output/`. Letters go through
+//! in parallel and independently: one that fails is reported and skipped.
+
+use std::ffi::OsString;
+use std::path::{Path, PathBuf};
+
+use anyhow::{Context, Result};
+use chrono::NaiveTime;
+use rayon::prelude::*;
+
+use crate::config::Config;
+use crate::diagnostic::{Diagnostic, Diagnostics};
+use crate::letter::fields;
+use crate::letter::Letter;
+use crate::markdown::{images, Body, Source};
+use crate::output;
+use crate::project::{self, OUTPUT};
+use crate::render::html::{body_html, AttachmentContext, LetterContext};
+use crate::render::typst_data::LetterData;
+use crate::templates::{self, Templates};
+use crate::typst_cli::{CompileJob, Typst};
+
+/// Everything every letter's build shares.
+pub struct Site {
+    pub root: PathBuf,
+    pub config: Config,
+    pub templates: Templates,
+    pub typst: Typst,
+    pub font_dirs: Vec<PathBuf>,
+    /// `--input fonts=…`: the families present, so the layout skips absent official faces quietly.
+    pub families: String,
+}
+
+/// What a build did.
+#[derive(Debug, Default)]
+pub struct Report {
+    pub built: Vec<PathBuf>,
+    pub failed: Vec<Diagnostics>,
+}
+
+/// A built letter, as the index lists it.
+struct Entry {
+    date: chrono::NaiveDate,
+    context: serde_json::Value,
+}
+
+impl Site {
+    pub fn open(root: &Path) -> Result<Site> {
+        let config = Config::load(root).map_err(|d| anyhow::anyhow!("{d}"))?;
+        let templates = Templates::load(root)?;
+        let typst = Typst::find_or_install()?;
+        let font_dirs = project::font_dirs(root)?;
+        let families = typst.families(&font_dirs)?.join(",");
+        Ok(Site {
+            root: root.to_path_buf(),
+            config,
+            templates,
+            typst,
+            font_dirs,
+            families,
+        })
+    }
+
+    pub fn build(&self) -> Result<Report> {
+        let sources = project::find_letters(&self.root)?;
+        let out = self.root.join(OUTPUT);
+        output::create_dir_all(&out)?;
+        // Typst reads only inside --root, so its scratch files live in the project.
+        let work = tempfile::Builder::new()
+            .prefix(".gongwen-work-")
+            .tempdir_in(&out)
+            .with_context(|| format!("cannot create a work folder in {}", out.display()))?;
+        output::write_atomic(&work.path().join(templates::LAYOUT), &self.templates.layout)?;
+        output::write_atomic(
+            &work.path().join("main.typ"),
+            b"#import \"gongwen.typ\": render\n#render(json(sys.inputs.data))\n",
+        )?;
+
+        let results: Vec<_> = sources
+            .par_iter()
+            .enumerate()
+            .map(|(i, source)| self.build_letter(source, work.path(), i))
+            .collect();
+
+        let mut report = Report::default();
+        let mut entries = Vec::new();
+        for (source, result) in sources.iter().zip(results) {
+            match result {
+                Ok(entry) => {
+                    report.built.push(source.clone());
+                    entries.push(entry);
+                }
+                Err(d) => report.failed.push(d),
+            }
+        }
+        self.write_index(entries)?;
+        self.write_assets()?;
+        Ok(report)
+    }
+
+    fn build_letter(&self, source: &Path, work: &Path, n: usize) -> Result<Entry, Diagnostics> {
+        let root = &self.root;
+        // Load and parse.
+        let letter = Letter::from_file(root, source, &self.config.defaults)?;
+        let body_source = Source {
+            root,
+            file: source,
+            first_line: letter.body_line,
+        };
+        let body = Body::parse(&body_source, &letter.body);
+        let attachments: Vec<_> = letter
+            .meta
+            .attachments
+            .iter()
+            .map(|a| {
+                a.file()
+                    .map(|f| attachment_body(root, source, f))
+                    .transpose()
+            })
+            .collect();
+        let mut problems = Diagnostics::default();
+        let body = body.map_err(|d| problems.0.extend(d.0)).ok();
+        let attachments: Vec<Option<Body>> = attachments
+            .into_iter()
+            .filter_map(|a| a.map_err(|d| problems.0.extend(d.0)).ok())
+            .collect();
+        let body = problems.into_result(body.expect("no problems, so the body parsed"))?;
+
+        // Render.
+        let html_path = project::output_path(source, "html");
+        let pdf_path = project::output_path(source, "pdf");
+        let back = project::way_back(&html_path);
+        let context =
+            LetterContext::new(&letter, project::url(&html_path), project::url(&pdf_path));
+        let page = self.render_page(&letter, &context, &body, &attachments, &back)?;
+        let data = LetterData::new(&letter, &body, &attachments);
+        let json = serde_json::to_vec(&data).expect("letter data serialises");
+
+        // Compile, then write: nothing lands in output/ until both are whole.
+        let fail = |e: anyhow::Error| Diagnostics::from(Diagnostic::new(source, format!("{e:#}")));
+        let out = root.join(OUTPUT);
+        let data_file = work.join(format!("{n}.json"));
+        output::write_atomic(&data_file, &json).map_err(fail)?;
+        let pdf_dest = out.join(&pdf_path);
+        let pdf = output::temp_beside(&pdf_dest).map_err(fail)?;
+        let midnight = letter
+            .meta
+            .date
+            .and_time(NaiveTime::MIN)
+            .and_utc()
+            .timestamp();
+        let data_input = format!(
+            "/{}",
+            project::url(data_file.strip_prefix(root).expect("work is in root"))
+        );
+        let job = CompileJob {
+            root,
+            font_dirs: &self.font_dirs,
+            main: &work.join("main.typ"),
+            pdf: pdf.path(),
+            timestamp: midnight,
+            inputs: vec![
+                ("data", OsString::from(data_input)),
+                ("fonts", OsString::from(&self.families)),
+            ],
+        };
+        self.typst.compile(&job).map_err(|message| {
+            Diagnostic::new(source, format!("typst could not lay out the letter:\n{}", indent(&message)))
+                .help("this is a bug in the layout (templates/gongwen.typ) or a damaged image; the letter's text cannot cause it")
+        })?;
+        let mut all_images = body.images.clone();
+        all_images.extend(
+            attachments
+                .iter()
+                .flatten()
+                .flat_map(|b| b.images.iter().cloned()),
+        );
+        for image in &all_images {
+            let to = out.join("media").join(image);
+            output::copy_if_changed(&root.join(image), &to).map_err(fail)?;
+        }
+        output::persist(pdf, &pdf_dest).map_err(fail)?;
+        output::write_atomic(&out.join(&html_path), page.as_bytes()).map_err(fail)?;
+
+        let context = serde_json::to_value(&context).expect("context serialises");
+        Ok(Entry {
+            date: letter.meta.date,
+            context,
+        })
+    }
+
+    fn render_page(
+        &self,
+        letter: &Letter,
+        context: &LetterContext,
+        body: &Body,
+        attachments: &[Option<Body>],
+        back: &str,
+    ) -> Result<String, Diagnostics> {
+        let attachments: Vec<_> = letter
+            .meta
+            .attachments
+            .iter()
+            .zip(attachments)
+            .map(|(a, b)| AttachmentContext {
+                name: a.name(),
+                html: b.as_ref().map(|b| body_html(b, back)),
+            })
+            .collect();
+        let mut c = tera::Context::new();
+        c.insert("site_title", &self.config.site_title);
+        c.insert("root", back);
+        c.insert("letter", context);
+        c.insert("body", &body_html(body, back));
+        c.insert("attachments", &attachments);
+        let pdf_name = Path::new(&context.pdf)
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned());
+        c.insert("pdf_href", &pdf_name);
+        self.templates
+            .render(templates::LETTER, &c)
+            .map_err(|e| Diagnostic::new(&letter.source, e).into())
+    }
+
+    fn write_index(&self, mut entries: Vec<Entry>) -> Result<()> {
+        entries.sort_by(|a, b| {
+            b.date.cmp(&a.date).then_with(|| {
+                a.context["source"]
+                    .as_str()
+                    .cmp(&b.context["source"].as_str())
+            })
+        });
+        let letters: Vec<_> = entries.into_iter().map(|e| e.context).collect();
+        let mut c = tera::Context::new();
+        c.insert("site_title", &self.config.site_title);
+        c.insert("root", "");
+        c.insert("letters", &letters);
+        let html = self
+            .templates
+            .render(templates::INDEX, &c)
+            .map_err(anyhow::Error::msg)?;
+        output::write_atomic(&self.root.join(OUTPUT).join("index.html"), html.as_bytes())
+    }
+
+    /// The stylesheet and the web fonts it names, next to the pages.
+    fn write_assets(&self) -> Result<()> {
+        let assets = self.root.join(OUTPUT).join("assets");
+        output::write_if_changed(&assets.join(templates::STYLE), &self.templates.style)?;
+        for name in WEB_FONTS {
+            if let Some(font) = self
+                .font_dirs
+                .iter()
+                .map(|d| d.join(name))
+                .find(|p| p.is_file())
+            {
+                output::copy_if_changed(&font, &assets.join("fonts").join(name))?;
+            }
+        }
+        Ok(())
+    }
+}
+
+/// The Fandol faces `style.css` falls back to when a reader lacks 仿宋 and the like.
+const WEB_FONTS: &[&str] = &[
+    "FandolFang-Regular.otf",
+    "FandolHei-Regular.otf",
+    "FandolKai-Regular.otf",
+    "FandolSong-Bold.otf",
+];
+
+/// An attachment's own Markdown file, relative to the letter.
+fn attachment_body(root: &Path, letter: &Path, file: &str) -> Result<Body, Diagnostics> {
+    let bad = |message: String| {
+        Diagnostics::from(Diagnostic::new(letter, message).field(&fields::ATTACHMENTS).help(
+            "give the attachment's Markdown file relative to the letter, e.g. `file: _attachments/table.md` \
+             (a name starting with `_` keeps it from being built as a letter)",
+        ))
+    };
+    let path = images::within_project(letter, file)
+        .ok_or_else(|| bad(format!("file `{file}` is outside the project")))?;
+    if !root.join(&path).is_file() {
+        return Err(bad(format!(
+            "file `{file}` not found (looked for {})",
+            path.display()
+        )));
+    }
+    Body::from_file(root, &path, letter)
+}
+
+fn indent(text: &str) -> String {
+    text.lines()
+        .map(|l| format!("    {l}"))
+        .collect::<Vec<_>>()
+        .join("\n")
+}

@@ -1,0 +1,4 @@
+//! One module per subcommand; each is a thin handler over the library.
+
+pub mod build;
+pub mod doctor;

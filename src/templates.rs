@@ -1,0 +1,110 @@
+//! The templates: gongwen's defaults are built in, and each file the project
+//! has in `templates/` replaces its default, one file at a time (as mdBook's
+//! themes do), so an office edits only what it wants different.
+
+use std::path::{Path, PathBuf};
+
+use anyhow::{Context, Result};
+use tera::Tera;
+
+pub const DIR: &str = "templates";
+pub const LETTER: &str = "letter.html";
+pub const INDEX: &str = "index.html";
+pub const STYLE: &str = "style.css";
+pub const LAYOUT: &str = "gongwen.typ";
+
+const DEFAULTS: &[(&str, &[u8])] = &[
+    (LETTER, include_bytes!("../templates/letter.html")),
+    (INDEX, include_bytes!("../templates/index.html")),
+    (STYLE, include_bytes!("../templates/style.css")),
+    (LAYOUT, include_bytes!("../templates/gongwen.typ")),
+];
+
+pub struct Templates {
+    tera: Tera,
+    pub style: Vec<u8>,
+    /// The Typst layout.
+    pub layout: Vec<u8>,
+}
+
+impl Templates {
+    pub fn load(root: &Path) -> Result<Templates> {
+        let mut tera = Tera::default();
+        for name in [LETTER, INDEX] {
+            let (bytes, path) = file(root, name)?;
+            let text = String::from_utf8(bytes)
+                .with_context(|| format!("{} is not UTF-8 text", path.display()))?;
+            tera.add_raw_template(name, &text)
+                .map_err(|e| anyhow::anyhow!("{}: {}", path.display(), error_chain(&e)))?;
+        }
+        Ok(Templates {
+            tera,
+            style: file(root, STYLE)?.0,
+            layout: file(root, LAYOUT)?.0,
+        })
+    }
+
+    pub fn render(&self, name: &str, context: &tera::Context) -> Result<String, String> {
+        self.tera
+            .render(name, context)
+            .map_err(|e| format!("template {DIR}/{name}: {}", error_chain(&e)))
+    }
+}
+
+/// The project's own copy of a template, else the built-in one; with the
+/// path to name in messages.
+fn file(root: &Path, name: &str) -> Result<(Vec<u8>, PathBuf)> {
+    let own = Path::new(DIR).join(name);
+    match std::fs::read(root.join(&own)) {
+        Ok(bytes) => Ok((bytes, own)),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+            let (_, bytes) = DEFAULTS
+                .iter()
+                .find(|(n, _)| *n == name)
+                .expect("every template has a default");
+            Ok((bytes.to_vec(), PathBuf::from(format!("(built-in) {name}"))))
+        }
+        Err(e) => Err(e).with_context(|| format!("cannot read {}", own.display())),
+    }
+}
+
+/// Tera puts the useful part ("Variable `x` not found") in the error's sources.
+fn error_chain(e: &dyn std::error::Error) -> String {
+    let mut parts = vec![e.to_string()];
+    let mut source = e.source();
+    while let Some(s) = source {
+        parts.push(s.to_string());
+        source = s.source();
+    }
+    parts.join(": ")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_project_template_replaces_only_its_default() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::create_dir(dir.path().join(DIR)).unwrap();
+        std::fs::write(
+            dir.path().join(DIR).join(INDEX),
+            "{{ letters | length }} 件",
+        )
+        .unwrap();
+        let t = Templates::load(dir.path()).unwrap();
+        let mut c = tera::Context::new();
+        c.insert("letters", &[1, 2]);
+        assert_eq!(t.render(INDEX, &c).unwrap(), "2 件");
+        assert_eq!(t.style, DEFAULTS[2].1);
+    }
+
+    #[test]
+    fn a_broken_template_is_named() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::create_dir(dir.path().join(DIR)).unwrap();
+        std::fs::write(dir.path().join(DIR).join(LETTER), "{% if %}").unwrap();
+        let e = Templates::load(dir.path()).err().unwrap().to_string();
+        assert!(e.starts_with("templates/letter.html: "), "{e}");
+    }
+}
