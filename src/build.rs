@@ -47,6 +47,10 @@ struct Entry {
 
 impl Site {
     pub fn open(root: &Path) -> Result<Site> {
+        // Absolute, so paths inside it can be given to Typst relative to its --root.
+        let root = &root
+            .canonicalize()
+            .with_context(|| format!("cannot open the project folder {}", root.display()))?;
         let config = Config::load(root).map_err(|d| anyhow::anyhow!("{d}"))?;
         let templates = Templates::load(root)?;
         let typst = Typst::find_or_install()?;

@@ -98,6 +98,8 @@ impl Typst {
     pub fn compile(&self, job: &CompileJob) -> Result<(), String> {
         let mut cmd = Command::new(&self.program);
         cmd.arg("compile")
+            .arg("--format")
+            .arg("pdf")
             .arg("--root")
             .arg(job.root)
             .args(font_args(job.font_dirs))

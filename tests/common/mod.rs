@@ -1,0 +1,211 @@
+//! Running the gongwen binary on fixture projects and reading its output back.
+#![allow(dead_code)]
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+pub const MM: f64 = 72.0 / 25.4;
+
+/// A throwaway copy of a project: a fixture under `tests/fixtures/`, or the repo's own letters.
+pub struct Project {
+    pub dir: tempfile::TempDir,
+}
+
+impl Project {
+    pub fn fixture(name: &str) -> Project {
+        let project = Project { dir: tempfile::tempdir().unwrap() };
+        copy_dir(&manifest().join("tests/fixtures").join(name), project.root());
+        project
+    }
+
+    /// The repo's own `letters/` and `gongwen.yaml`, as a new user has them.
+    pub fn repo_letters() -> Project {
+        let project = Project { dir: tempfile::tempdir().unwrap() };
+        copy_dir(&manifest().join("letters"), &project.root().join("letters"));
+        std::fs::copy(manifest().join("gongwen.yaml"), project.root().join("gongwen.yaml")).unwrap();
+        project
+    }
+
+    pub fn root(&self) -> &Path {
+        self.dir.path()
+    }
+
+    pub fn build(&self) -> Output {
+        Command::new(env!("CARGO_BIN_EXE_gongwen"))
+            .arg("build")
+            .arg("--root")
+            .arg(self.root())
+            .output()
+            .expect("the gongwen binary runs")
+    }
+
+    pub fn output(&self, path: &str) -> PathBuf {
+        self.root().join("output").join(path)
+    }
+
+    pub fn read(&self, path: &str) -> String {
+        std::fs::read_to_string(self.output(path)).unwrap_or_else(|e| panic!("output/{path}: {e}"))
+    }
+
+    /// Every file under output/, relative to it.
+    pub fn files(&self) -> Vec<String> {
+        let out = self.root().join("output");
+        let mut files: Vec<String> = walk(&out).into_iter().map(|p| p.strip_prefix(&out).unwrap().to_string_lossy().into_owned()).collect();
+        files.sort();
+        files
+    }
+}
+
+fn walk(dir: &Path) -> Vec<PathBuf> {
+    let mut out = Vec::new();
+    for entry in std::fs::read_dir(dir).into_iter().flatten().flatten() {
+        let path = entry.path();
+        if path.is_dir() {
+            out.extend(walk(&path));
+        } else {
+            out.push(path);
+        }
+    }
+    out
+}
+
+pub fn manifest() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+fn copy_dir(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for entry in std::fs::read_dir(from).unwrap_or_else(|e| panic!("{}: {e}", from.display())) {
+        let entry = entry.unwrap();
+        let target = to.join(entry.file_name());
+        if entry.file_type().unwrap().is_dir() {
+            copy_dir(&entry.path(), &target);
+        } else {
+            std::fs::copy(entry.path(), target).unwrap();
+        }
+    }
+}
+
+fn poppler(program: &str, args: &[&str], pdf: &Path) -> String {
+    let out = Command::new(program)
+        .args(args)
+        .arg(pdf)
+        .arg("-")
+        .output()
+        .unwrap_or_else(|e| panic!("cannot run {program} ({e}); install poppler-utils"));
+    assert!(out.status.success(), "{program} {}: {}", pdf.display(), String::from_utf8_lossy(&out.stderr));
+    String::from_utf8(out.stdout).unwrap()
+}
+
+/// The PDF's text, as pdftotext reads it.
+pub fn pdf_text(pdf: &Path) -> String {
+    poppler("pdftotext", &["-layout"], pdf)
+}
+
+/// `pdfinfo` as key → value.
+pub fn pdf_info(pdf: &Path) -> Vec<(String, String)> {
+    let out = Command::new("pdfinfo").arg(pdf).output().expect("pdfinfo runs; install poppler-utils");
+    String::from_utf8_lossy(&out.stdout)
+        .lines()
+        .filter_map(|l| l.split_once(':').map(|(k, v)| (k.trim().to_string(), v.trim().to_string())))
+        .collect()
+}
+
+/// One word of `pdftotext -bbox`, in points from the page's top left.
+#[derive(Debug, Clone)]
+pub struct Word {
+    pub page: usize,
+    pub x0: f64,
+    pub y0: f64,
+    pub x1: f64,
+    pub y1: f64,
+    pub text: String,
+}
+
+impl Word {
+    pub fn height(&self) -> f64 {
+        self.y1 - self.y0
+    }
+    pub fn centre_x(&self) -> f64 {
+        (self.x0 + self.x1) / 2.0
+    }
+}
+
+pub struct Page {
+    pub width: f64,
+    pub height: f64,
+}
+
+/// The words of every page, and the pages' sizes.
+pub fn pdf_words(pdf: &Path) -> (Vec<Page>, Vec<Word>) {
+    let html = poppler("pdftotext", &["-bbox"], pdf);
+    let mut pages = Vec::new();
+    let mut words = Vec::new();
+    for line in html.lines().map(str::trim) {
+        if line.starts_with("<page ") {
+            pages.push(Page { width: attr(line, "width"), height: attr(line, "height") });
+        } else if line.starts_with("<word ") {
+            let text = line[line.find('>').unwrap() + 1..line.rfind("</word>").unwrap()].to_string();
+            words.push(Word {
+                page: pages.len(),
+                x0: attr(line, "xMin"),
+                y0: attr(line, "yMin"),
+                x1: attr(line, "xMax"),
+                y1: attr(line, "yMax"),
+                text: unescape(&text),
+            });
+        }
+    }
+    (pages, words)
+}
+
+fn attr(tag: &str, name: &str) -> f64 {
+    let key = format!("{name}=\"");
+    let start = tag.find(&key).unwrap_or_else(|| panic!("no {name} in {tag}")) + key.len();
+    let end = start + tag[start..].find('"').unwrap();
+    tag[start..end].parse().unwrap()
+}
+
+pub fn unescape(s: &str) -> String {
+    s.replace("&lt;", "<").replace("&gt;", ">").replace("&quot;", "\"").replace("&#39;", "'").replace("&amp;", "&")
+}
+
+/// The text of an HTML page without its tags, entities decoded.
+pub fn html_text(html: &str) -> String {
+    let mut out = String::new();
+    let mut in_tag = false;
+    for c in html.chars() {
+        match c {
+            '<' => in_tag = true,
+            '>' => in_tag = false,
+            c if !in_tag => out.push(c),
+            _ => {}
+        }
+    }
+    unescape(&out)
+}
+
+/// Fails unless `needle`'s characters (whitespace aside) appear in `haystack` in order.
+pub fn assert_in_order(haystack: &str, needle: &str, what: &str) {
+    let hay: Vec<char> = haystack.chars().filter(|c| !c.is_whitespace()).collect();
+    let mut at = 0;
+    for (i, c) in needle.chars().filter(|c| !c.is_whitespace()).enumerate() {
+        match hay[at..].iter().position(|h| *h == c) {
+            Some(p) => at += p + 1,
+            None => {
+                let context: String = needle.chars().filter(|c| !c.is_whitespace()).skip(i.saturating_sub(10)).take(20).collect();
+                panic!("{what}: character {i} `{c}` (in …{context}…) is missing or out of order");
+            }
+        }
+    }
+}
+
+/// The body's text as an author means it: Markdown markers taken out.
+pub fn body_text(markdown: &str) -> String {
+    let body = markdown.splitn(3, "---\n").nth(2).expect("frontmatter");
+    body.lines()
+        .map(|l| l.trim_start_matches(['#', '>', ' ']).trim_start_matches("- ").replace("**", ""))
+        .filter(|l| !l.chars().all(|c| "|-: ".contains(c)))
+        .map(|l| l.replace('|', ""))
+        .collect()
+}
