@@ -30,6 +30,7 @@ pub struct Templates {
 impl Templates {
     pub fn load(root: &Path) -> Result<Templates> {
         let mut tera = Tera::default();
+        tera.set_escape_fn(escape_html);
         for name in [LETTER, INDEX] {
             let (bytes, path) = file(root, name)?;
             let text = String::from_utf8(bytes)
@@ -66,6 +67,14 @@ fn file(root: &Path, name: &str) -> Result<(Vec<u8>, PathBuf)> {
         }
         Err(e) => Err(e).with_context(|| format!("cannot read {}", own.display())),
     }
+}
+
+/// Tera's own escaping also turns `/` into `&#x2F;`, which makes every link
+/// in the pages unreadable; escaping `&<>"'` is what HTML needs.
+fn escape_html(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    pulldown_cmark_escape::escape_html(&mut out, text).expect("writing to a String cannot fail");
+    out
 }
 
 /// Tera puts the useful part ("Variable `x` not found") in the error's sources.

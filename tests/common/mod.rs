@@ -13,16 +13,27 @@ pub struct Project {
 
 impl Project {
     pub fn fixture(name: &str) -> Project {
-        let project = Project { dir: tempfile::tempdir().unwrap() };
-        copy_dir(&manifest().join("tests/fixtures").join(name), project.root());
+        let project = Project {
+            dir: tempfile::tempdir().unwrap(),
+        };
+        copy_dir(
+            &manifest().join("tests/fixtures").join(name),
+            project.root(),
+        );
         project
     }
 
     /// The repo's own `letters/` and `gongwen.yaml`, as a new user has them.
     pub fn repo_letters() -> Project {
-        let project = Project { dir: tempfile::tempdir().unwrap() };
+        let project = Project {
+            dir: tempfile::tempdir().unwrap(),
+        };
         copy_dir(&manifest().join("letters"), &project.root().join("letters"));
-        std::fs::copy(manifest().join("gongwen.yaml"), project.root().join("gongwen.yaml")).unwrap();
+        std::fs::copy(
+            manifest().join("gongwen.yaml"),
+            project.root().join("gongwen.yaml"),
+        )
+        .unwrap();
         project
     }
 
@@ -50,7 +61,10 @@ impl Project {
     /// Every file under output/, relative to it.
     pub fn files(&self) -> Vec<String> {
         let out = self.root().join("output");
-        let mut files: Vec<String> = walk(&out).into_iter().map(|p| p.strip_prefix(&out).unwrap().to_string_lossy().into_owned()).collect();
+        let mut files: Vec<String> = walk(&out)
+            .into_iter()
+            .map(|p| p.strip_prefix(&out).unwrap().to_string_lossy().into_owned())
+            .collect();
         files.sort();
         files
     }
@@ -93,21 +107,32 @@ fn poppler(program: &str, args: &[&str], pdf: &Path) -> String {
         .arg("-")
         .output()
         .unwrap_or_else(|e| panic!("cannot run {program} ({e}); install poppler-utils"));
-    assert!(out.status.success(), "{program} {}: {}", pdf.display(), String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{program} {}: {}",
+        pdf.display(),
+        String::from_utf8_lossy(&out.stderr)
+    );
     String::from_utf8(out.stdout).unwrap()
 }
 
 /// The PDF's text, as pdftotext reads it.
 pub fn pdf_text(pdf: &Path) -> String {
-    poppler("pdftotext", &["-layout"], pdf)
+    poppler("pdftotext", &[], pdf)
 }
 
 /// `pdfinfo` as key → value.
 pub fn pdf_info(pdf: &Path) -> Vec<(String, String)> {
-    let out = Command::new("pdfinfo").arg(pdf).output().expect("pdfinfo runs; install poppler-utils");
+    let out = Command::new("pdfinfo")
+        .arg(pdf)
+        .output()
+        .expect("pdfinfo runs; install poppler-utils");
     String::from_utf8_lossy(&out.stdout)
         .lines()
-        .filter_map(|l| l.split_once(':').map(|(k, v)| (k.trim().to_string(), v.trim().to_string())))
+        .filter_map(|l| {
+            l.split_once(':')
+                .map(|(k, v)| (k.trim().to_string(), v.trim().to_string()))
+        })
         .collect()
 }
 
@@ -143,9 +168,13 @@ pub fn pdf_words(pdf: &Path) -> (Vec<Page>, Vec<Word>) {
     let mut words = Vec::new();
     for line in html.lines().map(str::trim) {
         if line.starts_with("<page ") {
-            pages.push(Page { width: attr(line, "width"), height: attr(line, "height") });
+            pages.push(Page {
+                width: attr(line, "width"),
+                height: attr(line, "height"),
+            });
         } else if line.starts_with("<word ") {
-            let text = line[line.find('>').unwrap() + 1..line.rfind("</word>").unwrap()].to_string();
+            let text =
+                line[line.find('>').unwrap() + 1..line.rfind("</word>").unwrap()].to_string();
             words.push(Word {
                 page: pages.len(),
                 x0: attr(line, "xMin"),
@@ -161,13 +190,20 @@ pub fn pdf_words(pdf: &Path) -> (Vec<Page>, Vec<Word>) {
 
 fn attr(tag: &str, name: &str) -> f64 {
     let key = format!("{name}=\"");
-    let start = tag.find(&key).unwrap_or_else(|| panic!("no {name} in {tag}")) + key.len();
+    let start = tag
+        .find(&key)
+        .unwrap_or_else(|| panic!("no {name} in {tag}"))
+        + key.len();
     let end = start + tag[start..].find('"').unwrap();
     tag[start..end].parse().unwrap()
 }
 
 pub fn unescape(s: &str) -> String {
-    s.replace("&lt;", "<").replace("&gt;", ">").replace("&quot;", "\"").replace("&#39;", "'").replace("&amp;", "&")
+    s.replace("&lt;", "<")
+        .replace("&gt;", ">")
+        .replace("&quot;", "\"")
+        .replace("&#39;", "'")
+        .replace("&amp;", "&")
 }
 
 /// The text of an HTML page without its tags, entities decoded.
@@ -193,7 +229,12 @@ pub fn assert_in_order(haystack: &str, needle: &str, what: &str) {
         match hay[at..].iter().position(|h| *h == c) {
             Some(p) => at += p + 1,
             None => {
-                let context: String = needle.chars().filter(|c| !c.is_whitespace()).skip(i.saturating_sub(10)).take(20).collect();
+                let context: String = needle
+                    .chars()
+                    .filter(|c| !c.is_whitespace())
+                    .skip(i.saturating_sub(10))
+                    .take(20)
+                    .collect();
                 panic!("{what}: character {i} `{c}` (in …{context}…) is missing or out of order");
             }
         }
@@ -204,8 +245,23 @@ pub fn assert_in_order(haystack: &str, needle: &str, what: &str) {
 pub fn body_text(markdown: &str) -> String {
     let body = markdown.splitn(3, "---\n").nth(2).expect("frontmatter");
     body.lines()
-        .map(|l| l.trim_start_matches(['#', '>', ' ']).trim_start_matches("- ").replace("**", ""))
+        .map(|l| {
+            strip_list_marker(
+                l.trim_start_matches(['#', '>', ' '])
+                    .trim_start_matches("- "),
+            )
+            .replace("**", "")
+        })
         .filter(|l| !l.chars().all(|c| "|-: ".contains(c)))
         .map(|l| l.replace('|', ""))
         .collect()
+}
+
+/// `1. 甲` → `甲`: the page shows list numbers as markup, not text.
+fn strip_list_marker(line: &str) -> &str {
+    let digits = line.bytes().take_while(u8::is_ascii_digit).count();
+    match line[digits..].strip_prefix(". ") {
+        Some(rest) if digits > 0 => rest,
+        _ => line,
+    }
 }
