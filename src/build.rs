@@ -113,7 +113,7 @@ impl Site {
             first_line: letter.body_line,
         };
         let body = Body::parse(&body_source, &letter.body);
-        let attachments: Vec<_> = letter
+        let attachments: Vec<Result<Option<Body>, Diagnostics>> = letter
             .meta
             .attachments
             .iter()
@@ -123,13 +123,7 @@ impl Site {
                     .transpose()
             })
             .collect();
-        let mut problems = Diagnostics::default();
-        let body = body.map_err(|d| problems.0.extend(d.0)).ok();
-        let attachments: Vec<Option<Body>> = attachments
-            .into_iter()
-            .filter_map(|a| a.map_err(|d| problems.0.extend(d.0)).ok())
-            .collect();
-        let body = problems.into_result(body.expect("no problems, so the body parsed"))?;
+        let (body, attachments) = all_or_problems(body, attachments)?;
 
         // Render.
         let html_path = project::output_path(source, "html");
@@ -290,6 +284,29 @@ fn attachment_body(root: &Path, letter: &Path, file: &str) -> Result<Body, Diagn
         )));
     }
     Body::from_file(root, &path, letter)
+}
+
+/// The body and every attachment, or every problem found in any of them.
+fn all_or_problems(
+    body: Result<Body, Diagnostics>,
+    attachments: Vec<Result<Option<Body>, Diagnostics>>,
+) -> Result<(Body, Vec<Option<Body>>), Diagnostics> {
+    let mut problems = Diagnostics::default();
+    let mut bodies = Vec::new();
+    for a in attachments {
+        match a {
+            Ok(b) => bodies.push(b),
+            Err(d) => problems.0.extend(d.0),
+        }
+    }
+    match body {
+        Ok(body) if problems.is_empty() => Ok((body, bodies)),
+        Ok(_) => Err(problems),
+        Err(mut d) => {
+            d.0.extend(problems.0);
+            Err(d)
+        }
+    }
 }
 
 fn indent(text: &str) -> String {

@@ -39,7 +39,12 @@ fn main() -> ExitCode {
         Ok(true) => ExitCode::SUCCESS,
         Ok(false) => ExitCode::FAILURE,
         Err(e) => {
-            eprintln!("error: {e:#}");
+            // Diagnostics of the office config carry their own `error:`.
+            let message = format!("{e:#}");
+            match message.starts_with("error: ") {
+                true => eprintln!("{message}"),
+                false => eprintln!("error: {message}"),
+            }
             ExitCode::FAILURE
         }
     }

@@ -27,7 +27,7 @@ fn built() -> &'static Project {
         let out = project.build();
         let stderr = String::from_utf8_lossy(&out.stderr);
         assert!(out.status.success(), "build failed:\n{stderr}");
-        assert!(stderr.contains("built 3 letters"), "{stderr}");
+        assert!(stderr.contains("built 3 letters (PDF"), "{stderr}");
         project
     })
 }

@@ -14,14 +14,18 @@ pub fn run(root: &Path) -> Result<bool> {
         eprintln!("{problems}");
     }
     let seconds = started.elapsed().as_secs_f64();
-    let built = report.built.len();
+    let built = letters(report.built.len());
     if report.failed.is_empty() {
-        eprintln!("built {built} letters (PDF and HTML) into output/ in {seconds:.1}s");
+        eprintln!("built {built} (PDF and HTML) into output/ in {seconds:.1}s");
     } else {
         eprintln!(
-            "built {built} letters into output/ in {seconds:.1}s; {} failed (see above)",
+            "built {built} into output/ in {seconds:.1}s; {} failed (see above)",
             report.failed.len()
         );
     }
     Ok(report.failed.is_empty())
+}
+
+fn letters(n: usize) -> String {
+    format!("{n} letter{}", if n == 1 { "" } else { "s" })
 }

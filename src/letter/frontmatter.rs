@@ -189,6 +189,14 @@ impl<'a> Reader<'a> {
         }
     }
 
+    /// Whether a problem with `field` has been reported.
+    pub fn reported(&self, field: &Field) -> bool {
+        self.diagnostics
+            .0
+            .iter()
+            .any(|d| d.field.is_some_and(|f| f.key == field.key))
+    }
+
     pub fn error(
         &mut self,
         field: &'static Field,

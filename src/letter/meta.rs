@@ -311,6 +311,8 @@ fn required(
 ) -> Option<String> {
     match value.filter(|v| !v.trim().is_empty()) {
         Some(v) => Some(v),
+        // A value of the wrong type was reported already; "missing" would only confuse.
+        None if r.reported(field) => None,
         None => {
             r.error(
                 field,
