@@ -162,3 +162,46 @@ fn images_are_embedded_and_copied() {
     );
     assert_in_order(&pdf_text(&pdf), "下图为示意图。图后正文。", "figure letter");
 }
+
+#[test]
+fn a_typst_failure_is_reported_against_its_letter() {
+    let project = Project::fixture("features");
+    let letters = project.root().join("letters");
+    std::fs::write(letters.join("broken.png"), b"not a png at all").unwrap();
+    std::fs::write(
+        letters.join("broken.md"),
+        "---\ntitle: 关于坏图的函\ndate: 2024-03-03\nissuer: 某单位\n---\n\n![坏图](broken.png)\n",
+    )
+    .unwrap();
+    let out = project.build();
+    assert_eq!(out.status.code(), Some(1));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.starts_with("error: letters/broken.md: typst could not lay out the letter:\n"),
+        "{stderr}"
+    );
+    assert!(stderr.contains("built 2 letters into output/"), "{stderr}");
+    assert!(!project.output("broken.pdf").exists() && !project.output("broken.html").exists());
+    assert!(
+        !project.files().iter().any(|f| f.contains(".gongwen-")),
+        "{:?}",
+        project.files()
+    );
+}
+
+#[test]
+fn a_typst_that_does_not_run_is_named() {
+    let project = Project::fixture("features");
+    let out = Command::new(env!("CARGO_BIN_EXE_gongwen"))
+        .args(["build", "--root"])
+        .arg(project.root())
+        .env("GONGWEN_TYPST", "/nonexistent/typst")
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.starts_with("error: GONGWEN_TYPST=/nonexistent/typst does not run: "),
+        "{stderr}"
+    );
+}
