@@ -219,6 +219,20 @@ fn number_headings(events: &[Event]) -> Vec<String> {
     numbers
 }
 
+/// A body parsed from text alone, for tests of the renderers.
+#[cfg(test)]
+pub fn test_body(text: &str) -> Body {
+    Body::parse(
+        &Source {
+            root: Path::new("."),
+            file: Path::new("a.md"),
+            first_line: 1,
+        },
+        text,
+    )
+    .unwrap()
+}
+
 /// 公文 has four heading levels; `#####` and `######` count as the fourth.
 pub fn heading_level(level: HeadingLevel) -> usize {
     (level as usize).min(4)

@@ -332,19 +332,9 @@ fn plain_text(inline: &Inline) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::markdown::Source;
-    use std::path::Path;
 
     fn parse(text: &str) -> Vec<Block> {
-        let body = Body::parse(
-            &Source {
-                root: Path::new("."),
-                file: Path::new("a.md"),
-                first_line: 1,
-            },
-            text,
-        )
-        .unwrap();
+        let body = crate::markdown::test_body(text);
         blocks(&body, "/")
     }
 

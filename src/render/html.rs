@@ -150,19 +150,9 @@ pub struct AttachmentContext<'a> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::markdown::Source;
-    use std::path::Path;
 
     fn html(text: &str) -> String {
-        let body = Body::parse(
-            &Source {
-                root: Path::new("."),
-                file: Path::new("a.md"),
-                first_line: 1,
-            },
-            text,
-        )
-        .unwrap();
+        let body = crate::markdown::test_body(text);
         body_html(&body, "../")
     }
 
