@@ -36,7 +36,7 @@ fn a_licensed_face_in_fonts_wins() {
         .lines()
         .skip(2)
         .filter_map(|l| l.split_whitespace().next())
-        .map(|n| n.split('+').last().unwrap())
+        .map(|n| n.rsplit('+').next().unwrap())
         .collect();
     assert!(
         names.iter().any(|n| n.starts_with("SimHei")),
