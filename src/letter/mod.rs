@@ -83,6 +83,19 @@ mod tests {
     }
 
     #[test]
+    fn a_line_break_in_the_title_is_kept() {
+        let quoted =
+            parse("---\ntitle: \"关于某事\\n的函\"\nissuer: 某厅\ndate: 2022-06-13\n---\n")
+                .unwrap();
+        assert_eq!(quoted.meta.title_lines, vec!["关于某事", "的函"]);
+        let block =
+            parse("---\ntitle: |\n  关于某事\n  的函\nissuer: 某厅\ndate: 2022-06-13\n---\n")
+                .unwrap();
+        assert_eq!(block.meta.title_lines, vec!["关于某事", "的函"]);
+        assert_eq!(block.meta.title(), "关于某事的函");
+    }
+
+    #[test]
     fn reports_every_problem_at_once() {
         let e = parse("---\ntitel: x\ndate: 2022-02-30\n---\n").unwrap_err();
         let text = e.to_string();
