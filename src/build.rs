@@ -8,6 +8,7 @@ use std::path::{Path, PathBuf};
 use anyhow::{Context, Result};
 use chrono::NaiveTime;
 use rayon::prelude::*;
+use tempfile::NamedTempFile;
 
 use crate::config::Config;
 use crate::diagnostic::{Diagnostic, Diagnostics};
@@ -103,16 +104,56 @@ impl Site {
         Ok(report)
     }
 
+    /// One letter through the whole pipeline; nothing lands in output/
+    /// until its PDF and its page are both whole.
     fn build_letter(&self, source: &Path, work: &Path, n: usize) -> Result<Entry, Diagnostics> {
+        let fail = |e: anyhow::Error| Diagnostics::from(Diagnostic::new(source, format!("{e:#}")));
+        let out = self.root.join(OUTPUT);
+
+        let (letter, body, attachments) = self.load(source)?;
+
+        let html_path = project::output_path(source, "html");
+        let pdf_path = project::output_path(source, "pdf");
+        let back = project::way_back(&html_path);
+        let context =
+            LetterContext::new(&letter, project::url(&html_path), project::url(&pdf_path));
+        let page = self.render_page(&letter, &context, &body, &attachments, &back)?;
+        let data = LetterData::new(&letter, &body, &attachments);
+
+        let pdf_dest = out.join(&pdf_path);
+        let pdf = self.compile(&letter, &data, work, n, &pdf_dest)?;
+
+        let images = attachments
+            .iter()
+            .flatten()
+            .chain([&body])
+            .flat_map(|b| &b.images);
+        for image in images {
+            output::copy_if_changed(&self.root.join(image), &out.join("media").join(image))
+                .map_err(fail)?;
+        }
+        output::persist(pdf, &pdf_dest).map_err(fail)?;
+        output::write_atomic(&out.join(&html_path), page.as_bytes()).map_err(fail)?;
+
+        let context = serde_json::to_value(&context).expect("context serialises");
+        Ok(Entry {
+            date: letter.meta.date,
+            context,
+        })
+    }
+
+    /// The letter, its body and its attachments' bodies, or every problem found in them.
+    fn load(&self, source: &Path) -> Result<(Letter, Body, Vec<Option<Body>>), Diagnostics> {
         let root = &self.root;
-        // Load and parse.
         let letter = Letter::from_file(root, source, &self.config.defaults)?;
-        let body_source = Source {
-            root,
-            file: source,
-            first_line: letter.body_line,
-        };
-        let body = Body::parse(&body_source, &letter.body);
+        let body = Body::parse(
+            &Source {
+                root,
+                file: source,
+                first_line: letter.body_line,
+            },
+            &letter.body,
+        );
         let attachments: Vec<Result<Option<Body>, Diagnostics>> = letter
             .meta
             .attachments
@@ -124,68 +165,49 @@ impl Site {
             })
             .collect();
         let (body, attachments) = all_or_problems(body, attachments)?;
+        Ok((letter, body, attachments))
+    }
 
-        // Render.
-        let html_path = project::output_path(source, "html");
-        let pdf_path = project::output_path(source, "pdf");
-        let back = project::way_back(&html_path);
-        let context =
-            LetterContext::new(&letter, project::url(&html_path), project::url(&pdf_path));
-        let page = self.render_page(&letter, &context, &body, &attachments, &back)?;
-        let data = LetterData::new(&letter, &body, &attachments);
-        let json = serde_json::to_vec(&data).expect("letter data serialises");
-
-        // Compile, then write: nothing lands in output/ until both are whole.
-        let fail = |e: anyhow::Error| Diagnostics::from(Diagnostic::new(source, format!("{e:#}")));
-        let out = root.join(OUTPUT);
+    /// The PDF, in a temporary file beside `dest`.
+    fn compile(
+        &self,
+        letter: &Letter,
+        data: &LetterData,
+        work: &Path,
+        n: usize,
+        dest: &Path,
+    ) -> Result<NamedTempFile, Diagnostics> {
+        let fail =
+            |e: anyhow::Error| Diagnostics::from(Diagnostic::new(&letter.source, format!("{e:#}")));
+        let json = serde_json::to_vec(data).expect("letter data serialises");
         let data_file = work.join(format!("{n}.json"));
         output::write_atomic(&data_file, &json).map_err(fail)?;
-        let pdf_dest = out.join(&pdf_path);
-        let pdf = output::temp_beside(&pdf_dest).map_err(fail)?;
-        let midnight = letter
-            .meta
-            .date
-            .and_time(NaiveTime::MIN)
-            .and_utc()
-            .timestamp();
+        let pdf = output::temp_beside(dest).map_err(fail)?;
         let data_input = format!(
             "/{}",
-            project::url(data_file.strip_prefix(root).expect("work is in root"))
+            project::url(data_file.strip_prefix(&self.root).expect("work is in root"))
         );
         let job = CompileJob {
-            root,
+            root: &self.root,
             font_dirs: &self.font_dirs,
             main: &work.join("main.typ"),
             pdf: pdf.path(),
-            timestamp: midnight,
+            timestamp: letter
+                .meta
+                .date
+                .and_time(NaiveTime::MIN)
+                .and_utc()
+                .timestamp(),
             inputs: vec![
                 ("data", OsString::from(data_input)),
                 ("fonts", OsString::from(&self.families)),
             ],
         };
         self.typst.compile(&job).map_err(|message| {
-            Diagnostic::new(source, format!("typst could not lay out the letter:\n{}", indent(&message)))
+            Diagnostic::new(&letter.source, format!("typst could not lay out the letter:\n{}", indent(&message)))
                 .help("this is a bug in the layout (templates/gongwen.typ) or a damaged image; the letter's text cannot cause it")
         })?;
-        let mut all_images = body.images.clone();
-        all_images.extend(
-            attachments
-                .iter()
-                .flatten()
-                .flat_map(|b| b.images.iter().cloned()),
-        );
-        for image in &all_images {
-            let to = out.join("media").join(image);
-            output::copy_if_changed(&root.join(image), &to).map_err(fail)?;
-        }
-        output::persist(pdf, &pdf_dest).map_err(fail)?;
-        output::write_atomic(&out.join(&html_path), page.as_bytes()).map_err(fail)?;
-
-        let context = serde_json::to_value(&context).expect("context serialises");
-        Ok(Entry {
-            date: letter.meta.date,
-            context,
-        })
+        Ok(pdf)
     }
 
     fn render_page(
