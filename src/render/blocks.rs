@@ -68,6 +68,10 @@ enum Open {
         items: Vec<Vec<Block>>,
     },
     Inlines(Vec<Inline>),
+    Link {
+        url: String,
+        children: Vec<Inline>,
+    },
     Table {
         align: Vec<&'static str>,
         header: Vec<Vec<Inline>>,
@@ -108,6 +112,10 @@ pub fn blocks(body: &Body, image_prefix: &str) -> Vec<Block> {
                 Tag::Image { dest_url, .. } => stack.push(Open::Image {
                     path: format!("{image_prefix}{dest_url}"),
                     alt: String::new(),
+                }),
+                Tag::Link { dest_url, .. } => stack.push(Open::Link {
+                    url: dest_url.to_string(),
+                    children: vec![],
                 }),
                 _ => stack.push(Open::Inlines(vec![])),
             },
@@ -203,8 +211,7 @@ pub fn blocks(body: &Body, image_prefix: &str) -> Vec<Block> {
                     (TagEnd::Strikethrough, Open::Inlines(children)) => {
                         push_inline(&mut stack, Inline::Strike { children })
                     }
-                    (TagEnd::Link, Open::Inlines(children)) => {
-                        let url = link_url(&body.events, event);
+                    (TagEnd::Link, Open::Link { url, children }) => {
                         push_inline(&mut stack, Inline::Link { url, children })
                     }
                     (_, Open::Inlines(children)) => children
@@ -229,24 +236,6 @@ pub fn blocks(body: &Body, image_prefix: &str) -> Vec<Block> {
         Some(Open::Blocks(blocks)) => blocks,
         _ => Vec::new(),
     }
-}
-
-/// The destination of the link that `end` closes.
-fn link_url(events: &[Event], end: &Event) -> String {
-    let at = events
-        .iter()
-        .position(|e| std::ptr::eq(e, end))
-        .unwrap_or(0);
-    let mut depth = 0;
-    for e in events[..at].iter().rev() {
-        match e {
-            Event::End(TagEnd::Link) => depth += 1,
-            Event::Start(Tag::Link { dest_url, .. }) if depth == 0 => return dest_url.to_string(),
-            Event::Start(Tag::Link { .. }) => depth -= 1,
-            _ => {}
-        }
-    }
-    String::new()
 }
 
 /// A paragraph holding only an image is a figure.
@@ -287,6 +276,9 @@ fn push_block(stack: &mut [Open], block: Block) {
 fn push_inline(stack: &mut [Open], inline: Inline) {
     match stack.last_mut() {
         Some(Open::Inlines(inlines))
+        | Some(Open::Link {
+            children: inlines, ..
+        })
         | Some(Open::Item {
             pending: inlines, ..
         }) => {
