@@ -107,7 +107,7 @@ impl Site {
     /// One letter through the whole pipeline; nothing lands in output/
     /// until its PDF and its page are both whole.
     fn build_letter(&self, source: &Path, work: &Path, n: usize) -> Result<Entry, Diagnostics> {
-        let fail = |e: anyhow::Error| Diagnostics::from(Diagnostic::new(source, format!("{e:#}")));
+        let fail = against(source);
         let out = self.root.join(OUTPUT);
 
         let (letter, body, attachments) = self.load(source)?;
@@ -177,8 +177,7 @@ impl Site {
         n: usize,
         dest: &Path,
     ) -> Result<NamedTempFile, Diagnostics> {
-        let fail =
-            |e: anyhow::Error| Diagnostics::from(Diagnostic::new(&letter.source, format!("{e:#}")));
+        let fail = against(&letter.source);
         let json = serde_json::to_vec(data).expect("letter data serialises");
         let data_file = work.join(format!("{n}.json"));
         output::write_atomic(&data_file, &json).map_err(fail)?;
@@ -244,13 +243,8 @@ impl Site {
     }
 
     fn write_index(&self, mut entries: Vec<Entry>) -> Result<()> {
-        entries.sort_by(|a, b| {
-            b.date.cmp(&a.date).then_with(|| {
-                a.context["source"]
-                    .as_str()
-                    .cmp(&b.context["source"].as_str())
-            })
-        });
+        // Entries come in path order and the sort is stable, so a day's letters stay in path order.
+        entries.sort_by_key(|e| std::cmp::Reverse(e.date));
         let letters: Vec<_> = entries.into_iter().map(|e| e.context).collect();
         let mut c = tera::Context::new();
         c.insert("site_title", &self.config.site_title);
@@ -288,6 +282,11 @@ const WEB_FONTS: &[&str] = &[
     "FandolKai-Regular.otf",
     "FandolSong-Bold.otf",
 ];
+
+/// A file-system error while building `source`, reported against that letter.
+fn against(source: &Path) -> impl Fn(anyhow::Error) -> Diagnostics + Copy + '_ {
+    move |e| Diagnostic::new(source, format!("{e:#}")).into()
+}
 
 /// An attachment's own Markdown file, relative to the letter.
 fn attachment_body(root: &Path, letter: &Path, file: &str) -> Result<Body, Diagnostics> {
