@@ -13,15 +13,13 @@ pub fn body_html(body: &Body, root: &str) -> String {
     let mut events = Vec::with_capacity(body.events.len() + body.heading_numbers.len());
     for event in &body.events {
         match event {
-            // The page title is the <h1>, so the body's levels start at <h2>.
             Event::Start(Tag::Heading {
                 level,
                 id,
                 classes,
                 attrs,
             }) => {
-                let level = HeadingLevel::try_from((*level as usize + 1).min(6))
-                    .unwrap_or(HeadingLevel::H6);
+                let level = page_level(*level);
                 events.push(Event::Start(Tag::Heading {
                     level,
                     id: id.clone(),
@@ -37,8 +35,7 @@ pub fn body_html(body: &Body, root: &str) -> String {
                 }
             }
             Event::End(TagEnd::Heading(level)) => {
-                let level = HeadingLevel::try_from((*level as usize + 1).min(6))
-                    .unwrap_or(HeadingLevel::H6);
+                let level = page_level(*level);
                 events.push(Event::End(TagEnd::Heading(level)))
             }
             // Images are copied to output/media/<path in the project>.
@@ -59,6 +56,11 @@ pub fn body_html(body: &Body, root: &str) -> String {
     let mut html = String::new();
     pulldown_cmark::html::push_html(&mut html, events.into_iter());
     html
+}
+
+/// The page title is the <h1>, so the body's levels start at <h2>.
+fn page_level(level: HeadingLevel) -> HeadingLevel {
+    HeadingLevel::try_from((level as usize + 1).min(6)).unwrap_or(HeadingLevel::H6)
 }
 
 /// Where an image of the project (path relative to the root) lands in `output/`.
