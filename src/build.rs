@@ -52,7 +52,7 @@ impl Site {
         let root = &root
             .canonicalize()
             .with_context(|| format!("cannot open the project folder {}", root.display()))?;
-        let config = Config::load(root).map_err(|d| anyhow::anyhow!("{d}"))?;
+        let config = Config::load(root)?;
         let templates = Templates::load(root)?;
         let typst = Typst::find_or_install()?;
         let font_dirs = project::font_dirs(root)?;

@@ -96,6 +96,9 @@ impl From<Diagnostic> for Diagnostics {
     }
 }
 
+/// So a stage can return them through `anyhow` and `main` still print them as they are.
+impl std::error::Error for Diagnostics {}
+
 impl fmt::Display for Diagnostics {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         for (i, d) in self.0.iter().enumerate() {

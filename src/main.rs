@@ -4,6 +4,7 @@ use std::process::ExitCode;
 use clap::{Args, Parser, Subcommand};
 
 use gongwen::cmd;
+use gongwen::diagnostic::Diagnostics;
 
 /// Build Chinese official letters (公文) from Markdown into GB/T 9704-2012 PDFs and intranet HTML.
 #[derive(Parser)]
@@ -39,11 +40,10 @@ fn main() -> ExitCode {
         Ok(true) => ExitCode::SUCCESS,
         Ok(false) => ExitCode::FAILURE,
         Err(e) => {
-            // Diagnostics of the office config carry their own `error:`.
-            let message = format!("{e:#}");
-            match message.starts_with("error: ") {
-                true => eprintln!("{message}"),
-                false => eprintln!("error: {message}"),
+            // Diagnostics (of the office config) carry their own `error:`.
+            match e.downcast_ref::<Diagnostics>() {
+                Some(problems) => eprintln!("{problems}"),
+                None => eprintln!("error: {e:#}"),
             }
             ExitCode::FAILURE
         }
