@@ -51,11 +51,7 @@ fn a_failed_letter_keeps_its_last_good_output() {
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(stderr.contains("error: letters/a-good.md:4: `date` (成文日期): 2024-13-01 is not a date in the calendar"), "{stderr}");
     assert_eq!(std::fs::read(project.output("a-good.pdf")).unwrap(), before);
-    assert!(
-        !project.files().iter().any(|f| f.contains(".gongwen-")),
-        "{:?}",
-        project.files()
-    );
+    project.assert_no_scratch();
 }
 
 #[test]
@@ -182,11 +178,7 @@ fn a_typst_failure_is_reported_against_its_letter() {
     );
     assert!(stderr.contains("built 2 letters into output/"), "{stderr}");
     assert!(!project.output("broken.pdf").exists() && !project.output("broken.html").exists());
-    assert!(
-        !project.files().iter().any(|f| f.contains(".gongwen-")),
-        "{:?}",
-        project.files()
-    );
+    project.assert_no_scratch();
 }
 
 #[test]

@@ -36,6 +36,14 @@ fn source(path: &str) -> String {
     std::fs::read_to_string(manifest().join(path)).unwrap()
 }
 
+/// The word on `page` whose text passes `test`.
+fn on_page(words: &[Word], page: usize, test: impl Fn(&str) -> bool) -> &Word {
+    words
+        .iter()
+        .find(|w| w.page == page && test(&w.text))
+        .unwrap_or_else(|| panic!("no such word on page {page}"))
+}
+
 fn close(a: f64, b: f64, tolerance: f64) -> bool {
     (a - b).abs() <= tolerance
 }
@@ -59,10 +67,7 @@ fn every_letter_gives_a_pdf_and_a_page() {
         !files.iter().any(|f| f.contains("reserve-table")),
         "{files:?}"
     );
-    assert!(
-        !files.iter().any(|f| f.contains(".gongwen-")),
-        "scratch files left: {files:?}"
-    );
+    built().assert_no_scratch();
 }
 
 #[test]
@@ -267,40 +272,22 @@ fn sample_pdf_geometry_follows_gbt9704() {
     // 署名 and 成文日期 without a seal: 署名 two characters from the right,
     // the date starting two characters right of the 署名's start, on the next line.
     let last = pages.len();
-    let issuer = words
-        .iter()
-        .find(|w| w.page == last && w.text == "宁夏回族自治区自然资源厅")
-        .unwrap();
-    let date = words
-        .iter()
-        .find(|w| w.page == last && w.text == "2022年6月13日")
-        .unwrap();
+    let issuer = on_page(&words, last, |t| t == "宁夏回族自治区自然资源厅");
+    let date = on_page(&words, last, |t| t == "2022年6月13日");
     assert!(close(issuer.x1, RIGHT - 2.0 * CHAR, 0.2), "{issuer:?}");
     assert!(close(date.x0, issuer.x0 + 2.0 * CHAR, 0.2), "{date:?}");
     assert!(close(date.y0 - issuer.y0, LINE, 0.1));
     // 附注 in parentheses, two characters in, on the line after the date.
-    let note = words
-        .iter()
-        .find(|w| w.page == last && w.text.starts_with("（联系单位"))
-        .unwrap();
+    let note = on_page(&words, last, |t| t.starts_with("（联系单位"));
     assert!(
         close(note.x0, LEFT + 2.0 * CHAR, 0.2) && close(note.y0 - date.y0, LINE, 0.1),
         "{note:?}"
     );
 
     // 版记 at the bottom of the last page: 4号, one character in; 印发 line on the last line.
-    let cc = words
-        .iter()
-        .find(|w| w.page == last && w.text.starts_with("抄送："))
-        .unwrap();
-    let printer = words
-        .iter()
-        .find(|w| w.page == last && w.text == "宁夏回族自治区自然资源厅办公室")
-        .unwrap();
-    let printed = words
-        .iter()
-        .find(|w| w.page == last && w.text == "2022年6月13日印发")
-        .unwrap();
+    let cc = on_page(&words, last, |t| t.starts_with("抄送："));
+    let printer = on_page(&words, last, |t| t == "宁夏回族自治区自然资源厅办公室");
+    let printed = on_page(&words, last, |t| t == "2022年6月13日印发");
     assert!(
         close(cc.height(), 14.0, 0.1) && close(cc.x0, LEFT + 14.0, 0.2),
         "{cc:?}"

@@ -68,6 +68,15 @@ impl Project {
         files.sort();
         files
     }
+
+    /// Fails if a temporary or work file of a build is left in output/.
+    pub fn assert_no_scratch(&self) {
+        let files = self.files();
+        assert!(
+            !files.iter().any(|f| f.contains(".gongwen-")),
+            "scratch files left: {files:?}"
+        );
+    }
 }
 
 fn walk(dir: &Path) -> Vec<PathBuf> {
