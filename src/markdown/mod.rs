@@ -90,7 +90,7 @@ impl Body {
                     link_type,
                 }) => match images::resolve(source.root, source.file, &dest_url) {
                     Ok(path) => {
-                        let url = path.to_string_lossy().replace('\\', "/");
+                        let url = crate::project::url(&path);
                         images.push(path);
                         Event::Start(Tag::Image {
                             dest_url: url.into(),

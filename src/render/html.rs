@@ -135,7 +135,7 @@ impl<'a> LetterContext<'a> {
             printer: m.printer.as_deref(),
             print_date: m.print_date_text(),
             publish: m.publish.map(|p| format!("{p:?}")),
-            source: letter.source.to_string_lossy().replace('\\', "/"),
+            source: crate::project::url(&letter.source),
             html,
             pdf,
         }
