@@ -14,6 +14,10 @@ pub const SENTINEL: char = '\u{205F}';
 
 /// The source with sentinels inserted where unmatched `*` runs need them.
 pub fn mend(text: &str, options: pulldown_cmark::Options) -> std::borrow::Cow<'_, str> {
+    // Most bodies have no `*` at all; they need no first parse.
+    if !text.contains('*') {
+        return text.into();
+    }
     // Literal `*` left by the parser, as (block number, byte offset); one
     // run of stars comes as several text events.
     let mut stars = Vec::new();
