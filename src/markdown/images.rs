@@ -35,8 +35,11 @@ pub fn resolve(root: &Path, file: &Path, url: &str) -> Result<PathBuf, ImageErro
     if url.contains("://") || url.starts_with("data:") || url.starts_with("//") {
         return Err(ImageError::Remote(err_url));
     }
-    let relative = within_project(file, &percent_decode(url))
-        .ok_or_else(|| ImageError::Outside(err_url.clone()))?;
+    let relative = within_project(
+        file,
+        &percent_encoding::percent_decode_str(url).decode_utf8_lossy(),
+    )
+    .ok_or_else(|| ImageError::Outside(err_url.clone()))?;
     let extension = relative
         .extension()
         .and_then(|e| e.to_str())
@@ -84,26 +87,6 @@ fn normalize(path: &Path) -> Option<PathBuf> {
         }
     }
     Some(out)
-}
-
-/// Markdown authors write `%20` for spaces in image paths.
-fn percent_decode(url: &str) -> String {
-    let bytes = url.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while i < bytes.len() {
-        let hex = |b: u8| (b as char).to_digit(16);
-        if bytes[i] == b'%' && i + 2 < bytes.len() {
-            if let (Some(h), Some(l)) = (hex(bytes[i + 1]), hex(bytes[i + 2])) {
-                out.push((h * 16 + l) as u8);
-                i += 3;
-                continue;
-            }
-        }
-        out.push(bytes[i]);
-        i += 1;
-    }
-    String::from_utf8_lossy(&out).into_owned()
 }
 
 #[cfg(test)]
