@@ -26,7 +26,8 @@ impl Letter {
     pub fn parse(source: &Path, text: &str, defaults: &RawMeta) -> Result<Letter, Diagnostics> {
         let split = frontmatter::split(source, text)?;
         let mut reader = Reader::new(source, split.yaml, split.yaml_line, fields::ALL)?;
-        let raw = RawMeta::read(&mut reader);
+        let mut raw = RawMeta::read(&mut reader);
+        raw.read_seal(&mut reader, source);
         let meta = Meta::resolve(raw.or(defaults), &mut reader);
         let diagnostics = std::mem::take(&mut reader.diagnostics);
         diagnostics.into_result(())?;
@@ -47,7 +48,16 @@ impl Letter {
         let bytes = std::fs::read(root.join(source))
             .map_err(|e| Diagnostic::new(source, format!("cannot read the file: {e}")))?;
         let text = decode_utf8(source, bytes)?;
-        Letter::parse(source, &text, defaults)
+        let letter = Letter::parse(source, &text, defaults)?;
+        if let Some(seal) = &letter.meta.seal {
+            if !root.join(seal).is_file() {
+                return Err(Diagnostic::new(source, format!("seal image `{seal}` not found"))
+                    .field(&fields::SEAL)
+                    .help("put the image there, or fix the path in `seal:` (relative to the letter, or to the project root when it starts with `/`)")
+                    .into());
+            }
+        }
+        Ok(letter)
     }
 }
 
@@ -109,6 +119,40 @@ mod tests {
             text.contains("a.md: `issuer` (发文机关署名): missing"),
             "{text}"
         );
+    }
+
+    #[test]
+    fn a_seal_is_a_project_path() {
+        let seal = |given: &str| {
+            let text =
+                format!("---\ntitle: x\nissuer: 某厅\ndate: 2022-06-13\nseal: {given}\n---\n");
+            Letter::parse(Path::new("letters/2022/a.md"), &text, &RawMeta::default())
+        };
+        assert_eq!(
+            seal("seal.png").unwrap().meta.seal.as_deref(),
+            Some("letters/2022/seal.png")
+        );
+        assert_eq!(
+            seal("/images/seal.png").unwrap().meta.seal.as_deref(),
+            Some("images/seal.png")
+        );
+        assert_eq!(
+            seal("../../images/seal.png").unwrap().meta.seal.as_deref(),
+            Some("images/seal.png")
+        );
+        assert_eq!(
+            seal("../../../seal.png").unwrap_err().to_string(),
+            "error: letters/2022/a.md:5: `seal` (印章): `../../../seal.png` is outside the project\n  \
+             help: give the seal image's path inside the project, relative to this file (`seal.png`) or to the project root (`/images/seal.png`)"
+        );
+        assert!(seal("seal.pdf")
+            .unwrap_err()
+            .to_string()
+            .contains("a.md:5: `seal` (印章): `seal.pdf` is not a PNG"));
+        assert!(seal("https://a.cn/seal.png")
+            .unwrap_err()
+            .to_string()
+            .contains("is on the network"));
     }
 
     #[test]
