@@ -256,6 +256,22 @@ fn page_rules(r: &mut Rules, d: &Doc, first_grid_y: f64) {
                 ),
             );
         }
+        // 避头尾: no closing mark starts a line, no opening mark ends one.
+        if w.text.chars().count() > 1 && (is_size(w, 16.0) || is_size(w, 22.0)) {
+            r.that(
+                w.page,
+                "§5.2.3 no closing punctuation at the start of a line",
+                !w.text
+                    .starts_with(|c| "，。、；：？！）》」』】〕".contains(c)),
+                &w.text,
+            );
+            r.that(
+                w.page,
+                "§5.2.3 no opening bracket or quote at the end of a line",
+                !w.text.ends_with(|c| "（《「『【〔“‘".contains(c)),
+                &w.text,
+            );
+        }
         // A line that spans the 版心 holds 28 characters (27 where 避头尾 moved one).
         let full = (mm(w.x0) - LEFT).abs() < 0.1 && (mm(w.x1) - RIGHT).abs() < 0.2;
         if full && is_size(w, 16.0) && !w.text.chars().any(|c| c.is_ascii()) {
