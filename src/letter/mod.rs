@@ -9,6 +9,7 @@ use std::path::{Path, PathBuf};
 pub use meta::{Attachment, Format, Meta, Publish, RawMeta};
 
 use crate::diagnostic::{Diagnostic, Diagnostics};
+use crate::markdown::images;
 use frontmatter::Reader;
 
 #[derive(Debug, Clone)]
@@ -50,8 +51,9 @@ impl Letter {
         let text = decode_utf8(source, bytes)?;
         let letter = Letter::parse(source, &text, defaults)?;
         if let Some(seal) = &letter.meta.seal {
-            if !root.join(seal).is_file() {
-                return Err(Diagnostic::new(source, format!("seal image `{seal}` not found"))
+            // Checked as an image is: there, and not a link out of the project.
+            if let Err(e) = images::resolve(root, Path::new(""), &format!("/{seal}")) {
+                return Err(Diagnostic::new(source, format!("seal {e}"))
                     .field(&fields::SEAL)
                     .help("put the image there, or fix the path in `seal:` (relative to the letter, or to the project root when it starts with `/`)")
                     .into());
@@ -153,6 +155,29 @@ mod tests {
             .unwrap_err()
             .to_string()
             .contains("is on the network"));
+    }
+
+    #[test]
+    fn a_missing_seal_image_is_named() {
+        let root = tempfile::tempdir().unwrap();
+        std::fs::create_dir_all(root.path().join("letters")).unwrap();
+        std::fs::write(
+            root.path().join("letters/a.md"),
+            "---\ntitle: x\nissuer: 某厅\ndate: 2022-06-13\nseal: seal.png\n---\n",
+        )
+        .unwrap();
+        let e = Letter::from_file(root.path(), Path::new("letters/a.md"), &RawMeta::default())
+            .unwrap_err();
+        assert!(
+            e.to_string().starts_with(
+                "error: letters/a.md: `seal` (印章): seal image `/letters/seal.png` not found (looked for letters/seal.png)"
+            ),
+            "{e}"
+        );
+        std::fs::write(root.path().join("letters/seal.png"), b"png").unwrap();
+        assert!(
+            Letter::from_file(root.path(), Path::new("letters/a.md"), &RawMeta::default()).is_ok()
+        );
     }
 
     #[test]
