@@ -68,7 +68,8 @@ impl Site {
     }
 
     pub fn build(&self) -> Result<Report> {
-        let sources = project::find_letters(&self.root)?;
+        let found = project::find_letters(&self.root)?;
+        let sources = found.letters;
         let out = self.root.join(OUTPUT);
         output::create_dir_all(&out)?;
         // Typst reads only inside --root, so its scratch files live in the project.
@@ -88,7 +89,10 @@ impl Site {
             .map(|(i, source)| self.build_letter(source, work.path(), i))
             .collect();
 
-        let mut report = Report::default();
+        let mut report = Report {
+            failed: found.problems,
+            ..Report::default()
+        };
         let mut entries = Vec::new();
         for (source, result) in sources.iter().zip(results) {
             match result {
@@ -160,7 +164,10 @@ impl Site {
             .iter()
             .map(|a| {
                 a.file()
-                    .map(|f| attachment_body(root, source, f))
+                    .map(|f| {
+                        let line = letter.line_of(&fields::ATTACHMENTS);
+                        attachment_body(root, source, line, f)
+                    })
                     .transpose()
             })
             .collect();
@@ -289,21 +296,25 @@ fn against(source: &Path) -> impl Fn(anyhow::Error) -> Diagnostics + Copy + '_ {
 }
 
 /// An attachment's own Markdown file, relative to the letter.
-fn attachment_body(root: &Path, letter: &Path, file: &str) -> Result<Body, Diagnostics> {
+fn attachment_body(
+    root: &Path,
+    letter: &Path,
+    line: Option<usize>,
+    file: &str,
+) -> Result<Body, Diagnostics> {
     let bad = |message: String| {
-        Diagnostics::from(Diagnostic::new(letter, message).field(&fields::ATTACHMENTS).help(
+        Diagnostics::from(Diagnostic::new(letter, message).at(line, None).field(&fields::ATTACHMENTS).help(
             "give the attachment's Markdown file relative to the letter, e.g. `file: _attachments/table.md` \
              (a name starting with `_` keeps it from being built as a letter)",
         ))
     };
-    let path = images::within_project(letter, file)
-        .ok_or_else(|| bad(format!("file `{file}` is outside the project")))?;
-    if !root.join(&path).is_file() {
-        return Err(bad(format!(
-            "file `{file}` not found (looked for {})",
-            path.display()
-        )));
-    }
+    let path = images::project_file(root, letter, file).map_err(|e| match e {
+        images::Escape::Outside => bad(format!("file `{file}` is outside the project")),
+        images::Escape::Missing => bad(match images::within_project(letter, file) {
+            Some(p) => format!("file `{file}` not found (looked for {})", p.display()),
+            None => format!("file `{file}` not found"),
+        }),
+    })?;
     Body::from_file(root, &path, letter)
 }
 

@@ -3,12 +3,15 @@
 pub mod fields;
 pub mod frontmatter;
 mod meta;
+mod number;
 
+use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
 pub use meta::{Attachment, Format, Meta, Publish, RawMeta};
 
 use crate::diagnostic::{Diagnostic, Diagnostics};
+use fields::Field;
 use frontmatter::Reader;
 
 #[derive(Debug, Clone)]
@@ -19,6 +22,8 @@ pub struct Letter {
     pub body: String,
     /// 1-based line of the source where the body starts.
     pub body_line: usize,
+    /// The line of each frontmatter key, for messages about a field found later on.
+    field_lines: HashMap<&'static str, usize>,
 }
 
 impl Letter {
@@ -30,12 +35,22 @@ impl Letter {
         let meta = Meta::resolve(raw.or(defaults), &mut reader);
         let diagnostics = std::mem::take(&mut reader.diagnostics);
         diagnostics.into_result(())?;
+        let field_lines = fields::ALL
+            .iter()
+            .filter_map(|f| Some((f.key, reader.line_of(f)?)))
+            .collect();
         Ok(Letter {
             source: source.to_path_buf(),
             meta: meta.expect("a letter without diagnostics resolves"),
             body: split.body.to_string(),
             body_line: split.body_line,
+            field_lines,
         })
+    }
+
+    /// The line where `field` stands in the frontmatter, if the letter sets it.
+    pub fn line_of(&self, field: &Field) -> Option<usize> {
+        self.field_lines.get(field.key).copied()
     }
 
     /// Reads `root/source` and parses it; `source` is relative to `root`.
@@ -57,10 +72,20 @@ fn decode_utf8(source: &Path, bytes: Vec<u8>) -> Result<String, Diagnostic> {
         let at = e.utf8_error().valid_up_to();
         let bytes = e.as_bytes();
         let line = bytes[..at].iter().filter(|&&b| b == b'\n').count() + 1;
-        let column = String::from_utf8_lossy(&bytes[..at]).rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
-        Diagnostic::new(source, "the file is not UTF-8 text (it may be GBK, as Word and Notepad save by default)")
+        let before = String::from_utf8_lossy(&bytes[..at]);
+        let line_start = before.rsplit('\n').next().unwrap_or_default();
+        let column = line_start.chars().count() + 1;
+        let mut d = Diagnostic::new(source, "the file is not UTF-8 text (it may be GBK, as Word and Notepad save by default)")
             .at(Some(line), Some(column))
-            .help("save it again as UTF-8 (Word: 另存为 → 纯文本 → 编码 UTF-8), or convert it: iconv -f GBK -t UTF-8")
+            .help("save it again as UTF-8 (Word: 另存为 → 纯文本 → 编码 UTF-8), or convert it: iconv -f GBK -t UTF-8");
+        // The bad bytes usually sit in a frontmatter value: name its field.
+        if let Some(field) = line_start
+            .split_once(':')
+            .and_then(|(key, _)| fields::lookup(fields::ALL, key.trim()))
+        {
+            d = d.field(field);
+        }
+        d
     })
 }
 
@@ -118,5 +143,11 @@ mod tests {
         let e = decode_utf8(Path::new("a.md"), bytes).unwrap_err();
         assert_eq!(e.line, Some(3));
         assert!(e.message.contains("not UTF-8"));
+        assert_eq!(e.field, None, "a body line names no field");
+        let mut bytes = b"---\ntitle: x\nto: ".to_vec();
+        bytes.extend_from_slice(&[0xb9, 0xd8]);
+        let e = decode_utf8(Path::new("a.md"), bytes).unwrap_err();
+        assert_eq!(e.field, Some(&fields::TO));
+        assert_eq!(e.column, Some(5));
     }
 }
