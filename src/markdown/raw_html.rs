@@ -10,8 +10,11 @@ use pulldown_cmark::{Event, TagEnd};
 
 use crate::render::sanitize::DROPPED_WITH_CONTENT;
 
-/// Elements a browser reads the rest of as text (or hides): their tags go, their text stays.
+/// Elements a browser reads the rest of as text, hides, or parses as
+/// SVG/MathML (which the sanitiser drops whole): their tags go, their text stays.
 const SWALLOWING: &[&str] = &[
+    "svg",
+    "math",
     "textarea",
     "title",
     "xmp",
