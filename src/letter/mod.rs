@@ -11,6 +11,7 @@ use std::path::{Path, PathBuf};
 pub use meta::{Attachment, Format, Meta, Publish, RawMeta};
 
 use crate::diagnostic::{Diagnostic, Diagnostics};
+use crate::markdown::{Body, Source};
 use fields::Field;
 use frontmatter::Reader;
 
@@ -62,7 +63,20 @@ impl Letter {
         let bytes = std::fs::read(root.join(source))
             .map_err(|e| Diagnostic::new(source, format!("cannot read the file: {e}")))?;
         let text = decode_utf8(source, bytes)?;
-        Letter::parse(source, &text, defaults)
+        Letter::parse(source, &text, defaults).map_err(|mut problems| {
+            // So one run names the body's problems too, not only the frontmatter's.
+            if let Ok(split) = frontmatter::split(source, &text) {
+                let body = Source {
+                    root,
+                    file: source,
+                    first_line: split.body_line,
+                };
+                if let Err(more) = Body::parse(&body, split.body) {
+                    problems.0.extend(more.0);
+                }
+            }
+            problems
+        })
     }
 }
 
