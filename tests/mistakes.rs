@@ -61,7 +61,25 @@ fn a_letter_saved_as_gbk_is_named_with_its_line() {
     bytes.extend_from_slice(&[0xb9, 0xd8, 0xd3, 0xda]); // 关于 in GBK
     bytes.extend_from_slice(b"\ndate: 2024-03-01\n---\n");
     std::fs::write(project.root().join("letters/z-gbk.md"), bytes).unwrap();
+    // An attachment's own pages, saved from Word too.
+    std::fs::write(
+        project.root().join("letters/y-attachment.md"),
+        "---\ntitle: 关于附件的函\ndate: 2024-03-01\nattachments: [{name: 表, file: _table.md}]\n---\n",
+    )
+    .unwrap();
+    std::fs::write(
+        project.root().join("letters/_table.md"),
+        [b"# \xe8\xa1\xa8\n\n".as_slice(), &[0xb1, 0xed]].concat(),
+    )
+    .unwrap();
     let stderr = String::from_utf8_lossy(&project.build().stderr).into_owned();
+    assert!(
+        stderr.contains(
+            "error: letters/_table.md:3:1: the file is not UTF-8 text (it may be GBK, \
+             as Word and Notepad save by default)\n  help: save it again as UTF-8"
+        ),
+        "{stderr}"
+    );
     assert!(
         stderr.contains(
             "error: letters/z-gbk.md:3:5: `to` (主送机关): the file is not UTF-8 text (it may be GBK, \

@@ -60,8 +60,10 @@ impl Letter {
         source: &Path,
         defaults: &RawMeta,
     ) -> Result<Letter, Diagnostics> {
-        let bytes = std::fs::read(root.join(source))
-            .map_err(|e| Diagnostic::new(source, format!("cannot read the file: {e}")))?;
+        let bytes = std::fs::read(root.join(source)).map_err(|e| {
+            Diagnostic::new(source, format!("cannot read the file: {e}"))
+                .help("check that the file is there and readable")
+        })?;
         let text = decode_utf8(source, bytes)?;
         Letter::parse(source, &text, defaults).map_err(|mut problems| {
             // So one run names the body's problems too, not only the frontmatter's.
@@ -81,7 +83,7 @@ impl Letter {
 }
 
 /// Letters saved from Word are often GBK; say so rather than print mojibake.
-fn decode_utf8(source: &Path, bytes: Vec<u8>) -> Result<String, Diagnostic> {
+pub(crate) fn decode_utf8(source: &Path, bytes: Vec<u8>) -> Result<String, Diagnostic> {
     String::from_utf8(bytes).map_err(|e| {
         let at = e.utf8_error().valid_up_to();
         let bytes = e.as_bytes();

@@ -128,12 +128,14 @@ impl Body {
 
     /// Reads a Markdown file of the project (an attachment's pages).
     pub fn from_file(root: &Path, file: &Path, cited_by: &Path) -> Result<Body, Diagnostics> {
-        let text = std::fs::read_to_string(root.join(file)).map_err(|e| {
+        let bytes = std::fs::read(root.join(file)).map_err(|e| {
             Diagnostic::new(
                 cited_by,
                 format!("cannot read the attachment file {}: {e}", file.display()),
             )
+            .help("check that the file is there and readable")
         })?;
+        let text = crate::letter::decode_utf8(file, bytes)?;
         Body::parse(
             &Source {
                 root,
