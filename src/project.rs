@@ -3,16 +3,29 @@
 
 use std::path::{Path, PathBuf};
 
-use anyhow::{bail, Context, Result};
+use anyhow::{bail, Result};
 use walkdir::WalkDir;
+
+use crate::diagnostic::{Diagnostic, Diagnostics};
 
 pub const LETTERS: &str = "letters";
 pub const OUTPUT: &str = "output";
 pub const FONTS: &str = "fonts";
 
+/// What is under `letters/`: the letters, and the folders that could not be walked.
+#[derive(Debug, Default)]
+pub struct Found {
+    /// Relative to the project root, in path order.
+    pub letters: Vec<PathBuf>,
+    /// A symlink loop or an unreadable folder: reported, and the rest still built.
+    pub problems: Vec<Diagnostics>,
+}
+
 /// Every letter under `letters/`, relative to `root`, in path order.
 /// Names starting with `_` or `.` are skipped: drafts, attachments, editor files.
-pub fn find_letters(root: &Path) -> Result<Vec<PathBuf>> {
+/// Symlinked folders are followed (an office may link a shared folder in);
+/// walkdir notices a link back to an ancestor, so a loop is reported, not walked forever.
+pub fn find_letters(root: &Path) -> Result<Found> {
     let dir = root.join(LETTERS);
     if !dir.is_dir() {
         bail!(
@@ -20,8 +33,9 @@ pub fn find_letters(root: &Path) -> Result<Vec<PathBuf>> {
             root.display()
         );
     }
-    let mut letters = Vec::new();
+    let mut found = Found::default();
     let walk = WalkDir::new(&dir)
+        .follow_links(true)
         .sort_by_file_name()
         .into_iter()
         .filter_entry(|e| {
@@ -31,22 +45,48 @@ pub fn find_letters(root: &Path) -> Result<Vec<PathBuf>> {
                     .to_str()
                     .is_some_and(|n| n.starts_with(['_', '.']))
         });
+    let relative = |path: &Path| path.strip_prefix(root).unwrap_or(path).to_path_buf();
     for entry in walk {
-        let entry = entry.with_context(|| format!("cannot read {}", dir.display()))?;
+        let entry = match entry {
+            Ok(entry) => entry,
+            Err(e) => {
+                found.problems.push(walk_problem(&e, relative).into());
+                continue;
+            }
+        };
         let path = entry.path();
         if entry.file_type().is_file()
             && path
                 .extension()
                 .is_some_and(|e| e.eq_ignore_ascii_case("md"))
         {
-            letters.push(
-                path.strip_prefix(root)
-                    .expect("walkdir stays under root")
-                    .to_path_buf(),
-            );
+            found.letters.push(relative(path));
         }
     }
-    Ok(letters)
+    Ok(found)
+}
+
+fn walk_problem(e: &walkdir::Error, relative: impl Fn(&Path) -> PathBuf) -> Diagnostic {
+    let path = relative(e.path().unwrap_or(Path::new(LETTERS)));
+    match e.loop_ancestor() {
+        Some(ancestor) => Diagnostic::new(
+            path,
+            format!(
+                "symlink loop: this link leads back to {}, which holds it; it is not followed",
+                relative(ancestor).display()
+            ),
+        )
+        .help("remove the link, or make it point at a folder that does not contain it"),
+        None => Diagnostic::new(
+            path,
+            format!(
+                "cannot be read: {}",
+                e.io_error()
+                    .map_or_else(|| e.to_string(), |io| io.to_string())
+            ),
+        )
+        .help("a link whose target is gone is removed with `rm`; a folder needs read permission"),
+    }
 }
 
 /// The folders Typst takes fonts from: the project's `fonts/`, else the
@@ -101,11 +141,35 @@ mod tests {
             std::fs::write(p, "").unwrap();
         }
         let found = find_letters(dir.path()).unwrap();
+        assert!(found.problems.is_empty());
         assert_eq!(
-            found,
+            found.letters,
             vec![
                 PathBuf::from("letters/2022/a.md"),
                 PathBuf::from("letters/b.md")
+            ]
+        );
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_symlink_loop_is_reported_with_its_path_and_the_rest_is_found() {
+        let dir = tempfile::tempdir().unwrap();
+        let year = dir.path().join("letters/2024");
+        std::fs::create_dir_all(&year).unwrap();
+        std::fs::write(year.join("a.md"), "").unwrap();
+        std::os::unix::fs::symlink("..", year.join("loop")).unwrap();
+        std::os::unix::fs::symlink("gone", year.join("dangling.md")).unwrap();
+        let found = find_letters(dir.path()).unwrap();
+        assert_eq!(found.letters, vec![PathBuf::from("letters/2024/a.md")]);
+        let problems: Vec<String> = found.problems.iter().map(|p| p.to_string()).collect();
+        assert_eq!(
+            problems,
+            vec![
+                "error: letters/2024/dangling.md: cannot be read: No such file or directory (os error 2)\n  \
+                 help: a link whose target is gone is removed with `rm`; a folder needs read permission",
+                "error: letters/2024/loop: symlink loop: this link leads back to letters, which holds it; \
+                 it is not followed\n  help: remove the link, or make it point at a folder that does not contain it",
             ]
         );
     }

@@ -314,3 +314,27 @@ fn shards_split_the_letters_and_share_one_index() {
         stderr(&bad)
     );
 }
+
+#[test]
+fn letters_laid_out_together_come_out_as_they_do_alone() {
+    // The repo's letters use every part of the layout: 版头, attachments, 版记, page numbers.
+    let together = Project::repo_letters();
+    let alone = Project::repo_letters();
+    let spy = TypstSpy::new();
+    built_ok(&together, &spy, &["--jobs", "1"]);
+    let calls = spy.take_calls();
+    assert_eq!(
+        compiles(&calls).len(),
+        1,
+        "one typst run for the chunk, no retry: {calls:?}"
+    );
+    built_ok(&alone, &spy, &["--jobs", "3"]);
+    assert_eq!(compiles(&spy.take_calls()).len(), 3);
+    for pdf in together.files().iter().filter(|f| f.ends_with(".pdf")) {
+        assert!(
+            std::fs::read(together.output(pdf)).unwrap()
+                == std::fs::read(alone.output(pdf)).unwrap(),
+            "{pdf} differs when laid out with other letters"
+        );
+    }
+}

@@ -47,7 +47,10 @@ fn built() -> &'static Project {
         let out = project.build();
         let stderr = String::from_utf8_lossy(&out.stderr);
         assert!(out.status.success(), "build failed:\n{stderr}");
-        assert!(stderr.starts_with("built 8 letters into output/"), "{stderr}");
+        assert!(
+            stderr.starts_with("built 8 letters into output/"),
+            "{stderr}"
+        );
         project
     })
 }
@@ -932,7 +935,12 @@ fn document_format_closing_attachments_and_banji() {
     page_number_rules(&mut r, &d, a, 4);
 
     // 版记 on the last page, an even page (§7.4).
-    r.that(a, "§7.4 版记 on an even page", d.pages.is_multiple_of(2), d.pages);
+    r.that(
+        a,
+        "§7.4 版记 on an even page",
+        d.pages.is_multiple_of(2),
+        d.pages,
+    );
     banji_rules(&mut r, &d, d.pages, PRINTER, "2022年6月13日印发");
     let cc = d.word(d.pages, "抄送：", "§7.4 抄送");
     let cc_wrap = d

@@ -1,6 +1,6 @@
-//! Letters with mistakes, and letters that try to be code: each bad letter is
-//! reported with its file, line and field, the others still build, and
-//! nothing half-written is left in `output/`.
+//! Letters with mistakes: each bad letter is reported with its file, line and
+//! field, the others still build, and nothing half-written is left in
+//! `output/`. (Letters that try to be code are in `hostile.rs`.)
 
 mod common;
 
@@ -61,9 +61,30 @@ fn a_letter_saved_as_gbk_is_named_with_its_line() {
     bytes.extend_from_slice(&[0xb9, 0xd8, 0xd3, 0xda]); // 关于 in GBK
     bytes.extend_from_slice(b"\ndate: 2024-03-01\n---\n");
     std::fs::write(project.root().join("letters/z-gbk.md"), bytes).unwrap();
+    // An attachment's own pages, saved from Word too.
+    std::fs::write(
+        project.root().join("letters/y-attachment.md"),
+        "---\ntitle: 关于附件的函\ndate: 2024-03-01\nattachments: [{name: 表, file: _table.md}]\n---\n",
+    )
+    .unwrap();
+    std::fs::write(
+        project.root().join("letters/_table.md"),
+        [b"# \xe8\xa1\xa8\n\n".as_slice(), &[0xb1, 0xed]].concat(),
+    )
+    .unwrap();
     let stderr = String::from_utf8_lossy(&project.build().stderr).into_owned();
     assert!(
-        stderr.contains("error: letters/z-gbk.md:3:5: the file is not UTF-8 text (it may be GBK"),
+        stderr.contains(
+            "error: letters/_table.md:3:1: the file is not UTF-8 text (it may be GBK, \
+             as Word and Notepad save by default)\n  help: save it again as UTF-8"
+        ),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains(
+            "error: letters/z-gbk.md:3:5: `to` (主送机关): the file is not UTF-8 text (it may be GBK, \
+             as Word and Notepad save by default)\n  help: save it again as UTF-8"
+        ),
         "{stderr}"
     );
 }
@@ -83,46 +104,6 @@ fn a_typo_in_the_office_config_stops_the_build_and_is_named() {
         stderr.trim_end(),
         "error: gongwen.yaml:3: unknown key `prnter_date`\n  help: did you mean `print_date`?"
     );
-}
-
-#[test]
-fn letter_text_never_becomes_code() {
-    let project = Project::fixture("features");
-    let out = project.build();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-
-    let text = pdf_text(&project.output("inject.pdf"));
-    for literal in [
-        "关于#read(\"/etc/passwd\")和<script>的函",
-        "<b>某局</b>#setpage(fill:red)：",
-        "正文有#read(\"/etc/passwd\")与#settext(red)与$a^2$与])}\\等字符。",
-        "<script>alert(1)</script>",
-        "<imgsrc=xonerror=alert(1)>",
-        "#import\"x.typ\":*",
-        "某单位$x$]\\{",
-    ] {
-        let flat: String = text.chars().filter(|c| !c.is_whitespace()).collect();
-        assert!(
-            flat.contains(literal),
-            "`{literal}` not printed as written:\n{text}"
-        );
-    }
-    let (pages, _) = pdf_words(&project.output("inject.pdf"));
-    assert_eq!(pages.len(), 1);
-
-    let html = project.read("inject.html");
-    assert!(
-        !html.contains("<script") && !html.contains("<img src=x") && !html.contains("<b>某局"),
-        "{html}"
-    );
-    assert!(html.contains("&lt;script&gt;alert(1)&lt;/script&gt;"));
-    assert!(html.contains("<title>关于#read(&quot;/etc/passwd&quot;)和&lt;script&gt;的函"));
-    assert!(!html.contains("javascript:"), "unsafe link kept");
-    assert!(html.contains("<a href=\"https://example.org/a?b=1&amp;c=2\">网站</a>"));
 }
 
 #[test]
@@ -176,7 +157,7 @@ fn a_typst_failure_is_reported_against_its_letter() {
         stderr.starts_with("error: letters/broken.md: typst could not lay out the letter:\n"),
         "{stderr}"
     );
-    assert!(stderr.contains("built 2 letters into output/"), "{stderr}");
+    assert!(stderr.contains("built 1 letter into output/"), "{stderr}");
     assert!(!project.output("broken.pdf").exists() && !project.output("broken.html").exists());
     project.assert_no_scratch();
 }

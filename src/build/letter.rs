@@ -310,8 +310,9 @@ fn load(
         .attachments
         .iter()
         .map(|a| {
+            let line = letter.line_of(&fields::ATTACHMENTS);
             a.file()
-                .map(|f| attachment_body(root, source, f))
+                .map(|f| attachment_body(root, source, line, f))
                 .transpose()
         })
         .collect();
@@ -353,21 +354,25 @@ fn render_page(
 }
 
 /// An attachment's own Markdown file, relative to the letter.
-fn attachment_body(root: &Path, letter: &Path, file: &str) -> Result<Body, Diagnostics> {
+fn attachment_body(
+    root: &Path,
+    letter: &Path,
+    line: Option<usize>,
+    file: &str,
+) -> Result<Body, Diagnostics> {
     let bad = |message: String| {
-        Diagnostics::from(Diagnostic::new(letter, message).field(&fields::ATTACHMENTS).help(
+        Diagnostics::from(Diagnostic::new(letter, message).at(line, None).field(&fields::ATTACHMENTS).help(
             "give the attachment's Markdown file relative to the letter, e.g. `file: _attachments/table.md` \
              (a name starting with `_` keeps it from being built as a letter)",
         ))
     };
-    let path = images::within_project(letter, file)
-        .ok_or_else(|| bad(format!("file `{file}` is outside the project")))?;
-    if !root.join(&path).is_file() {
-        return Err(bad(format!(
-            "file `{file}` not found (looked for {})",
-            path.display()
-        )));
-    }
+    let path = images::project_file(root, letter, file).map_err(|e| match e {
+        images::Escape::Outside => bad(format!("file `{file}` is outside the project")),
+        images::Escape::Missing => bad(match images::within_project(letter, file) {
+            Some(p) => format!("file `{file}` not found (looked for {})", p.display()),
+            None => format!("file `{file}` not found"),
+        }),
+    })?;
     Body::from_file(root, &path, letter)
 }
 

@@ -100,7 +100,8 @@ impl Site {
         };
         let globals = self.globals(&mut state)?;
 
-        let sources = project::find_letters(&self.root)?;
+        let found = project::find_letters(&self.root)?;
+        let sources = found.letters;
         let (mine, others): (Vec<PathBuf>, Vec<PathBuf>) = sources
             .into_iter()
             .partition(|s| options.shard.is_none_or(|shard| shard.holds(s)));
@@ -110,6 +111,13 @@ impl Site {
             .map(|source| self.plan(source, before.letters.get(&key(source)), &globals, options))
             .collect();
         let mut report = Report::default();
+        let unreadable_folders = !found.problems.is_empty();
+        for problems in found.problems {
+            report.failed.push(Failure {
+                problems,
+                stale: false,
+            });
+        }
         let mut work = Vec::new();
         for (source, plan) in mine.iter().zip(planned) {
             match plan {
@@ -141,6 +149,15 @@ impl Site {
         for source in &others {
             if let Some(record) = self.other_shard(source, before.letters.get(&key(source))) {
                 state.letters.insert(key(source), record);
+            }
+        }
+        if unreadable_folders {
+            // A folder that could not be read is not a deletion: its letters keep their outputs.
+            for (path, record) in &before.letters {
+                state
+                    .letters
+                    .entry(path.clone())
+                    .or_insert_with(|| record.clone());
             }
         }
         for source in &mine {

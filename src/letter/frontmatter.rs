@@ -25,7 +25,7 @@ pub struct Split<'a> {
 pub fn split<'a>(file: &Path, text: &'a str) -> Result<Split<'a>, Diagnostic> {
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     if text.trim().is_empty() {
-        return Err(Diagnostic::new(file, "the file is empty").help(
+        return Err(Diagnostic::new(file, "the file is empty").at(Some(1), None).help(
             "a letter starts with frontmatter between two `---` lines (title, date, issuer), then the body",
         ));
     }
@@ -182,7 +182,11 @@ impl<'a> Reader<'a> {
                         format!("expected {expected}, found {}", describe_value(&value)),
                     )
                     .at(line, None)
-                    .field(field),
+                    .field(field)
+                    .help(format!(
+                        "write it as {expected}, e.g. `{}: {}`",
+                        field.key, field.example
+                    )),
                 );
                 None
             }
@@ -336,7 +340,8 @@ mod tests {
         assert_eq!(r.take::<Text>(&fields::ISSUER, "text"), None);
         assert_eq!(
             r.diagnostics.0[0].to_string(),
-            "error: a.md:3: `issuer` (发文机关署名): expected text, found a list"
+            "error: a.md:3: `issuer` (发文机关署名): expected text, found a list\n  \
+             help: write it as text, e.g. `issuer: 宁夏回族自治区自然资源厅`"
         );
     }
 

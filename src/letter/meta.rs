@@ -262,6 +262,7 @@ impl Meta {
                 None
             }
         };
+        let number = check_number(r, raw.number);
         let title_lines: Vec<String> = title
             .iter()
             .flat_map(|t| t.lines())
@@ -285,10 +286,7 @@ impl Meta {
                 .or_if_empty(vec![issuer.clone()]),
             issuer,
             date: date?,
-            number: raw
-                .number
-                .map(|n| n.trim().to_string())
-                .filter(|n| !n.is_empty()),
+            number: number?,
             format: format?,
             copy_no: raw.copy_no.map(|c| format!("{:0>6}", c.trim())),
             secrecy: raw.secrecy,
@@ -368,6 +366,23 @@ fn required(
                     field.key
                 )),
             );
+            None
+        }
+    }
+}
+
+/// `Some(None)` when there is no 发文字号, `None` when it is malformed (then reported).
+fn check_number(r: &mut Reader, number: Option<String>) -> Option<Option<String>> {
+    let Some(number) = number
+        .map(|n| n.trim().to_string())
+        .filter(|n| !n.is_empty())
+    else {
+        return Some(None);
+    };
+    match super::number::check(&number) {
+        Ok(()) => Some(Some(number)),
+        Err(bad) => {
+            r.error(&fields::NUMBER, bad.message, Some(bad.help));
             None
         }
     }

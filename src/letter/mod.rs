@@ -3,13 +3,17 @@
 pub mod fields;
 pub mod frontmatter;
 mod meta;
+mod number;
 
+use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
 pub use meta::{Attachment, Format, Meta, Publish, RawMeta};
 
 use crate::diagnostic::{Diagnostic, Diagnostics};
 use crate::markdown::images;
+use crate::markdown::{Body, Source};
+use fields::Field;
 use frontmatter::Reader;
 
 #[derive(Debug, Clone)]
@@ -20,6 +24,8 @@ pub struct Letter {
     pub body: String,
     /// 1-based line of the source where the body starts.
     pub body_line: usize,
+    /// The line of each frontmatter key, for messages about a field found later on.
+    field_lines: HashMap<&'static str, usize>,
 }
 
 impl Letter {
@@ -32,12 +38,22 @@ impl Letter {
         let meta = Meta::resolve(raw.or(defaults), &mut reader);
         let diagnostics = std::mem::take(&mut reader.diagnostics);
         diagnostics.into_result(())?;
+        let field_lines = fields::ALL
+            .iter()
+            .filter_map(|f| Some((f.key, reader.line_of(f)?)))
+            .collect();
         Ok(Letter {
             source: source.to_path_buf(),
             meta: meta.expect("a letter without diagnostics resolves"),
             body: split.body.to_string(),
             body_line: split.body_line,
+            field_lines,
         })
+    }
+
+    /// The line where `field` stands in the frontmatter, if the letter sets it.
+    pub fn line_of(&self, field: &Field) -> Option<usize> {
+        self.field_lines.get(field.key).copied()
     }
 
     /// Reads `root/source` and parses it; `source` is relative to `root`.
@@ -46,13 +62,15 @@ impl Letter {
         source: &Path,
         defaults: &RawMeta,
     ) -> Result<Letter, Diagnostics> {
-        let bytes = std::fs::read(root.join(source))
-            .map_err(|e| Diagnostic::new(source, format!("cannot read the file: {e}")))?;
+        let bytes = std::fs::read(root.join(source)).map_err(|e| {
+            Diagnostic::new(source, format!("cannot read the file: {e}"))
+                .help("check that the file is there and readable")
+        })?;
         Letter::from_bytes(root, source, bytes, defaults)
     }
 
     /// Parses a letter's file contents, which need not be UTF-8 yet; `root`
-    /// is where the files it names (its seal) are looked for.
+    /// is where the files it names (its seal, its images) are looked for.
     pub fn from_bytes(
         root: &Path,
         source: &Path,
@@ -60,11 +78,25 @@ impl Letter {
         defaults: &RawMeta,
     ) -> Result<Letter, Diagnostics> {
         let text = decode_utf8(source, bytes)?;
-        let letter = Letter::parse(source, &text, defaults)?;
+        let letter = Letter::parse(source, &text, defaults).map_err(|mut problems| {
+            // So one run names the body's problems too, not only the frontmatter's.
+            if let Ok(split) = frontmatter::split(source, &text) {
+                let body = Source {
+                    root,
+                    file: source,
+                    first_line: split.body_line,
+                };
+                if let Err(more) = Body::parse(&body, split.body) {
+                    problems.0.extend(more.0);
+                }
+            }
+            problems
+        })?;
         if let Some(seal) = &letter.meta.seal {
             // Checked as an image is: there, and not a link out of the project.
             if let Err(e) = images::resolve(root, Path::new(""), &format!("/{seal}")) {
                 return Err(Diagnostic::new(source, format!("seal {e}"))
+                    .at(letter.line_of(&fields::SEAL), None)
                     .field(&fields::SEAL)
                     .help("put the image there, or fix the path in `seal:` (relative to the letter, or to the project root when it starts with `/`)")
                     .into());
@@ -75,15 +107,25 @@ impl Letter {
 }
 
 /// Letters saved from Word are often GBK; say so rather than print mojibake.
-fn decode_utf8(source: &Path, bytes: Vec<u8>) -> Result<String, Diagnostic> {
+pub(crate) fn decode_utf8(source: &Path, bytes: Vec<u8>) -> Result<String, Diagnostic> {
     String::from_utf8(bytes).map_err(|e| {
         let at = e.utf8_error().valid_up_to();
         let bytes = e.as_bytes();
         let line = bytes[..at].iter().filter(|&&b| b == b'\n').count() + 1;
-        let column = String::from_utf8_lossy(&bytes[..at]).rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
-        Diagnostic::new(source, "the file is not UTF-8 text (it may be GBK, as Word and Notepad save by default)")
+        let before = String::from_utf8_lossy(&bytes[..at]);
+        let line_start = before.rsplit('\n').next().unwrap_or_default();
+        let column = line_start.chars().count() + 1;
+        let mut d = Diagnostic::new(source, "the file is not UTF-8 text (it may be GBK, as Word and Notepad save by default)")
             .at(Some(line), Some(column))
-            .help("save it again as UTF-8 (Word: 另存为 → 纯文本 → 编码 UTF-8), or convert it: iconv -f GBK -t UTF-8")
+            .help("save it again as UTF-8 (Word: 另存为 → 纯文本 → 编码 UTF-8), or convert it: iconv -f GBK -t UTF-8");
+        // The bad bytes usually sit in a frontmatter value: name its field.
+        if let Some(field) = line_start
+            .split_once(':')
+            .and_then(|(key, _)| fields::lookup(fields::ALL, key.trim()))
+        {
+            d = d.field(field);
+        }
+        d
     })
 }
 
@@ -181,7 +223,7 @@ mod tests {
             .unwrap_err();
         assert!(
             e.to_string().starts_with(
-                "error: letters/a.md: `seal` (印章): seal image `/letters/seal.png` not found (looked for letters/seal.png)"
+                "error: letters/a.md:5: `seal` (印章): seal image `/letters/seal.png` not found (looked for letters/seal.png)"
             ),
             "{e}"
         );
@@ -198,5 +240,11 @@ mod tests {
         let e = decode_utf8(Path::new("a.md"), bytes).unwrap_err();
         assert_eq!(e.line, Some(3));
         assert!(e.message.contains("not UTF-8"));
+        assert_eq!(e.field, None, "a body line names no field");
+        let mut bytes = b"---\ntitle: x\nto: ".to_vec();
+        bytes.extend_from_slice(&[0xb9, 0xd8]);
+        let e = decode_utf8(Path::new("a.md"), bytes).unwrap_err();
+        assert_eq!(e.field, Some(&fields::TO));
+        assert_eq!(e.column, Some(5));
     }
 }

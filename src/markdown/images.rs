@@ -47,18 +47,45 @@ pub fn resolve(root: &Path, file: &Path, url: &str) -> Result<PathBuf, ImageErro
     if !extension.is_some_and(|e| EXTENSIONS.contains(&e.as_str())) {
         return Err(ImageError::Kind(err_url));
     }
-    let full = root.join(&relative);
-    if !full.is_file() {
-        return Err(ImageError::Missing(err_url, relative.display().to_string()));
+    match inside(root, &relative) {
+        Ok(()) => Ok(relative),
+        Err(Escape::Missing) => Err(ImageError::Missing(err_url, relative.display().to_string())),
+        Err(Escape::Outside) => Err(ImageError::Outside(err_url)),
     }
-    // A symlink could still point out of the project.
-    let (Ok(real), Ok(real_root)) = (full.canonicalize(), root.canonicalize()) else {
-        return Err(ImageError::Missing(err_url, relative.display().to_string()));
-    };
-    if !real.starts_with(real_root) {
-        return Err(ImageError::Outside(err_url));
-    }
+}
+
+/// Why a path of the project cannot be used.
+#[derive(Debug, PartialEq, Eq)]
+pub enum Escape {
+    /// `../` past the root, or a symlink whose target lies outside the project.
+    Outside,
+    /// No such file (or a symlink whose target is gone).
+    Missing,
+}
+
+/// A file named in a letter (image, attachment), relative to `root`:
+/// `path` is relative to the letter `file`, or to the root when it starts with `/`.
+pub fn project_file(root: &Path, file: &Path, path: &str) -> Result<PathBuf, Escape> {
+    let relative = within_project(file, path).ok_or(Escape::Outside)?;
+    inside(root, &relative)?;
     Ok(relative)
+}
+
+/// Checks that `relative` is a file that really lies in the project: the
+/// path alone cannot tell, as a symlink in it may point anywhere.
+fn inside(root: &Path, relative: &Path) -> Result<(), Escape> {
+    let full = root.join(relative);
+    if !full.is_file() {
+        return Err(Escape::Missing);
+    }
+    let (Ok(real), Ok(real_root)) = (full.canonicalize(), root.canonicalize()) else {
+        return Err(Escape::Missing);
+    };
+    if real.starts_with(real_root) {
+        Ok(())
+    } else {
+        Err(Escape::Outside)
+    }
 }
 
 /// A path given in `file` (relative to it, or to the project root when it
@@ -129,5 +156,44 @@ mod tests {
             resolve(dir.path(), file, "a.md"),
             Err(ImageError::Kind(_))
         ));
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_symlink_out_of_the_project_is_outside() {
+        let outside = tempfile::tempdir().unwrap();
+        std::fs::write(outside.path().join("secret.png"), b"png").unwrap();
+        std::fs::write(outside.path().join("secret.md"), b"text").unwrap();
+        let dir = tempfile::tempdir().unwrap();
+        let letters = dir.path().join("letters");
+        std::fs::create_dir_all(&letters).unwrap();
+        std::fs::write(letters.join("real.png"), b"png").unwrap();
+        std::os::unix::fs::symlink(outside.path().join("secret.png"), letters.join("map.png"))
+            .unwrap();
+        std::os::unix::fs::symlink(outside.path(), letters.join("shared")).unwrap();
+        std::os::unix::fs::symlink("real.png", letters.join("alias.png")).unwrap();
+        let file = Path::new("letters/a.md");
+        assert_eq!(
+            resolve(dir.path(), file, "map.png"),
+            Err(ImageError::Outside("map.png".into()))
+        );
+        assert_eq!(
+            project_file(dir.path(), file, "shared/secret.md"),
+            Err(Escape::Outside)
+        );
+        assert_eq!(
+            resolve(dir.path(), file, "alias.png"),
+            Ok(PathBuf::from("letters/alias.png")),
+            "a link inside the project is fine"
+        );
+        assert_eq!(
+            project_file(dir.path(), file, "/etc/passwd"),
+            Err(Escape::Missing),
+            "a leading / means the project root, never the disk's"
+        );
+        assert_eq!(
+            project_file(dir.path(), file, "../../x.md"),
+            Err(Escape::Outside)
+        );
     }
 }

@@ -2,18 +2,20 @@
 //! once into a cleaned event list that both renderers read.
 //!
 //! Cleaning is where the author's text is made safe and 公文-shaped:
-//! raw HTML becomes plain text, links keep only harmless schemes, images must
+//! inline raw HTML that would swallow what follows it is taken out (the
+//! renderers sanitise the rest with ammonia), links keep only harmless schemes, images must
 //! be files inside the project, soft breaks vanish between Chinese characters,
 //! and headings get their 一、（一）1.（1） numbers.
 
 mod cjk_emphasis;
 pub mod images;
 pub mod numbering;
+mod raw_html;
 
 use std::ops::Range;
 use std::path::{Path, PathBuf};
 
-use pulldown_cmark::{CowStr, Event, HeadingLevel, Options, Parser, Tag, TagEnd};
+use pulldown_cmark::{Event, HeadingLevel, Options, Parser, Tag, TagEnd};
 
 use crate::diagnostic::{Diagnostic, Diagnostics};
 use numbering::Numbering;
@@ -53,9 +55,6 @@ impl Body {
         let mut links = Vec::new();
         for (event, range) in raw {
             let event = match event {
-                Event::Start(Tag::HtmlBlock) => Event::Start(Tag::Paragraph),
-                Event::End(TagEnd::HtmlBlock) => Event::End(TagEnd::Paragraph),
-                Event::Html(html) | Event::InlineHtml(html) => Event::Text(trim_newline(html)),
                 Event::Text(t) if t.contains(cjk_emphasis::SENTINEL) => {
                     Event::Text(t.replace(cjk_emphasis::SENTINEL, "").into())
                 }
@@ -117,6 +116,7 @@ impl Body {
             };
             events.push(event.into_static());
         }
+        let mut events = raw_html::defuse_inline(events);
         join_soft_breaks(&mut events);
         let heading_numbers = number_headings(&events);
         diagnostics.into_result(Body {
@@ -128,12 +128,14 @@ impl Body {
 
     /// Reads a Markdown file of the project (an attachment's pages).
     pub fn from_file(root: &Path, file: &Path, cited_by: &Path) -> Result<Body, Diagnostics> {
-        let text = std::fs::read_to_string(root.join(file)).map_err(|e| {
+        let bytes = std::fs::read(root.join(file)).map_err(|e| {
             Diagnostic::new(
                 cited_by,
                 format!("cannot read the attachment file {}: {e}", file.display()),
             )
+            .help("check that the file is there and readable")
         })?;
+        let text = crate::letter::decode_utf8(file, bytes)?;
         Body::parse(
             &Source {
                 root,
@@ -142,13 +144,6 @@ impl Body {
             },
             &text,
         )
-    }
-}
-
-fn trim_newline(s: CowStr) -> CowStr {
-    match s.strip_suffix('\n') {
-        Some(t) => CowStr::from(t.to_string()),
-        None => s,
     }
 }
 
@@ -258,13 +253,18 @@ mod tests {
     }
 
     #[test]
-    fn raw_html_stays_text() {
-        let b = parse("<script>alert(1)</script>\n\n段落<b>粗</b>\n").unwrap();
-        assert!(!b
+    fn raw_html_is_kept_for_the_sanitiser_but_scripts_lose_their_text() {
+        let b = parse("<script>alert(1)</script>\n\n段落<b>粗</b><script>x()</script>\n").unwrap();
+        let html: Vec<String> = b
             .events
             .iter()
-            .any(|e| matches!(e, Event::Html(_) | Event::InlineHtml(_))));
-        assert_eq!(texts(&b), "<script>alert(1)</script>段落<b>粗</b>");
+            .filter_map(|e| match e {
+                Event::Html(h) | Event::InlineHtml(h) => Some(h.to_string()),
+                _ => None,
+            })
+            .collect();
+        assert_eq!(html, vec!["<script>alert(1)</script>\n", "<b>", "</b>"]);
+        assert_eq!(texts(&b), "段落粗");
     }
 
     #[test]

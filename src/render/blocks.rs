@@ -5,6 +5,7 @@
 use pulldown_cmark::{Alignment, Event, Tag, TagEnd};
 use serde::Serialize;
 
+use super::sanitize;
 use crate::markdown::{heading_level, Body};
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -79,6 +80,8 @@ enum Open {
     },
     Row(Vec<Vec<Inline>>),
     Code(String),
+    /// The author's raw HTML block, printed as the text it shows.
+    Html(String),
     Image {
         path: String,
         alt: String,
@@ -109,6 +112,7 @@ pub fn blocks(body: &Body, image_prefix: &str) -> Vec<Block> {
                 }),
                 Tag::TableHead | Tag::TableRow => stack.push(Open::Row(vec![])),
                 Tag::CodeBlock(_) => stack.push(Open::Code(String::new())),
+                Tag::HtmlBlock => stack.push(Open::Html(String::new())),
                 Tag::Image { dest_url, .. } => stack.push(Open::Image {
                     path: format!("{image_prefix}{dest_url}"),
                     alt: String::new(),
@@ -199,6 +203,19 @@ pub fn blocks(body: &Body, image_prefix: &str) -> Vec<Block> {
                             text: text.trim_end_matches('\n').to_string(),
                         },
                     ),
+                    (TagEnd::HtmlBlock, Open::Html(html)) => {
+                        let text = sanitize::text(&html);
+                        if !text.is_empty() {
+                            let mut inlines = Vec::new();
+                            for (i, line) in text.split('\n').enumerate() {
+                                if i > 0 {
+                                    inlines.push(Inline::Break {});
+                                }
+                                inlines.push(Inline::Text { text: line.into() });
+                            }
+                            push_block(&mut stack, Block::Paragraph { inlines });
+                        }
+                    }
                     (TagEnd::Image, Open::Image { path, alt }) => {
                         push_inline(&mut stack, Inline::Image { path, alt })
                     }
@@ -228,6 +245,13 @@ pub fn blocks(body: &Body, image_prefix: &str) -> Vec<Block> {
                 },
             ),
             Event::HardBreak => push_inline(&mut stack, Inline::Break {}),
+            Event::Html(html) => {
+                if let Some(Open::Html(block)) = stack.last_mut() {
+                    block.push_str(html);
+                }
+            }
+            // The PDF prints what the page shows: an inline tag is not text.
+            Event::InlineHtml(html) if is_br(html) => push_inline(&mut stack, Inline::Break {}),
             Event::Rule => push_block(&mut stack, Block::Rule {}),
             _ => {}
         }
@@ -236,6 +260,13 @@ pub fn blocks(body: &Body, image_prefix: &str) -> Vec<Block> {
         Some(Open::Blocks(blocks)) => blocks,
         _ => Vec::new(),
     }
+}
+
+fn is_br(html: &str) -> bool {
+    let lower = html.to_ascii_lowercase();
+    lower
+        .strip_prefix("<br")
+        .is_some_and(|rest| rest.starts_with(['>', '/', ' ', '\t', '\n']))
 }
 
 /// A paragraph holding only an image is a figure.
@@ -383,6 +414,22 @@ mod tests {
             panic!("{b:?}")
         };
         assert_eq!(items[0].len(), 2);
+    }
+
+    #[test]
+    fn raw_html_prints_as_the_text_it_shows() {
+        let b = parse("<div>甲<br>乙 &amp; <script>x</script></div>\n\n丙<sub>2</sub><br/>丁<script>y</script>\n");
+        assert_eq!(
+            b,
+            vec![
+                Block::Paragraph {
+                    inlines: vec![text("甲"), Inline::Break {}, text("乙 &")]
+                },
+                Block::Paragraph {
+                    inlines: vec![text("丙2"), Inline::Break {}, text("丁")]
+                },
+            ]
+        );
     }
 
     #[test]

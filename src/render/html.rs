@@ -1,9 +1,11 @@
 //! The intranet page: the body as HTML (by pulldown-cmark, which escapes
-//! every text), placed in the user's tera templates with the letter's fields.
+//! every text; the author's raw HTML then goes through [`sanitize`]), placed
+//! in the user's tera templates with the letter's fields.
 
 use pulldown_cmark::{CowStr, Event, HeadingLevel, Tag, TagEnd};
 use serde::Serialize;
 
+use super::sanitize;
 use crate::letter::{Letter, Meta};
 use crate::markdown::Body;
 
@@ -11,8 +13,19 @@ use crate::markdown::Body;
 pub fn body_html(body: &Body, root: &str) -> String {
     let mut numbers = body.heading_numbers.iter();
     let mut events = Vec::with_capacity(body.events.len() + body.heading_numbers.len());
+    // An HTML block is cleaned on its own, so that an unclosed `<textarea>`
+    // or `<title>` in it cannot swallow the rest of the page.
+    let mut html_block: Option<String> = None;
     for event in &body.events {
         match event {
+            Event::Start(Tag::HtmlBlock) => html_block = Some(String::new()),
+            Event::Html(html) if html_block.is_some() => {
+                html_block.get_or_insert_default().push_str(html)
+            }
+            Event::End(TagEnd::HtmlBlock) => {
+                let html = html_block.take().unwrap_or_default();
+                events.push(Event::Html(sanitize::clean(&html).into()));
+            }
             Event::Start(Tag::Heading {
                 level,
                 id,
@@ -55,7 +68,8 @@ pub fn body_html(body: &Body, root: &str) -> String {
     }
     let mut html = String::new();
     pulldown_cmark::html::push_html(&mut html, events.into_iter());
-    html
+    // The author's inline tags are still in it, as typed.
+    sanitize::clean(&html)
 }
 
 /// The page title is the <h1>, so the body's levels start at <h2>.
@@ -159,11 +173,28 @@ mod tests {
     }
 
     #[test]
-    fn author_html_is_escaped_and_numbers_are_added() {
+    fn author_html_is_sanitised_and_numbers_are_added() {
         assert_eq!(
-            html("# 总体<script>x</script>\n\n<img src=x onerror=alert(1)>\n"),
-            "<h2><span class=\"heading-number\">一、</span>总体&lt;script&gt;x&lt;/script&gt;</h2>\n\
-             <p>&lt;img src=x onerror=alert(1)&gt;</p>\n"
+            html("# 总体<script>x</script>\n\n<img src=x onerror=alert(1)>\n\nH<sub>2</sub>O<br>\n"),
+            "<h2><span class=\"heading-number\">一、</span>总体</h2>\n<img>\n<p>H<sub>2</sub>O<br></p>\n"
+        );
+    }
+
+    #[test]
+    fn an_unclosed_html_block_does_not_swallow_the_page() {
+        assert_eq!(
+            html("<title>\n甲\n\n乙 *丙*\n"),
+            "\n甲\n<p>乙 <em>丙</em></p>\n"
+        );
+    }
+
+    #[test]
+    fn markdown_images_links_and_tables_survive_the_sanitiser() {
+        assert_eq!(
+            html("[网](https://a.cn/?a=1&b=2) [坏](javascript:x)\n\n| a | b |\n| :-: | --: |\n| 1 | 2 |\n"),
+            "<p><a href=\"https://a.cn/?a=1&amp;b=2\" rel=\"noopener noreferrer\">网</a> 坏</p>\n\
+             <table><thead><tr><th style=\"text-align:center\">a</th><th style=\"text-align:right\">b</th></tr></thead>\
+             <tbody>\n<tr><td style=\"text-align:center\">1</td><td style=\"text-align:right\">2</td></tr>\n</tbody></table>\n"
         );
     }
 

@@ -2,5 +2,6 @@
 
 pub mod blocks;
 pub mod html;
+pub mod sanitize;
 pub mod title_lines;
 pub mod typst_data;

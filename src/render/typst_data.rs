@@ -10,6 +10,9 @@ use crate::markdown::Body;
 
 #[derive(Debug, Serialize)]
 pub struct LetterData<'a> {
+    /// Unique among the letters typst lays out together (a chunk shares one
+    /// set of labels), so the layout's markers of one letter never meet another's.
+    pub id: String,
     pub format: Format,
     pub header: String,
     pub header_lines: &'a [String],
@@ -49,6 +52,7 @@ impl<'a> LetterData<'a> {
     pub fn new(letter: &'a Letter, body: &Body, attachment_bodies: &[Option<Body>]) -> Self {
         let m = &letter.meta;
         LetterData {
+            id: crate::project::url(&letter.source),
             format: m.format,
             header: m.header.join(""),
             header_lines: &m.header,

@@ -1,0 +1,260 @@
+//! Letters that hold code, markup or paths meant to escape: every character
+//! an author typed prints as written, raw HTML is sanitised, and no path
+//! leads out of the project.
+
+mod common;
+
+use common::*;
+
+fn flat(s: &str) -> String {
+    s.chars().filter(|c| !c.is_whitespace()).collect()
+}
+
+/// Fails unless `text` holds `literal`, white space aside.
+fn assert_printed(text: &str, literal: &str, what: &str) {
+    assert!(
+        flat(text).contains(&flat(literal)),
+        "{what}: `{literal}` is not printed as written:\n{text}"
+    );
+}
+
+fn built(project: &Project) {
+    let out = project.build();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+/// What `typst.md` holds in its frontmatter, as each field prints.
+const FRONTMATTER: &[&str] = &[
+    "关于#read(\"/etc/passwd\")与#import \"x.typ\": *的函",
+    "甲局 $x^2$ *粗* _斜_ `码`、乙局 <b>@ref</b> = \\ // /* [ ]]) {：",
+    "某单位 #set page(fill: red) #let x = 1",
+    "签发人：张三 #panic(\"x\")",
+    "（联系人 #(1+1) $ 未闭公式 \\u{41}）",
+    "丙局 /* 未闭注释，丁局 // 行注释 [[[",
+    "印发 #\"str\" <label> @cite = x",
+    "附件 #emph[斜] *x* _y_ `z`",
+];
+
+/// What its body holds, as the Markdown means it (backslash escapes taken).
+const BODY: &[&str] = &[
+    "正文有 #read(\"/etc/passwd\") 与 #import \"x.typ\": * 与 $a^2$ 与 @label 与 1 < 2 > 0 \
+     与 a = b 与 \\ 与 // 行注释 与 /* 块注释 与 [ 与 ] 与 ]]) 与 {{ 与 #set text(red)。",
+    "星号 * 与下划线 _ 与反引号 ` 与标签 <label> 与 # 号。",
+    "= 等号开头的行 #let y = [未闭",
+    "行内代码 #read(\"/etc/passwd\") $x$ *y* _z_ \\ // /* [ ] 结束。",
+    "#import \"@preview/x:0.1.0\": *\n#read(\"/etc/passwd\")\n/* 未闭注释",
+];
+
+#[test]
+fn typst_code_in_a_letter_prints_as_written_in_the_pdf_and_the_page() {
+    let project = Project::fixture("hostile");
+    built(&project);
+
+    let pdf = pdf_text(&project.output("typst.pdf"));
+    for literal in FRONTMATTER.iter().chain(BODY) {
+        assert_printed(&pdf, literal, "PDF");
+    }
+    // Nothing ran: no page turned red or was read from the disk, no panic stopped it.
+    assert!(!pdf.contains("root:"), "{pdf}");
+
+    let html = project.read("typst.html");
+    let text = html_text(&html);
+    for literal in FRONTMATTER.iter().chain(BODY) {
+        assert_printed(&text, literal, "page");
+    }
+    for escaped in [
+        "乙局 &lt;b&gt;@ref&lt;/b&gt;",
+        "1 &lt; 2 &gt; 0",
+        "标签 &lt;label&gt;",
+        "#&quot;str&quot; &lt;label&gt; @cite",
+    ] {
+        assert!(html.contains(escaped), "`{escaped}` not escaped:\n{html}");
+    }
+}
+
+#[test]
+fn raw_html_is_sanitised_on_the_page_and_its_text_printed_in_the_pdf() {
+    let project = Project::fixture("hostile");
+    built(&project);
+    let html = project.read("html.html");
+    let body = &html[html.find("<div class=\"body\">").unwrap()..];
+    let body = &body[..body.find("<div class=\"signature\">").unwrap()];
+    assert_eq!(
+        body,
+        "<div class=\"body\">\n\
+         <p>水的化学式是 H<sub>2</sub>O，面积单位 m<sup>2</sup>。<br>换行之后。</p>\n\n\
+         <p>段落中的脚本。</p>\n\
+         <p>&lt;img src=x onerror=alert(\"img\")&gt;</p>\n\
+         <p><img>图后</p>\n\n\
+         <p>点我 与 <a rel=\"noopener noreferrer\">原始链接</a> 与 \
+         <a href=\"https://example.org/a?b=1&amp;c=2\" rel=\"noopener noreferrer\">网站</a>。</p>\n\
+         <div>区块<b>粗体</b>文字</div>\n\
+         <p>结尾段落。</p>\n\n\
+         </div>\n"
+    );
+    for gone in [
+        "<script",
+        "alert",
+        "onerror=",
+        "<iframe",
+        "javascript:",
+        "onclick",
+        "onmouseover",
+    ] {
+        assert!(
+            !html
+                .replace("onerror=alert(\"img\")&gt;", "")
+                .contains(gone),
+            "`{gone}` reached the page:\n{html}"
+        );
+    }
+
+    // The PDF prints the text the page shows, without the tags.
+    let pdf = pdf_text(&project.output("html.pdf"));
+    assert_in_order(
+        &pdf,
+        "水的化学式是 H2O，面积单位 m2。换行之后。段落中的脚本。\
+         <img src=x onerror=alert(\"img\")> 图后 点我 与 原始链接 与 网站。区块粗体文字 结尾段落。",
+        "html.pdf",
+    );
+    for gone in [
+        "script",
+        "alert(\"inline\")",
+        "iframe",
+        "<sub>",
+        "<br>",
+        "<div",
+    ] {
+        assert!(!pdf.contains(gone), "`{gone}` printed in the PDF:\n{pdf}");
+    }
+    // <br> is a line break in the PDF too.
+    let lines: Vec<&str> = pdf.lines().collect();
+    assert!(lines.iter().any(|l| l.trim() == "换行之后。"), "{pdf}");
+}
+
+#[test]
+fn every_page_forbids_scripts_and_outside_origins() {
+    let project = Project::fixture("hostile");
+    built(&project);
+    for page in ["index.html", "typst.html", "html.html"] {
+        let html = project.read(page);
+        let at = html
+            .find("<meta http-equiv=\"Content-Security-Policy\" content=\"")
+            .unwrap_or_else(|| panic!("{page} sends no Content-Security-Policy"));
+        let head_end = html.find("</head>").expect("a head");
+        assert!(at < head_end, "{page}: the policy must be in the head");
+        let policy = &html[at..];
+        let policy = &policy[policy.find("content=\"").unwrap() + 9..];
+        let policy = &policy[..policy.find('"').unwrap()];
+        let directives: Vec<(&str, Vec<&str>)> = policy
+            .split(';')
+            .map(|d| {
+                let mut words = d.split_whitespace();
+                (words.next().unwrap(), words.collect())
+            })
+            .collect();
+        assert_eq!(
+            directives[0],
+            ("default-src", vec!["'none'"]),
+            "{page}: {policy}"
+        );
+        for (name, sources) in &directives {
+            assert!(
+                !name.starts_with("script"),
+                "{page}: scripts must fall back to default-src 'none': {policy}"
+            );
+            for source in sources {
+                let allowed = matches!(*source, "'self'" | "'none'")
+                    || (*name == "style-src-attr" && *source == "'unsafe-inline'");
+                assert!(
+                    allowed,
+                    "{page}: `{name} {source}` opens the page: {policy}"
+                );
+            }
+        }
+    }
+}
+
+#[cfg(unix)]
+#[test]
+fn paths_that_leave_the_project_are_errors_and_the_other_letters_build() {
+    use std::os::unix::fs::symlink;
+
+    let outside = tempfile::tempdir().unwrap();
+    std::fs::write(outside.path().join("secret.md"), "机密附件内容\n").unwrap();
+    std::fs::copy(
+        manifest().join("tests/fixtures/features/letters/map.png"),
+        outside.path().join("secret.png"),
+    )
+    .unwrap();
+
+    let project = Project::fixture("mistakes");
+    let letters = project.root().join("letters");
+    for f in [
+        "b-typo.md",
+        "c-bad-date.md",
+        "d-yaml.md",
+        "e-image.md",
+        "f-no-frontmatter.md",
+        "g-wrong-type.md",
+        "h-unclosed.md",
+        "i-number.md",
+        "j-empty.md",
+    ] {
+        std::fs::remove_file(letters.join(f)).unwrap();
+    }
+    symlink(outside.path().join("secret.png"), letters.join("map.png")).unwrap();
+    symlink(outside.path(), letters.join("_shared")).unwrap();
+    let head = "---\ntitle: 关于路径的函\ndate: 2024-03-01\n";
+    let write = |name: &str, frontmatter: &str, body: &str| {
+        std::fs::write(
+            letters.join(name),
+            format!("{head}{frontmatter}---\n\n{body}\n"),
+        )
+        .unwrap()
+    };
+    write("p-image-link.md", "", "正文。\n\n![图](map.png)");
+    write("q-image-up.md", "", "![图](../../etc/x.png)");
+    write(
+        "r-attachments.md",
+        "attachments:\n  - {name: 链出, file: _shared/secret.md}\n  - {name: 上溯, file: ../../secret.md}\n  - {name: 绝对, file: /etc/passwd}\n",
+        "正文。",
+    );
+    // A folder that links back to letters/ would be walked forever if followed.
+    symlink(".", letters.join("loop")).unwrap();
+
+    let out = project.build();
+    assert_eq!(out.status.code(), Some(1));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    let expected = [
+        "error: letters/loop: symlink loop: this link leads back to letters, which holds it; it is not followed\n  \
+         help: remove the link, or make it point at a folder that does not contain it",
+        "error: letters/p-image-link.md:8: image `map.png` is outside the project\n  \
+         help: give a path relative to the letter (`seal.png`), or to the project root (`/images/seal.png`)",
+        "error: letters/q-image-up.md:6: image `../../etc/x.png` is outside the project",
+        "error: letters/r-attachments.md:4: `attachments` (附件): file `_shared/secret.md` is outside the project",
+        "error: letters/r-attachments.md:4: `attachments` (附件): file `../../secret.md` is outside the project",
+        "error: letters/r-attachments.md:4: `attachments` (附件): file `/etc/passwd` not found (looked for etc/passwd)",
+    ];
+    for message in expected {
+        assert!(
+            stderr.contains(message),
+            "missing `{message}` in:\n{stderr}"
+        );
+    }
+    assert!(
+        stderr.trim_end().ends_with("4 failed (see above)") && stderr.contains("built 1 letter"),
+        "{stderr}"
+    );
+    let files: Vec<String> = project
+        .files()
+        .into_iter()
+        .filter(|f| !f.starts_with("assets/"))
+        .collect();
+    assert_eq!(files, vec!["a-good.html", "a-good.pdf", "index.html"]);
+    project.assert_no_scratch();
+}
