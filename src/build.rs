@@ -12,12 +12,14 @@ use tempfile::NamedTempFile;
 
 use crate::config::Config;
 use crate::diagnostic::{Diagnostic, Diagnostics};
+use crate::index;
 use crate::letter::fields;
 use crate::letter::Letter;
 use crate::markdown::{images, Body, Source};
 use crate::output;
 use crate::project::{self, OUTPUT};
 use crate::render::html::{body_html, AttachmentContext, LetterContext};
+use crate::render::text::plain_text;
 use crate::render::typst_data::LetterData;
 use crate::templates::{self, Templates};
 use crate::typst_cli::{CompileJob, Typst};
@@ -122,6 +124,8 @@ impl Site {
 
         let pdf_dest = out.join(&pdf_path);
         let pdf = self.compile(&letter, &data, work, n, &pdf_dest)?;
+        let thumb_path = project::output_path(source, "png");
+        let thumb = self.thumbnail(&letter, pdf.path(), &out.join(&thumb_path))?;
 
         let images = attachments
             .iter()
@@ -133,9 +137,19 @@ impl Site {
                 .map_err(fail)?;
         }
         output::persist(pdf, &pdf_dest).map_err(fail)?;
+        output::persist(thumb, &out.join(&thumb_path)).map_err(fail)?;
         output::write_atomic(&out.join(&html_path), page.as_bytes()).map_err(fail)?;
 
-        let context = serde_json::to_value(&context).expect("context serialises");
+        let mut context = serde_json::to_value(&context).expect("context serialises");
+        // For the index: the first page's picture, and the text that search looks in.
+        context["thumb"] = project::url(&thumb_path).into();
+        context["text"] = [&body]
+            .into_iter()
+            .chain(attachments.iter().flatten())
+            .map(plain_text)
+            .collect::<Vec<_>>()
+            .join("\n")
+            .into();
         Ok(Entry {
             date: letter.meta.date,
             context,
@@ -209,6 +223,28 @@ impl Site {
         Ok(pdf)
     }
 
+    /// The index's picture of the PDF's first page, in a temporary file beside `dest`.
+    fn thumbnail(
+        &self,
+        letter: &Letter,
+        pdf: &Path,
+        dest: &Path,
+    ) -> Result<NamedTempFile, Diagnostics> {
+        let png = output::temp_beside(dest).map_err(against(&letter.source))?;
+        self.typst
+            .thumbnail(&self.root, pdf, png.path())
+            .map_err(|message| {
+                Diagnostic::new(
+                    &letter.source,
+                    format!(
+                        "typst could not draw the first page for the index:\n{}",
+                        indent(&message)
+                    ),
+                )
+            })?;
+        Ok(png)
+    }
+
     fn render_page(
         &self,
         letter: &Letter,
@@ -246,15 +282,12 @@ impl Site {
         // Entries come in path order and the sort is stable, so a day's letters stay in path order.
         entries.sort_by_key(|e| std::cmp::Reverse(e.date));
         let letters: Vec<_> = entries.into_iter().map(|e| e.context).collect();
-        let mut c = tera::Context::new();
-        c.insert("site_title", &self.config.site_title);
-        c.insert("root", "");
-        c.insert("letters", &letters);
-        let html = self
-            .templates
-            .render(templates::INDEX, &c)
-            .map_err(anyhow::Error::msg)?;
-        output::write_atomic(&self.root.join(OUTPUT).join("index.html"), html.as_bytes())
+        index::write(
+            &self.root.join(OUTPUT),
+            &self.templates,
+            self.config.site_title.as_deref(),
+            &letters,
+        )
     }
 
     /// The stylesheet and the web fonts it names, next to the pages.

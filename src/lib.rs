@@ -9,6 +9,7 @@ pub mod build;
 pub mod cmd;
 pub mod config;
 pub mod diagnostic;
+pub mod index;
 pub mod letter;
 pub mod markdown;
 pub mod output;

@@ -122,7 +122,53 @@ impl Typst {
             Err(String::from_utf8_lossy(&out.stderr).trim().to_string())
         }
     }
+    /// The first page of `pdf` as a small PNG (about 230 × 330 pixels), for
+    /// the index. Typst reads the finished PDF as an image, so this needs no
+    /// fonts and no layout, and costs a few hundredths of a second; `pdf` and
+    /// `png` must be inside `root`, which is all Typst may read.
+    pub fn thumbnail(&self, root: &Path, pdf: &Path, png: &Path) -> Result<(), String> {
+        let inside = |p: &Path| {
+            p.strip_prefix(root)
+                .map(|p| format!("/{}", crate::project::url(p)))
+                .map_err(|_| format!("{} is outside {}", p.display(), root.display()))
+        };
+        let mut child = Command::new(&self.program)
+            .arg("compile")
+            .arg("--root")
+            .arg(root)
+            .arg("--ignore-system-fonts")
+            .args(["--format", "png", "--pages", "1", "--ppi"])
+            .arg(THUMBNAIL_PPI.to_string())
+            .arg("--input")
+            .arg(format!("pdf={}", inside(pdf)?))
+            .arg("-")
+            .arg(png)
+            .stdin(Stdio::piped())
+            .stdout(Stdio::null())
+            .stderr(Stdio::piped())
+            .spawn()
+            .map_err(|e| format!("cannot run {}: {e}", self.program.display()))?;
+        // The PDF path is passed as data, and its name may end in `.tmp`, hence `format`.
+        let source = concat!(
+            "#set page(width: auto, height: auto, margin: 0pt, fill: white)\n",
+            "#image(sys.inputs.pdf, format: \"pdf\", page: 1, width: 210mm)\n",
+        );
+        std::io::Write::write_all(&mut child.stdin.take().expect("piped"), source.as_bytes())
+            .map_err(|e| format!("cannot talk to typst: {e}"))?;
+        let out = child
+            .wait_with_output()
+            .map_err(|e| format!("typst did not finish: {e}"))?;
+        if out.status.success() {
+            Ok(())
+        } else {
+            Err(String::from_utf8_lossy(&out.stderr).trim().to_string())
+        }
+    }
 }
+
+/// Pixels per inch of the index thumbnails: an A4 page is then 231 pixels
+/// wide, sharp at 116 CSS pixels on a double-density screen.
+pub const THUMBNAIL_PPI: u32 = 28;
 
 pub struct CompileJob<'a> {
     pub root: &'a Path,

@@ -2,4 +2,5 @@
 
 pub mod blocks;
 pub mod html;
+pub mod text;
 pub mod typst_data;
