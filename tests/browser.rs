@@ -301,3 +301,85 @@ fn a_page_reaching_outside_output_is_caught() {
         "{errors:?}"
     );
 }
+
+/// Chromium's own print of each letter's page: A4, the 版心 of GB/T 9704
+/// (text from 28 mm to 184 mm, 28.99 pt a line), as many pages as the PDF.
+#[test]
+fn letter_pages_print_on_a4_like_the_pdf() {
+    use common::{pdf_info, pdf_words, MM};
+    let project = built();
+    let site = site(project);
+    let profile = tempfile::tempdir().unwrap();
+    let value = |info: &[(String, String)], key: &str| {
+        info.iter()
+            .find(|(k, _)| k == key)
+            .map(|(_, v)| v.clone())
+            .unwrap_or_default()
+    };
+    for letter in [
+        "2022/ningxia-70-proposal",
+        "2023/document-format-example",
+        "2024/letter-format-reply",
+    ] {
+        let printed = profile.path().join("print.pdf");
+        let out = std::process::Command::new(cdp::CHROMIUM)
+            .args(cdp::FLAGS)
+            .arg(format!(
+                "--user-data-dir={}",
+                profile.path().join("profile").display()
+            ))
+            .arg("--no-pdf-header-footer")
+            .arg(format!("--print-to-pdf={}", printed.display()))
+            .arg(format!("{site}{letter}.html"))
+            .stdin(std::process::Stdio::null())
+            .output()
+            .expect("chromium runs");
+        assert!(
+            printed.is_file(),
+            "{letter}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        let info = pdf_info(&printed);
+        assert!(
+            value(&info, "Page size").contains("(A4)"),
+            "{letter}: {info:?}"
+        );
+        let typst = pdf_info(&project.output(&format!("{letter}.pdf")));
+        assert_eq!(
+            value(&info, "Pages"),
+            value(&typst, "Pages"),
+            "{letter}: pages printed and in the PDF"
+        );
+
+        // The long lines of the first page's body.
+        let (_, words) = pdf_words(&printed);
+        let body: Vec<_> = words
+            .iter()
+            .filter(|w| w.page == 1 && w.text.chars().count() >= 20)
+            .collect();
+        assert!(body.len() >= 3, "{letter}: {body:?}");
+        let left = body.iter().map(|w| w.x0).fold(f64::MAX, f64::min);
+        let right = body.iter().map(|w| w.x1).fold(0.0, f64::max);
+        assert!(
+            (left - 28.0 * MM).abs() < 0.5 * MM,
+            "{letter}: text starts {:.1} mm in",
+            left / MM
+        );
+        assert!(
+            (right - 184.0 * MM).abs() < 0.5 * MM,
+            "{letter}: text ends {:.1} mm in",
+            right / MM
+        );
+        let pitches: Vec<f64> = body
+            .windows(2)
+            .map(|w| w[1].y0 - w[0].y0)
+            .filter(|d| *d < 31.0)
+            .collect();
+        let pitch = pitches.iter().sum::<f64>() / pitches.len() as f64;
+        assert!(
+            (pitch - 28.99).abs() < 0.3,
+            "{letter}: lines {pitch:.2} pt apart"
+        );
+        std::fs::remove_file(&printed).unwrap();
+    }
+}

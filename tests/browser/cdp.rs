@@ -19,6 +19,17 @@ const PATIENCE: Duration = Duration::from_secs(60);
 
 pub const CHROMIUM: &str = "chromium";
 
+/// Headless, and nothing the browser would fetch for itself.
+pub const FLAGS: &[&str] = &[
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+];
+
 pub struct Browser {
     child: Child,
     commands: File,
@@ -40,21 +51,12 @@ impl Browser {
         let (replies, replies_in) = pipe();
         let (r, w) = (commands_out.as_raw_fd(), replies_in.as_raw_fd());
         let mut cmd = Command::new(CHROMIUM);
-        cmd.args([
-            "--headless",
-            "--no-sandbox",
-            "--disable-gpu",
-            "--no-first-run",
-            "--disable-background-networking",
-            "--disable-component-update",
-            "--disable-sync",
-            "--remote-debugging-pipe",
-            "--window-size=1280,900",
-        ])
-        .arg(format!("--user-data-dir={}", profile.path().display()))
-        .stdin(Stdio::null())
-        .stdout(Stdio::null())
-        .stderr(Stdio::null());
+        cmd.args(FLAGS)
+            .args(["--remote-debugging-pipe", "--window-size=1280,900"])
+            .arg(format!("--user-data-dir={}", profile.path().display()))
+            .stdin(Stdio::null())
+            .stdout(Stdio::null())
+            .stderr(Stdio::null());
         // SAFETY: only fcntl and dup2, which are async-signal-safe, run between fork and exec.
         // The pipes may themselves be 3 or 4, so they are first moved out of the way.
         unsafe {
