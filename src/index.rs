@@ -14,7 +14,10 @@ use anyhow::{Context, Result};
 use serde::Serialize;
 use serde_json::Value;
 
+use crate::markdown::Body;
 use crate::output;
+use crate::render::html::LetterContext;
+use crate::render::text::plain_text;
 use crate::templates::{self, Templates};
 
 pub const FILTER_DIR: &str = "_by";
@@ -48,11 +51,11 @@ pub struct Listing<'a> {
 }
 
 /// The listing pages of `letters` (the letters' template contexts, newest first), and the filters.
-pub fn listings<'a>(letters: &'a [Value]) -> (Filters, Vec<Listing<'a>>) {
+pub fn listings<'a>(letters: &[&'a Value]) -> (Filters, Vec<Listing<'a>>) {
     let mut years: BTreeMap<String, Vec<&'a Value>> = BTreeMap::new();
     let mut to: BTreeMap<&str, Vec<&Value>> = BTreeMap::new();
     let mut formats: BTreeMap<&str, (&str, Vec<&Value>)> = BTreeMap::new();
-    for l in letters {
+    for &l in letters {
         let year = field(l, "date_iso").get(..4).unwrap_or("").to_string();
         years.entry(year).or_default().push(l);
         let names = l["to"].as_array().into_iter().flatten();
@@ -69,7 +72,7 @@ pub fn listings<'a>(letters: &'a [Value]) -> (Filters, Vec<Listing<'a>>) {
     let mut pages = vec![Listing {
         path: "index.html".into(),
         heading: None,
-        letters: letters.iter().collect(),
+        letters: letters.to_vec(),
     }];
     let mut filter = |label: String, heading: String, href: String, list: Vec<&'a Value>| {
         let f = Filter {
@@ -113,13 +116,32 @@ pub fn listings<'a>(letters: &'a [Value]) -> (Filters, Vec<Listing<'a>>) {
     (Filters { years, to, formats }, pages)
 }
 
+/// A letter as the index pages and the search see it: the letter page's
+/// fields, the first page's picture (`thumb`, relative to `output/`) and the
+/// plain text of the body and the attachments (`text`).
+pub fn entry<'b>(
+    context: &LetterContext,
+    thumb: &Path,
+    bodies: impl IntoIterator<Item = &'b Body>,
+) -> Value {
+    let mut entry = serde_json::to_value(context).expect("context serialises");
+    entry["thumb"] = crate::project::url(thumb).into();
+    entry["text"] = bodies
+        .into_iter()
+        .map(plain_text)
+        .collect::<Vec<_>>()
+        .join("\n")
+        .into();
+    entry
+}
+
 /// Writes every listing page, the search index and its script into `out`,
 /// and removes filter pages left from earlier builds.
 pub fn write(
     out: &Path,
     templates: &Templates,
     site_title: Option<&str>,
-    letters: &[Value],
+    letters: &[&Value],
 ) -> Result<()> {
     let (filters, pages) = listings(letters);
     let mut written = HashSet::new();
@@ -145,7 +167,7 @@ pub fn write(
 
 /// The search index: a script that defines `GONGWEN_SEARCH`, since a page
 /// opened from `file://` may load a script but may not fetch a JSON file.
-pub fn search_index(letters: &[Value]) -> String {
+pub fn search_index(letters: &[&Value]) -> String {
     #[derive(Serialize)]
     struct Doc<'a> {
         /// The page, relative to `output/`.
@@ -249,7 +271,7 @@ mod tests {
             ),
             letter("a.html", "2022-05-01", &["财政厅"], ("plain", "无版头")),
         ];
-        let (filters, pages) = listings(&letters);
+        let (filters, pages) = listings(&letters.iter().collect::<Vec<_>>());
         let f = |label: &str, href: &str, count| Filter {
             label: label.into(),
             href: href.into(),
@@ -308,7 +330,7 @@ mod tests {
 
     #[test]
     fn the_search_index_is_a_script_holding_the_text() {
-        let js = search_index(&[letter(
+        let js = search_index(&[&letter(
             "2022/a.html",
             "2022-05-01",
             &[],

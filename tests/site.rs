@@ -259,3 +259,45 @@ fn filter_pages_no_letter_needs_any_more_are_removed() {
     assert!(project.output("_by/year/2023.html").is_file());
     assert!(!project.read("index.html").contains("_by/year/2024.html"));
 }
+
+/// The pictures cost one typst run per chunk of letters, and a missing one
+/// is drawn again from the PDF in place, without laying the letter out.
+#[test]
+fn thumbnails_take_one_typst_run_per_chunk() {
+    let project = Project::with_letters(&[
+        (
+            "2024/a.md",
+            &letter("关于甲事的函", "2024-03-01", "甲事正文。"),
+        ),
+        (
+            "2024/b.md",
+            &letter("关于乙事的函", "2024-03-02", "乙事正文。"),
+        ),
+    ]);
+    let spy = TypstSpy::new();
+    let out = project.build_with(&["--jobs", "1"], &spy.env());
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let calls = spy.take_calls();
+    assert_eq!(thumbnail_runs(&calls).len(), 1, "{calls:?}");
+    for name in ["a", "b"] {
+        let png = std::fs::read(project.output(&format!("2024/{name}.png"))).unwrap();
+        assert_eq!(png_size(&png), (231, 327));
+    }
+
+    std::fs::remove_file(project.output("2024/b.png")).unwrap();
+    let out = project.build_with(&[], &spy.env());
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let calls = spy.take_calls();
+    assert_eq!(compiles(&calls).len(), 0, "no layout: {calls:?}");
+    assert_eq!(thumbnail_runs(&calls).len(), 1, "{calls:?}");
+    assert!(project.output("2024/b.png").is_file());
+    project.assert_no_scratch();
+}

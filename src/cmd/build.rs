@@ -1,29 +1,76 @@
+use std::io::IsTerminal;
 use std::path::Path;
 use std::time::Instant;
 
 use anyhow::Result;
 
-use crate::build::Site;
+use crate::build::{Options, Report, Site};
 
-/// Builds every letter; returns whether all of them built.
-pub fn run(root: &Path) -> Result<bool> {
+/// Builds the letters; returns whether all of them built.
+pub fn run(root: &Path, mut options: Options) -> Result<bool> {
     let started = Instant::now();
+    options.progress = std::io::stderr().is_terminal();
     let site = Site::open(root)?;
-    let report = site.build()?;
-    for problems in &report.failed {
-        eprintln!("{problems}");
+    let report = site.build_with(&options)?;
+    for failure in &report.failed {
+        eprintln!("{}", failure.problems);
     }
-    let seconds = started.elapsed().as_secs_f64();
-    let built = letters(report.built.len());
-    if report.failed.is_empty() {
-        eprintln!("built {built} (PDF and HTML) into output/ in {seconds:.1}s");
+    eprintln!("{}", summary(&report, started.elapsed().as_secs_f64()));
+    Ok(report.failed.is_empty())
+}
+
+/// One line: built, up to date, failed, held back, removed, time.
+pub fn summary(report: &Report, seconds: f64) -> String {
+    let mut line = if report.built.is_empty() && report.failed.is_empty() {
+        format!(
+            "nothing to build: {} up to date ({seconds:.1}s)",
+            letters(report.up_to_date)
+        )
+    } else if report.up_to_date > 0 {
+        format!(
+            "built {} into output/ in {seconds:.1}s ({} up to date)",
+            letters(report.built.len()),
+            report.up_to_date
+        )
     } else {
-        eprintln!(
-            "built {built} into output/ in {seconds:.1}s; {} failed (see above)",
-            report.failed.len()
+        format!(
+            "built {} into output/ in {seconds:.1}s",
+            letters(report.built.len())
+        )
+    };
+    if !report.failed.is_empty() {
+        let stale = report.failed.iter().filter(|f| f.stale).count();
+        line += &format!("; {} failed (see above)", report.failed.len());
+        if stale > 0 {
+            line += &format!(
+                ", {stale} of them still {} the last good PDF and page, now stale",
+                if stale == 1 { "has" } else { "have" }
+            );
+        }
+    }
+    if !report.held_back.is_empty() {
+        let mut reasons: Vec<(&str, usize)> = Vec::new();
+        for (_, reason) in &report.held_back {
+            match reasons.iter_mut().find(|(r, _)| *r == reason.chinese()) {
+                Some((_, n)) => *n += 1,
+                None => reasons.push((reason.chinese(), 1)),
+            }
+        }
+        let why: Vec<String> = reasons.iter().map(|(r, n)| format!("{r} {n}")).collect();
+        line += &format!(
+            "; {} held back from the HTML site ({}), PDF only, in output/restricted/",
+            letters(report.held_back.len()),
+            why.join(", ")
         );
     }
-    Ok(report.failed.is_empty())
+    if report.removed > 0 {
+        line += &format!(
+            "; removed {} output file{} no letter makes any more",
+            report.removed,
+            if report.removed == 1 { "" } else { "s" }
+        );
+    }
+    line
 }
 
 fn letters(n: usize) -> String {
