@@ -57,6 +57,9 @@ struct BuildArgs {
     /// Build only the K-th of N stable shares of the letters (the index still lists them all).
     #[arg(long, value_name = "K/N")]
     shard: Option<Shard>,
+    /// Keep the generated Typst sources in output/ (until the next build), to inspect a layout.
+    #[arg(long, hide = true)]
+    keep_work: bool,
 }
 
 fn main() -> ExitCode {
@@ -69,6 +72,7 @@ fn main() -> ExitCode {
                 jobs: args.jobs,
                 shard: args.shard,
                 progress: false,
+                keep_work: args.keep_work,
             },
         ),
         Command::Doctor => cmd::doctor::run(),

@@ -308,10 +308,9 @@ fn finish(
 ) -> Result<Record, Diagnostics> {
     let fail = |e: anyhow::Error| Diagnostics::from(Diagnostic::new(source, format!("{e:#}")));
     let out = site.root.join(OUTPUT);
-    let pdf = pdf.transpose().map_err(|message| {
-        Diagnostic::new(source, format!("typst could not lay out the letter:\n{}", indent(&message)))
-            .help("this is a bug in the layout (templates/gongwen.typ) or a damaged image; the letter's text cannot cause it")
-    })?;
+    let pdf = pdf
+        .transpose()
+        .map_err(|message| typst_failed(source, &message, &p.record.deps))?;
     if p.page.is_some() {
         for image in &p.media {
             output::copy_if_changed(&site.root.join(image), &out.join("media").join(image))
@@ -516,9 +515,101 @@ fn all_or_problems(
     }
 }
 
+/// `…/output/.gongwen-work-x1/gongwen.typ:289:28: …` → `templates/gongwen.typ:289:28: …`:
+/// the layout as the office knows it, not the build's scratch copy.
+fn layout_named(line: &str) -> String {
+    let copy = "/gongwen.typ";
+    match (line.find(".gongwen-work-"), line.find(copy)) {
+        (Some(work), Some(end)) if work < end => {
+            let start = line[..work].rfind(char::is_whitespace).map_or(0, |i| i + 1);
+            format!(
+                "{}templates/gongwen.typ{}",
+                &line[..start],
+                &line[end + copy.len()..]
+            )
+        }
+        _ => line.to_string(),
+    }
+}
+
+/// Typst's message, without its notice that bundles are experimental, and
+/// the likely cause: the letter's text cannot break the layout, an image can.
+fn typst_failed(source: &Path, message: &str, deps: &BTreeMap<String, Hash>) -> Diagnostics {
+    let message: Vec<String> = message
+        .lines()
+        .filter(|l| {
+            !l.starts_with("warning: bundle export is experimental")
+                && !l.contains("hint: its behaviour may change")
+                && !l.contains("hint: do not rely on this feature")
+        })
+        .map(layout_named)
+        .collect();
+    let images: Vec<&str> = deps
+        .keys()
+        .map(String::as_str)
+        .filter(|d| !d.ends_with(".md"))
+        .collect();
+    let help = if images.is_empty() {
+        "this is a bug in the layout (templates/gongwen.typ): the letter's text cannot cause it"
+            .to_string()
+    } else {
+        format!(
+            "a damaged image is the usual cause: open {} and save it again as PNG or JPEG \
+             (the letter's text cannot cause this; otherwise it is a bug in templates/gongwen.typ)",
+            images.join(", ")
+        )
+    };
+    Diagnostic::new(
+        source,
+        format!(
+            "typst could not lay out the letter:\n{}",
+            indent(&message.join("\n"))
+        ),
+    )
+    .help(help)
+    .into()
+}
+
 fn indent(text: &str) -> String {
     text.lines()
         .map(|l| format!("    {l}"))
         .collect::<Vec<_>>()
         .join("\n")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn typst_messages_name_the_layout_not_its_scratch_copy() {
+        assert_eq!(
+            layout_named("../../t/output/.gongwen-work-1m5/gongwen.typ:289:28: error: failed"),
+            "templates/gongwen.typ:289:28: error: failed"
+        );
+        assert_eq!(
+            layout_named("error: something else"),
+            "error: something else"
+        );
+    }
+
+    #[test]
+    fn a_typst_failure_points_at_the_letters_images() {
+        let deps = BTreeMap::from([
+            ("letters/_a/t.md".to_string(), "h".to_string()),
+            ("letters/broken.png".to_string(), "h".to_string()),
+        ]);
+        let text = typst_failed(
+            Path::new("letters/d.md"),
+            "x/.gongwen-work-1/gongwen.typ:1:2: error: failed to decode image\nwarning: bundle export is experimental\n = hint: its behaviour may change at any time",
+            &deps,
+        )
+        .to_string();
+        assert_eq!(
+            text,
+            "error: letters/d.md: typst could not lay out the letter:\n    templates/gongwen.typ:1:2: error: failed to decode image\n  \
+             help: a damaged image is the usual cause: open letters/broken.png and save it again as PNG or JPEG \
+             (the letter's text cannot cause this; otherwise it is a bug in templates/gongwen.typ)"
+        );
+    }
 }

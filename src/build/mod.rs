@@ -268,16 +268,20 @@ impl Site {
                 .collect()
         });
         progress.finish_and_clear();
+        if options.keep_work {
+            eprintln!("kept the Typst sources in {}", scratch.keep().display());
+        }
         Ok(outcomes)
     }
 
     /// A letter another shard builds: its index entry only, so every shard
     /// writes the same index.
     fn other_shard(&self, source: &Path, old: Option<&Record>) -> Option<Record> {
-        if let Some(old) = old {
-            return Some(old.clone());
+        let hash = std::fs::read(self.root.join(source)).map(|b| fingerprint::bytes(&b));
+        match old {
+            Some(old) if hash.is_ok_and(|h| h == old.source) => Some(old.clone()),
+            _ => letter::index_only(self, source),
         }
-        letter::index_only(self, source)
     }
 
     fn write_index(&self, state: &State) -> Result<()> {
