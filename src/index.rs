@@ -103,7 +103,7 @@ pub fn listings<'a>(letters: &[&'a Value]) -> (Filters, Vec<Listing<'a>>) {
         .into_iter()
         .map(|(name, list)| {
             let href = format!("{FILTER_DIR}/to/{}.html", unique(slug(name), &mut taken));
-            filter(name.to_string(), format!("主送{name}"), href, list)
+            filter(name.to_string(), format!("主送：{name}"), href, list)
         })
         .collect();
     let formats: Vec<Filter> = formats
