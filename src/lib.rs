@@ -3,12 +3,14 @@
 //! The pipeline, one module per stage: [`project`] finds the letters →
 //! [`letter`] parses the frontmatter → [`markdown`] parses the body →
 //! [`render`] makes the HTML page and the Typst data → [`typst_cli`]
-//! compiles the PDF → [`output`] writes files whole. [`build`] runs it.
+//! compiles the PDF → [`output`] writes files whole → [`index`] makes the
+//! site's index, filter pages and search index. [`build`] runs it.
 
 pub mod build;
 pub mod cmd;
 pub mod config;
 pub mod diagnostic;
+pub mod index;
 pub mod letter;
 pub mod markdown;
 pub mod output;

@@ -12,12 +12,14 @@ pub const LETTER: &str = "letter.html";
 pub const INDEX: &str = "index.html";
 pub const STYLE: &str = "style.css";
 pub const LAYOUT: &str = "gongwen.typ";
+pub const SEARCH: &str = "search.js";
 
 const DEFAULTS: &[(&str, &[u8])] = &[
     (LETTER, include_bytes!("../templates/letter.html")),
     (INDEX, include_bytes!("../templates/index.html")),
     (STYLE, include_bytes!("../templates/style.css")),
     (LAYOUT, include_bytes!("../templates/gongwen.typ")),
+    (SEARCH, include_bytes!("../templates/search.js")),
 ];
 
 pub struct Templates {
@@ -27,6 +29,8 @@ pub struct Templates {
     pub style: Vec<u8>,
     /// The Typst layout.
     pub layout: Vec<u8>,
+    /// The index's search script.
+    pub search: Vec<u8>,
 }
 
 impl Templates {
@@ -49,6 +53,7 @@ impl Templates {
             letter_source,
             style: file(root, STYLE)?.0,
             layout: file(root, LAYOUT)?.0,
+            search: file(root, SEARCH)?.0,
         })
     }
 

@@ -143,7 +143,93 @@ impl Typst {
             Err(String::from_utf8_lossy(&out.stderr).trim().to_string())
         }
     }
+
+    /// The first page of `pdf` as a small PNG (about 230 × 330 pixels), for
+    /// the index. Typst reads the finished PDF as an image, so this needs no
+    /// fonts and no layout; `pdf` and `png` must be inside `root`, which is
+    /// all Typst may read.
+    pub fn thumbnail(&self, root: &Path, pdf: &Path, png: &Path) -> Result<(), String> {
+        self.draw(
+            root,
+            &["--format", "png", "--pages", "1"],
+            &[pdf],
+            "#thumbnail(pdfs.first())\n",
+            png,
+        )
+    }
+
+    /// [`Typst::thumbnail`] of many PDFs in one run (bundle export), into
+    /// `dir/0.png`, `dir/1.png`…: starting typst costs more than drawing a page.
+    pub fn thumbnails(&self, root: &Path, pdfs: &[&Path], dir: &Path) -> Result<(), String> {
+        self.draw(
+            root,
+            &["--features", "bundle", "--format", "bundle"],
+            pdfs,
+            "#for (i, pdf) in pdfs.enumerate() { document(str(i) + \".png\", thumbnail(pdf)) }\n",
+            dir,
+        )
+    }
+
+    fn draw(
+        &self,
+        root: &Path,
+        format: &[&str],
+        pdfs: &[&Path],
+        body: &str,
+        output: &Path,
+    ) -> Result<(), String> {
+        let pdfs = pdfs
+            .iter()
+            .map(|p| {
+                p.strip_prefix(root)
+                    .map(|p| format!("/{}", crate::project::url(p)))
+                    .map_err(|_| format!("{} is outside {}", p.display(), root.display()))
+            })
+            .collect::<Result<Vec<_>, _>>()?;
+        let mut child = Command::new(&self.program)
+            .arg("compile")
+            .args(format)
+            .arg("--root")
+            .arg(root)
+            .arg("--ignore-system-fonts")
+            .arg("--ppi")
+            .arg(THUMBNAIL_PPI.to_string())
+            .arg("--input")
+            .arg(format!(
+                "pdfs={}",
+                serde_json::to_string(&pdfs).expect("strings serialise")
+            ))
+            .arg("-")
+            .arg(output)
+            .stdin(Stdio::piped())
+            .stdout(Stdio::null())
+            .stderr(Stdio::piped())
+            .spawn()
+            .map_err(|e| format!("cannot run {}: {e}", self.program.display()))?;
+        // The paths come as data; a PDF's name may end in `.tmp`, hence `format: "pdf"`.
+        let source = format!(
+            "#let pdfs = json(bytes(sys.inputs.pdfs))\n\
+             #let thumbnail(pdf) = {{\n  \
+               set page(width: auto, height: auto, margin: 0pt, fill: white)\n  \
+               image(pdf, format: \"pdf\", page: 1, width: 210mm)\n\
+             }}\n{body}"
+        );
+        std::io::Write::write_all(&mut child.stdin.take().expect("piped"), source.as_bytes())
+            .map_err(|e| format!("cannot talk to typst: {e}"))?;
+        let out = child
+            .wait_with_output()
+            .map_err(|e| format!("typst did not finish: {e}"))?;
+        if out.status.success() {
+            Ok(())
+        } else {
+            Err(String::from_utf8_lossy(&out.stderr).trim().to_string())
+        }
+    }
 }
+
+/// Pixels per inch of the index thumbnails: an A4 page is then 231 pixels
+/// wide, sharp at 116 CSS pixels on a double-density screen.
+pub const THUMBNAIL_PPI: u32 = 28;
 
 /// Whether `typst --version` names a typst with bundle export (0.15 and later).
 pub fn has_bundle(version: &str) -> bool {

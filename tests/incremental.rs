@@ -160,7 +160,7 @@ fn a_deleted_letter_takes_its_outputs_with_it() {
     std::fs::remove_file(project.root().join("letters/2024/a.md")).unwrap();
     let err = built_ok(&project, &spy, &[]);
     assert!(
-        err.contains("removed 3 output files no letter makes any more"),
+        err.contains("removed 4 output files no letter makes any more"),
         "{err}"
     );
     let files = project.files();

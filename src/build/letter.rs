@@ -12,6 +12,7 @@ use super::fingerprint::{self, Hash, Hasher};
 use super::state::Record;
 use super::{Globals, Site};
 use crate::diagnostic::{Diagnostic, Diagnostics};
+use crate::index;
 use crate::letter::{fields, Letter, Meta, Publish};
 use crate::markdown::{images, Body, Source};
 use crate::output;
@@ -92,6 +93,8 @@ struct Prepared {
     page: Option<(PathBuf, String)>,
     /// Images the page shows, copied under `output/media/`.
     media: Vec<PathBuf>,
+    /// The index's picture of the first page, for a letter on the site.
+    thumb: Option<PathBuf>,
     /// The PDF's layout job, until it is handed to the chunk's compile.
     job: Option<Job>,
     needs_pdf: bool,
@@ -116,7 +119,7 @@ pub fn build_chunk(
         .filter_map(|p| p.as_mut().ok()?.job.take())
         .collect();
     let dir = compiler.work.join(format!("chunk-{n}"));
-    let mut pdfs = if jobs.is_empty() {
+    let mut compiled = if jobs.is_empty() {
         Vec::new()
     } else {
         match output::create_dir_all(&dir) {
@@ -125,14 +128,64 @@ pub fn build_chunk(
         }
     }
     .into_iter();
+    let pdfs: Vec<Option<Result<PathBuf, String>>> = prepared
+        .iter()
+        .map(|p| match p {
+            Ok(p) if p.needs_pdf => compiled.next(),
+            _ => None,
+        })
+        .collect();
+    let mut thumbs = thumbnails(site, compiler, &dir, &prepared, &pdfs).into_iter();
     chunk
         .iter()
         .zip(prepared)
-        .map(|(w, p)| {
+        .zip(pdfs)
+        .map(|((w, p), pdf)| {
             let p = p?;
-            let pdf = if p.needs_pdf { pdfs.next() } else { None };
-            finish(site, &w.source, p, pdf)
+            let thumb = if p.thumb.is_some() {
+                thumbs.next().flatten()
+            } else {
+                None
+            };
+            finish(site, &w.source, p, pdf, thumb)
         })
+        .collect()
+}
+
+/// The index pictures a chunk needs, drawn in one typst run: for each
+/// letter with a `thumb`, the PNG made, or None when it is not needed or the
+/// run failed (then `finish` draws it alone, to pin the failure to its letter).
+fn thumbnails(
+    site: &Site,
+    compiler: &Compiler,
+    dir: &Path,
+    prepared: &[Result<Prepared, Diagnostics>],
+    pdfs: &[Option<Result<PathBuf, String>>],
+) -> Vec<Option<PathBuf>> {
+    let out = site.root.join(OUTPUT);
+    let wanted: Vec<Option<PathBuf>> = prepared
+        .iter()
+        .zip(pdfs)
+        .filter_map(|(p, pdf)| {
+            let p = p.as_ref().ok()?;
+            let thumb = p.thumb.as_ref()?;
+            Some(match pdf {
+                Some(Ok(pdf)) => Some(pdf.clone()),
+                Some(Err(_)) => None,
+                None => (!out.join(thumb).is_file()).then(|| out.join(&p.pdf_path)),
+            })
+        })
+        .collect();
+    let from: Vec<&Path> = wanted.iter().flatten().map(PathBuf::as_path).collect();
+    let drawn = dir.join("thumbnails");
+    let ok = compiler.bundle
+        && !from.is_empty()
+        && output::create_dir_all(&drawn).is_ok()
+        && site.typst.thumbnails(&site.root, &from, &drawn).is_ok();
+    let mut made = (0..).map(|i| drawn.join(format!("{i}.png")));
+    wanted
+        .into_iter()
+        .map(|w| w.and_then(|_| made.next()).filter(|_| ok))
         .collect()
 }
 
@@ -201,6 +254,9 @@ fn prepare(
         date: letter.meta.date,
     });
 
+    let thumb = held_back
+        .is_none()
+        .then(|| project::output_path(source, "png"));
     let mut outputs = vec![project::url(&pdf_path)];
     let media: Vec<PathBuf> = if held_back.is_none() {
         images
@@ -209,15 +265,20 @@ fn prepare(
     };
     if held_back.is_none() {
         outputs.push(project::url(&html_path));
+        outputs.extend(thumb.as_deref().map(project::url));
         outputs.extend(
             media
                 .iter()
                 .map(|m| project::url(&Path::new("media").join(m))),
         );
     }
-    let entry = held_back
-        .is_none()
-        .then(|| serde_json::to_value(&context).expect("context serialises"));
+    let entry = thumb.as_deref().map(|thumb| {
+        index::entry(
+            &context,
+            thumb,
+            [&body].into_iter().chain(attachments.iter().flatten()),
+        )
+    });
     Ok(Prepared {
         record: Record {
             source: source_hash,
@@ -232,6 +293,7 @@ fn prepare(
         pdf_path,
         page,
         media,
+        thumb,
         job,
         needs_pdf: need_pdf,
     })
@@ -243,6 +305,7 @@ fn finish(
     source: &Path,
     p: Prepared,
     pdf: Option<Result<PathBuf, String>>,
+    thumb: Option<PathBuf>,
 ) -> Result<Record, Diagnostics> {
     let fail = |e: anyhow::Error| Diagnostics::from(Diagnostic::new(source, format!("{e:#}")));
     let out = site.root.join(OUTPUT);
@@ -255,16 +318,62 @@ fn finish(
                 .map_err(fail)?;
         }
     }
+    // The picture comes from the new PDF, or from the one in place when only the picture is missing;
+    // drawn with the chunk's others, or here alone when that failed.
+    let thumb = match (&p.thumb, thumb) {
+        (Some(t), Some(drawn)) => Some((Drawn::Chunk(drawn), out.join(t))),
+        (Some(t), None) if pdf.is_some() || !out.join(t).is_file() => {
+            let from = pdf.clone().unwrap_or_else(|| out.join(&p.pdf_path));
+            let png = thumbnail(site, source, &from, &out.join(t))?;
+            Some((Drawn::Alone(png), out.join(t)))
+        }
+        _ => None,
+    };
     if let Some(pdf) = pdf {
         let dest = out.join(&p.pdf_path);
         output::create_dir_all(dest.parent().expect("a file has a folder")).map_err(fail)?;
         std::fs::rename(&pdf, &dest)
             .map_err(|e| fail(anyhow::anyhow!("cannot write {}: {e}", dest.display())))?;
     }
+    match thumb {
+        Some((Drawn::Alone(png), dest)) => output::persist(png, &dest).map_err(fail)?,
+        Some((Drawn::Chunk(png), dest)) => std::fs::rename(&png, &dest)
+            .map_err(|e| fail(anyhow::anyhow!("cannot write {}: {e}", dest.display())))?,
+        None => {}
+    }
     if let Some((path, page)) = &p.page {
         output::write_atomic(&out.join(path), page.as_bytes()).map_err(fail)?;
     }
     Ok(p.record)
+}
+
+/// A first page's picture, drawn with its chunk (in the work folder) or alone (beside its place).
+enum Drawn {
+    Chunk(PathBuf),
+    Alone(tempfile::NamedTempFile),
+}
+
+/// The index's picture of `pdf`'s first page, in a temporary file beside `dest`.
+fn thumbnail(
+    site: &Site,
+    source: &Path,
+    pdf: &Path,
+    dest: &Path,
+) -> Result<tempfile::NamedTempFile, Diagnostics> {
+    let png = output::temp_beside(dest)
+        .map_err(|e| Diagnostics::from(Diagnostic::new(source, format!("{e:#}"))))?;
+    site.typst
+        .thumbnail(&site.root, pdf, png.path())
+        .map_err(|message| {
+            Diagnostic::new(
+                source,
+                format!(
+                    "typst could not draw the PDF's first page for the index:\n{}",
+                    indent(&message)
+                ),
+            )
+        })?;
+    Ok(png)
 }
 
 /// A letter of another shard: only what the index needs. `None` when it
@@ -274,8 +383,21 @@ pub fn index_only(site: &Site, source: &Path) -> Option<Record> {
     let held_back = HoldBack::of(&letter.meta);
     let html = project::url(&project::output_path(source, "html"));
     let pdf = project::url(&project::output_path(source, "pdf"));
+    let body = Body::parse(
+        &Source {
+            root: &site.root,
+            file: source,
+            first_line: letter.body_line,
+        },
+        &letter.body,
+    )
+    .ok();
     let entry = held_back.is_none().then(|| {
-        serde_json::to_value(LetterContext::new(&letter, html, pdf)).expect("context serialises")
+        index::entry(
+            &LetterContext::new(&letter, html, pdf),
+            &project::output_path(source, "png"),
+            body.as_ref(),
+        )
     });
     Some(Record {
         source: String::new(),

@@ -22,6 +22,7 @@ pub use options::{Options, Shard};
 
 use crate::config::{self, Config};
 use crate::diagnostic::Diagnostics;
+use crate::index;
 use crate::output;
 use crate::project::{self, OUTPUT};
 use crate::templates::{self, Templates};
@@ -312,15 +313,12 @@ impl Site {
             .into_iter()
             .filter_map(|r| r.entry.as_ref())
             .collect();
-        let mut c = tera::Context::new();
-        c.insert("site_title", &self.config.site_title);
-        c.insert("root", "");
-        c.insert("letters", &letters);
-        let html = self
-            .templates
-            .render(templates::INDEX, &c)
-            .map_err(anyhow::Error::msg)?;
-        output::write_if_changed(&self.root.join(OUTPUT).join("index.html"), html.as_bytes())
+        index::write(
+            &self.root.join(OUTPUT),
+            &self.templates,
+            self.config.site_title.as_deref(),
+            &letters,
+        )
     }
 
     /// The stylesheet and the web fonts it names, next to the pages. The

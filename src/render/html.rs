@@ -6,7 +6,7 @@ use pulldown_cmark::{CowStr, Event, HeadingLevel, Tag, TagEnd};
 use serde::Serialize;
 
 use super::sanitize;
-use crate::letter::{Letter, Meta};
+use crate::letter::{Format, Letter, Meta};
 use crate::markdown::Body;
 
 /// The HTML of a body; `root` is the relative way from the page to `output/`.
@@ -109,6 +109,8 @@ pub struct LetterContext<'a> {
     pub date_iso: String,
     pub number: Option<&'a str>,
     pub format: &'static str,
+    /// `letter`, `document` or `plain`: the format in the index's URLs.
+    pub format_key: &'static str,
     pub header_lines: &'a [String],
     pub copy_no: Option<&'a str>,
     pub secrecy: Option<&'a str>,
@@ -139,6 +141,11 @@ impl<'a> LetterContext<'a> {
             date_iso: m.date.format("%Y-%m-%d").to_string(),
             number: m.number.as_deref(),
             format: m.format.chinese(),
+            format_key: match m.format {
+                Format::Letter => "letter",
+                Format::Document => "document",
+                Format::Plain => "plain",
+            },
             header_lines: &m.header,
             copy_no: m.copy_no.as_deref(),
             secrecy: m.secrecy.as_deref(),

@@ -3,5 +3,6 @@
 pub mod blocks;
 pub mod html;
 pub mod sanitize;
+pub mod text;
 pub mod title_lines;
 pub mod typst_data;

@@ -372,5 +372,17 @@ impl TypstSpy {
 
 /// The `compile` runs among typst's calls.
 pub fn compiles(calls: &[String]) -> Vec<&String> {
-    calls.iter().filter(|c| c.starts_with("compile")).collect()
+    calls
+        .iter()
+        .filter(|c| c.starts_with("compile") && !is_thumbnail(c))
+        .collect()
+}
+
+/// The typst runs that draw the index's first-page pictures (the only ones with `--ppi`).
+pub fn thumbnail_runs(calls: &[String]) -> Vec<&String> {
+    calls.iter().filter(|c| is_thumbnail(c)).collect()
+}
+
+fn is_thumbnail(call: &str) -> bool {
+    call.starts_with("compile") && call.contains(" --ppi ")
 }

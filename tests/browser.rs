@@ -1,0 +1,388 @@
+//! The intranet site in a real browser: headless Chromium (Debian's
+//! `chromium`, which CI installs) opens the built pages from file://, as a
+//! reader opening output/ from a shared drive would. It checks that search
+//! finds words of letter bodies, that everything else works with JavaScript
+//! off, and — from the browser's own record of requests — that no page asks
+//! for anything outside output/.
+#![cfg(unix)]
+
+#[path = "browser/cdp.rs"]
+mod cdp;
+mod common;
+
+use std::sync::OnceLock;
+
+use cdp::{Browser, Tab};
+use common::Project;
+use percent_encoding::{utf8_percent_encode, NON_ALPHANUMERIC};
+
+fn built() -> &'static Project {
+    static PROJECT: OnceLock<Project> = OnceLock::new();
+    PROJECT.get_or_init(|| {
+        let project = Project::repo_letters();
+        let out = project.build();
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        project
+    })
+}
+
+/// `output/` as a file:// URL, ending in `/`.
+fn site(project: &Project) -> String {
+    format!(
+        "file://{}/",
+        project.output("").canonicalize().unwrap().display()
+    )
+}
+
+/// The requests that went anywhere but into `output/`.
+fn outside(tab: &Tab, site: &str) -> Vec<String> {
+    tab.requests()
+        .into_iter()
+        .filter(|u| !u.starts_with(site))
+        .collect()
+}
+
+fn assert_stayed_inside(tab: &Tab, site: &str, page: &str) {
+    let requests = tab.requests();
+    assert!(!requests.is_empty(), "{page}: no request seen at all");
+    assert_eq!(
+        outside(tab, site),
+        Vec::<String>::new(),
+        "{page} reached outside output/"
+    );
+    assert_eq!(tab.errors(), Vec::<String>::new(), "{page} logged errors");
+}
+
+/// The hrefs of the search results on the page, once the script has shown them.
+fn results(browser: &mut Browser, tab: &mut Tab) -> (String, Vec<String>, Vec<String>) {
+    let heading = browser.wait_for(
+        tab,
+        "document.querySelector('#search-results h2')?.textContent",
+    );
+    let hrefs = browser.eval(
+        tab,
+        "[...document.querySelectorAll('#search-results li h3 a')].map(a => a.getAttribute('href'))",
+    );
+    let marks = browser.eval(
+        tab,
+        "[...document.querySelectorAll('#search-results mark')].map(m => m.textContent)",
+    );
+    let strings = |v: serde_json::Value| -> Vec<String> {
+        v.as_array()
+            .unwrap()
+            .iter()
+            .map(|s| s.as_str().unwrap().to_string())
+            .collect()
+    };
+    (
+        heading.as_str().unwrap().to_string(),
+        strings(hrefs),
+        strings(marks),
+    )
+}
+
+/// Types `query` into the search box and submits it, as a reader would.
+fn search(browser: &mut Browser, tab: &mut Tab, query: &str) -> (String, Vec<String>, Vec<String>) {
+    browser.eval(
+        tab,
+        &format!(
+            "document.querySelector('#search-results').textContent = '';\
+             document.getElementById('q').value = {};\
+             document.getElementById('search').requestSubmit(); true",
+            serde_json::to_string(query).unwrap()
+        ),
+    );
+    results(browser, tab)
+}
+
+#[test]
+fn search_finds_words_of_letter_bodies_offline() {
+    let project = built();
+    let site = site(project);
+    let mut browser = Browser::launch();
+    let mut tab = browser.tab(true);
+
+    // A word of the 2022 letter's body, not of its title: the query comes in the address.
+    let q = utf8_percent_encode("生态补偿", NON_ALPHANUMERIC);
+    browser.open(&mut tab, &format!("{site}index.html?q={q}"));
+    let (heading, hrefs, marks) = results(&mut browser, &mut tab);
+    assert_eq!(heading, "检索“生态补偿”：找到 1 件");
+    assert_eq!(hrefs, ["2022/ningxia-70-proposal.html"]);
+    assert!(
+        marks.iter().all(|m| m == "生态补偿") && !marks.is_empty(),
+        "{marks:?}"
+    );
+    assert_eq!(
+        browser.eval(&mut tab, "document.getElementById('listing').hidden"),
+        true,
+        "the full list gives way to the results"
+    );
+    assert_eq!(
+        browser.eval(&mut tab, "document.getElementById('q').value"),
+        "生态补偿"
+    );
+
+    // In an attachment's table only; in the titles; two words, both required; nowhere.
+    let (_, hrefs, _) = search(&mut browser, &mut tab, "红寺堡");
+    assert_eq!(hrefs, ["2023/document-format-example.html"]);
+    let (_, hrefs, _) = search(&mut browser, &mut tab, "复函");
+    assert_eq!(hrefs, ["2024/letter-format-reply.html"]);
+    let (_, hrefs, _) = search(&mut browser, &mut tab, "耕地　银川");
+    assert_eq!(hrefs, ["2024/letter-format-reply.html"]);
+    let (_, hrefs, _) = search(&mut browser, &mut tab, "资金");
+    assert_eq!(
+        hrefs,
+        [
+            "2022/ningxia-70-proposal.html",
+            "2023/document-format-example.html"
+        ],
+        "the letter that says it most comes first, not the newest"
+    );
+    let (_, hrefs, _) = search(&mut browser, &mut tab, "耕地");
+    assert_eq!(
+        hrefs,
+        [
+            "2024/letter-format-reply.html",
+            "2022/ningxia-70-proposal.html"
+        ],
+        "a letter with the word in its title before one that says it more often"
+    );
+    let (heading, hrefs, _) = search(&mut browser, &mut tab, "火星基地");
+    assert_eq!(heading, "检索“火星基地”：没有找到");
+    assert!(hrefs.is_empty());
+
+    // A result leads to its letter.
+    let (_, hrefs, _) = search(&mut browser, &mut tab, "生态补偿");
+    let target = browser.eval(
+        &mut tab,
+        "document.querySelector('#search-results li h3 a').href",
+    );
+    assert_eq!(target, format!("{site}{}", hrefs[0]));
+
+    let requests = tab.requests();
+    assert!(
+        requests
+            .iter()
+            .any(|u| u.ends_with("assets/search-index.js")),
+        "{requests:?}"
+    );
+    assert_stayed_inside(&tab, &site, "index.html?q=…");
+}
+
+#[test]
+fn pages_work_without_javascript_and_load_nothing_from_outside() {
+    let project = built();
+    let site = site(project);
+    let mut browser = Browser::launch();
+    let mut tab = browser.tab(false);
+
+    browser.open(&mut tab, &format!("{site}index.html"));
+    let rows = "[...document.querySelectorAll('table.letters tbody tr td.title a')].map(a => a.getAttribute('href'))";
+    assert_eq!(
+        browser.eval(&mut tab, rows),
+        serde_json::json!([
+            "2024/letter-format-reply.html",
+            "2023/document-format-example.html",
+            "2022/ningxia-70-proposal.html"
+        ])
+    );
+    assert_eq!(
+        browser.eval(
+            &mut tab,
+            "getComputedStyle(document.getElementById('search')).display"
+        ),
+        "none",
+        "no search box when there is no script to run it"
+    );
+    // Every thumbnail is there and drawn.
+    assert_eq!(
+        browser.eval(
+            &mut tab,
+            "[...document.images].filter(i => i.complete && i.naturalWidth > 200).length"
+        ),
+        3
+    );
+    assert_stayed_inside(&tab, &site, "index.html");
+
+    // The filters are plain links to pages of their own.
+    for (link, expected) in [
+        ("2023", "2023/document-format-example.html"),
+        ("信函格式", "2024/letter-format-reply.html"),
+        ("自治区财政厅", "2022/ningxia-70-proposal.html"),
+    ] {
+        let href = browser.eval(
+            &mut tab,
+            &format!(
+                "[...document.querySelectorAll('nav.filters a')].find(a => a.firstChild.textContent === '{link}').href"
+            ),
+        );
+        browser.open(&mut tab, href.as_str().unwrap());
+        let rows =
+            "[...document.querySelectorAll('table.letters tbody tr td.title a')].map(a => a.href)";
+        assert_eq!(
+            browser.eval(&mut tab, rows),
+            serde_json::json!([format!("{site}{expected}")]),
+            "filter {link}"
+        );
+        assert_eq!(
+            browser.eval(
+                &mut tab,
+                "document.querySelector('nav.filters a[aria-current=page]').firstChild.textContent"
+            ),
+            link
+        );
+        assert_stayed_inside(&tab, &site, href.as_str().unwrap());
+    }
+
+    // A letter's page: its title, its language, its sheet set in 仿宋, its PDF.
+    browser.open(&mut tab, &format!("{site}2022/ningxia-70-proposal.html"));
+    assert_eq!(
+        browser.eval(&mut tab, "document.title"),
+        "关于自治区政协十一届五次会议第70号提案协办意见的函 · 宁夏回族自治区自然资源厅 公文"
+    );
+    assert_eq!(
+        browser.eval(&mut tab, "document.documentElement.lang"),
+        "zh-CN"
+    );
+    assert_eq!(
+        browser.eval(&mut tab, "document.querySelector('h1').textContent"),
+        "关于自治区政协十一届五次会议第70号提案协办意见的函"
+    );
+    assert_eq!(
+        browser.eval(
+            &mut tab,
+            "getComputedStyle(document.querySelector('article .body p')).fontFamily"
+        ),
+        "\"GW Fang\", serif",
+        "the stylesheet applies"
+    );
+    assert_eq!(
+        browser.eval(&mut tab, "document.querySelector('a.pdf').href"),
+        format!("{site}2022/ningxia-70-proposal.pdf")
+    );
+    assert!(project.output("2022/ningxia-70-proposal.pdf").is_file());
+    assert_stayed_inside(&tab, &site, "the letter");
+}
+
+/// The check above relies on the browser reporting file:// requests; a page
+/// that reaches outside output/ must be caught, or the check proves nothing.
+#[test]
+fn a_page_reaching_outside_output_is_caught() {
+    let project = built();
+    let site = site(project);
+    std::fs::write(
+        project.output("probe.html"),
+        "<!DOCTYPE html><title>x</title><link rel=stylesheet href=\"assets/style.css\"><img src=\"../letters/2022/x.png\">",
+    )
+    .unwrap();
+    let mut browser = Browser::launch();
+    let mut tab = browser.tab(false);
+    browser.open(&mut tab, &format!("{site}probe.html"));
+    let escaped = outside(&tab, &site);
+    assert_eq!(escaped.len(), 1, "{:?}", tab.requests());
+    assert!(escaped[0].ends_with("/letters/2022/x.png"), "{escaped:?}");
+    assert!(tab.requests().contains(&format!("{site}assets/style.css")));
+
+    // And what a page's policy blocks shows up among its errors.
+    std::fs::write(
+        project.output("probe-csp.html"),
+        "<!DOCTYPE html><meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'\">\
+         <title>x</title><link rel=stylesheet href=\"assets/style.css\">",
+    )
+    .unwrap();
+    browser.open(&mut tab, &format!("{site}probe-csp.html"));
+    let errors = tab.errors();
+    assert!(
+        errors.iter().any(|e| e.contains("Content Security Policy")),
+        "{errors:?}"
+    );
+}
+
+/// Chromium's own print of each letter's page: A4, the 版心 of GB/T 9704
+/// (text from 28 mm to 184 mm, 28.99 pt a line), as many pages as the PDF.
+#[test]
+fn letter_pages_print_on_a4_like_the_pdf() {
+    use common::{pdf_info, pdf_words, MM};
+    let project = built();
+    let site = site(project);
+    let profile = tempfile::tempdir().unwrap();
+    let value = |info: &[(String, String)], key: &str| {
+        info.iter()
+            .find(|(k, _)| k == key)
+            .map(|(_, v)| v.clone())
+            .unwrap_or_default()
+    };
+    for letter in [
+        "2022/ningxia-70-proposal",
+        "2023/document-format-example",
+        "2024/letter-format-reply",
+    ] {
+        let printed = profile.path().join("print.pdf");
+        let out = std::process::Command::new(cdp::CHROMIUM)
+            .args(cdp::FLAGS)
+            .arg(format!(
+                "--user-data-dir={}",
+                profile.path().join("profile").display()
+            ))
+            .arg("--no-pdf-header-footer")
+            .arg(format!("--print-to-pdf={}", printed.display()))
+            .arg(format!("{site}{letter}.html"))
+            .stdin(std::process::Stdio::null())
+            .output()
+            .expect("chromium runs");
+        assert!(
+            printed.is_file(),
+            "{letter}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        let info = pdf_info(&printed);
+        assert!(
+            value(&info, "Page size").contains("(A4)"),
+            "{letter}: {info:?}"
+        );
+        let typst = pdf_info(&project.output(&format!("{letter}.pdf")));
+        // Close to the PDF, not equal: the PDF may add a page to put its 版记
+        // on an even page, which print CSS cannot know.
+        let printed_pages: i64 = value(&info, "Pages").parse().unwrap();
+        let pdf_pages: i64 = value(&typst, "Pages").parse().unwrap();
+        assert!(
+            (printed_pages - pdf_pages).abs() <= 1,
+            "{letter}: {printed_pages} pages printed, {pdf_pages} in the PDF"
+        );
+
+        // The long lines of the first page's body.
+        let (_, words) = pdf_words(&printed);
+        let body: Vec<_> = words
+            .iter()
+            .filter(|w| w.page == 1 && w.text.chars().count() >= 20)
+            .collect();
+        assert!(body.len() >= 3, "{letter}: {body:?}");
+        let left = body.iter().map(|w| w.x0).fold(f64::MAX, f64::min);
+        let right = body.iter().map(|w| w.x1).fold(0.0, f64::max);
+        assert!(
+            (left - 28.0 * MM).abs() < 0.5 * MM,
+            "{letter}: text starts {:.1} mm in",
+            left / MM
+        );
+        assert!(
+            (right - 184.0 * MM).abs() < 0.5 * MM,
+            "{letter}: text ends {:.1} mm in",
+            right / MM
+        );
+        let pitches: Vec<f64> = body
+            .windows(2)
+            .map(|w| w[1].y0 - w[0].y0)
+            .filter(|d| *d < 31.0)
+            .collect();
+        let pitch = pitches.iter().sum::<f64>() / pitches.len() as f64;
+        assert!(
+            (pitch - 28.99).abs() < 0.3,
+            "{letter}: lines {pitch:.2} pt apart"
+        );
+        std::fs::remove_file(&printed).unwrap();
+    }
+}

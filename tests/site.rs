@@ -1,0 +1,303 @@
+//! The intranet site's files, read back: the filter pages, the thumbnails,
+//! the search index, the pages' Content-Security-Policy and the colours'
+//! contrast. tests/browser.rs runs the same pages in Chromium.
+
+mod common;
+
+use std::sync::OnceLock;
+
+use common::*;
+
+fn built() -> &'static Project {
+    static PROJECT: OnceLock<Project> = OnceLock::new();
+    PROJECT.get_or_init(|| {
+        let project = Project::repo_letters();
+        let out = project.build();
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        project
+    })
+}
+
+const LETTERS: [&str; 3] = [
+    "2022/ningxia-70-proposal",
+    "2023/document-format-example",
+    "2024/letter-format-reply",
+];
+
+/// Width and height from a PNG's header.
+fn png_size(bytes: &[u8]) -> (u32, u32) {
+    assert_eq!(&bytes[..8], b"\x89PNG\r\n\x1a\n", "not a PNG");
+    let be = |at: usize| u32::from_be_bytes(bytes[at..at + 4].try_into().unwrap());
+    (be(16), be(20))
+}
+
+#[test]
+fn every_letter_has_an_a4_thumbnail_on_the_index() {
+    let index = built().read("index.html");
+    for letter in LETTERS {
+        let png = std::fs::read(built().output(&format!("{letter}.png"))).unwrap();
+        // A4 at 28 pixels per inch.
+        assert_eq!(png_size(&png), (231, 327), "{letter}");
+        assert!(
+            index.contains(&format!(
+                "<img src=\"{letter}.png\" alt=\"\" width=\"116\" height=\"164\" loading=\"lazy\">"
+            )),
+            "{letter}"
+        );
+    }
+}
+
+#[test]
+fn filter_pages_list_their_letters_with_links_back_to_output() {
+    let year = built().read("_by/year/2023.html");
+    assert!(year.contains("<title>2023年 · 宁夏回族自治区自然资源厅 公文</title>"));
+    assert!(year.contains("<a href=\"../../2023/document-format-example.html\">关于做好2023年度生态保护修复项目储备工作的通知</a>"));
+    assert!(
+        !year.contains("ningxia-70-proposal.html") && !year.contains("letter-format-reply.html")
+    );
+    assert!(year.contains("<link rel=\"stylesheet\" href=\"../../assets/style.css\">"));
+    assert!(year.contains("<img src=\"../../2023/document-format-example.png\""));
+    assert!(year.contains("<a href=\"../../_by/year/2023.html\" aria-current=\"page\">2023<span class=\"n\">1</span></a>"));
+
+    let office = built().read("_by/to/各市、县（区）自然资源局.html");
+    assert!(office.contains("document-format-example.html"));
+    assert!(!office.contains("ningxia-70-proposal.html"));
+    let letter = built().read("_by/format/letter.html");
+    assert!(letter.contains("<h2 class=\"listing\">信函格式<span class=\"n\">1 件</span></h2>"));
+    assert!(letter.contains("letter-format-reply.html"));
+
+    // Every filter on the full index leads to a page that exists.
+    let index = built().read("index.html");
+    let mut filters = 0;
+    for (i, _) in index.match_indices("href=\"_by/") {
+        let href = &index[i + 6..];
+        let href = &href[..href.find('"').unwrap()];
+        assert!(built().output(href).is_file(), "{href}");
+        filters += 1;
+    }
+    // 3 years, 3 formats, 5 offices.
+    assert_eq!(filters, 11);
+}
+
+#[test]
+fn the_search_index_holds_titles_and_bodies_and_attachments() {
+    let js = built().read("assets/search-index.js");
+    let json = js
+        .split_once("window.GONGWEN_SEARCH = ")
+        .and_then(|(_, rest)| rest.trim_end().strip_suffix(';'))
+        .expect("the index defines GONGWEN_SEARCH");
+    let docs: Vec<serde_json::Value> = serde_json::from_str(json).unwrap();
+    let urls: Vec<&str> = docs.iter().map(|d| d["u"].as_str().unwrap()).collect();
+    assert_eq!(
+        urls,
+        [
+            "2024/letter-format-reply.html",
+            "2023/document-format-example.html",
+            "2022/ningxia-70-proposal.html"
+        ]
+    );
+    let doc = &docs[1];
+    assert_eq!(doc["t"], "关于做好2023年度生态保护修复项目储备工作的通知");
+    assert_eq!(doc["n"], "宁自然资发〔2023〕12号");
+    let text = doc["x"].as_str().unwrap();
+    assert!(text.starts_with("为深入贯彻党的二十大精神"), "{text}");
+    assert!(
+        text.contains("红寺堡区"),
+        "the attachment's table is searchable"
+    );
+    assert!(
+        !text.contains('<') && !text.contains("**"),
+        "plain text: {text}"
+    );
+    // About the size of the letters' text: no markup, nothing twice.
+    let sources: usize = [
+        "letters/2022/ningxia-70-proposal.md",
+        "letters/2023/document-format-example.md",
+        "letters/2023/_attachments/reserve-table.md",
+        "letters/2024/letter-format-reply.md",
+    ]
+    .iter()
+    .map(|p| std::fs::read(manifest().join(p)).unwrap().len())
+    .sum();
+    assert!(
+        js.len() < sources,
+        "index {} bytes, letters {sources}",
+        js.len()
+    );
+}
+
+/// The `content` of the page's Content-Security-Policy, by directive.
+fn csp(html: &str) -> Vec<(String, Vec<String>)> {
+    let key = "http-equiv=\"Content-Security-Policy\" content=\"";
+    let start = html.find(key).expect("a Content-Security-Policy") + key.len();
+    let policy = &html[start..start + html[start..].find('"').unwrap()];
+    policy
+        .split(';')
+        .filter_map(|d| {
+            let mut words = d.split_whitespace();
+            let name = words.next()?.to_string();
+            Some((name, words.map(String::from).collect()))
+        })
+        .collect()
+}
+
+#[test]
+fn pages_allow_only_their_own_scripts_and_no_inline_script() {
+    let mut pages = vec!["index.html".to_string(), "_by/year/2022.html".to_string()];
+    pages.extend(LETTERS.iter().map(|l| format!("{l}.html")));
+    for page in &pages {
+        let html = built().read(page);
+        let policy = csp(&html);
+        let get = |name: &str| {
+            policy
+                .iter()
+                .find(|(n, _)| n == name)
+                .map(|(_, v)| v.clone())
+        };
+        assert_eq!(
+            get("default-src"),
+            Some(vec!["'none'".to_string()]),
+            "{page}"
+        );
+        let scripts = get("script-src");
+        if page.starts_with("20") {
+            assert_eq!(scripts, None, "{page}: a letter runs no script");
+            assert!(!html.contains("<script"), "{page}");
+        } else {
+            assert_eq!(scripts, Some(vec!["'self'".to_string()]), "{page}");
+            for (i, _) in html.match_indices("<script") {
+                let tag = &html[i..i + html[i..].find('>').unwrap()];
+                assert!(
+                    tag.contains(" src=\"") && html[i..].starts_with(&format!("{tag}></script>")),
+                    "{page}: inline script {tag}"
+                );
+            }
+        }
+        for (name, sources) in &policy {
+            for s in sources {
+                assert!(
+                    s == "'self'"
+                        || s == "'none'"
+                        || (s == "'unsafe-inline'" && name == "style-src-attr"),
+                    "{page}: {name} allows {s}"
+                );
+            }
+        }
+        assert!(
+            !html.contains(" onclick=") && !html.contains(" onload="),
+            "{page}"
+        );
+    }
+}
+
+/// WCAG 2.1 relative luminance of `#rrggbb`.
+fn luminance(hex: &str) -> f64 {
+    let channel = |i: usize| {
+        let c = u8::from_str_radix(&hex[1 + 2 * i..3 + 2 * i], 16).unwrap() as f64 / 255.0;
+        if c <= 0.03928 {
+            c / 12.92
+        } else {
+            ((c + 0.055) / 1.055).powf(2.4)
+        }
+    };
+    0.2126 * channel(0) + 0.7152 * channel(1) + 0.0722 * channel(2)
+}
+
+fn contrast(a: &str, b: &str) -> f64 {
+    let (a, b) = (luminance(a), luminance(b));
+    (a.max(b) + 0.05) / (a.min(b) + 0.05)
+}
+
+#[test]
+fn text_colours_pass_wcag_aa_contrast() {
+    let css = built().read("assets/style.css");
+    let colour = |name: &str| -> String {
+        let key = format!("--{name}: ");
+        let at = css.find(&key).unwrap_or_else(|| panic!("no {key}")) + key.len();
+        css[at..at + 7].to_string()
+    };
+    // Each text colour on each background it is set on.
+    for (text, background) in [
+        ("ink", "paper"),
+        ("ink", "desk"),
+        ("ink", "mark"),
+        ("muted", "paper"),
+        ("muted", "desk"),
+        ("link", "paper"),
+        ("link", "desk"),
+        ("red", "paper"),
+        ("red", "desk"),
+        ("paper", "link"),
+    ] {
+        let ratio = contrast(&colour(text), &colour(background));
+        assert!(
+            ratio >= 4.5,
+            "{text} on {background}: {ratio:.2}:1 is under 4.5:1"
+        );
+    }
+    assert!(contrast("#5f6368", "#ffffff") > 6.0, "the formula itself");
+}
+
+#[test]
+fn filter_pages_no_letter_needs_any_more_are_removed() {
+    let project = Project::repo_letters();
+    assert!(project.build().status.success());
+    assert!(project.output("_by/format/letter.html").is_file());
+    std::fs::remove_file(project.root().join("letters/2024/letter-format-reply.md")).unwrap();
+    assert!(project.build().status.success());
+    for gone in [
+        "_by/format/letter.html",
+        "_by/year/2024.html",
+        "_by/to/银川市自然资源局.html",
+    ] {
+        assert!(!project.output(gone).exists(), "{gone} is left");
+    }
+    assert!(project.output("_by/year/2023.html").is_file());
+    assert!(!project.read("index.html").contains("_by/year/2024.html"));
+}
+
+/// The pictures cost one typst run per chunk of letters, and a missing one
+/// is drawn again from the PDF in place, without laying the letter out.
+#[test]
+fn thumbnails_take_one_typst_run_per_chunk() {
+    let project = Project::with_letters(&[
+        (
+            "2024/a.md",
+            &letter("关于甲事的函", "2024-03-01", "甲事正文。"),
+        ),
+        (
+            "2024/b.md",
+            &letter("关于乙事的函", "2024-03-02", "乙事正文。"),
+        ),
+    ]);
+    let spy = TypstSpy::new();
+    let out = project.build_with(&["--jobs", "1"], &spy.env());
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let calls = spy.take_calls();
+    assert_eq!(thumbnail_runs(&calls).len(), 1, "{calls:?}");
+    for name in ["a", "b"] {
+        let png = std::fs::read(project.output(&format!("2024/{name}.png"))).unwrap();
+        assert_eq!(png_size(&png), (231, 327));
+    }
+
+    std::fs::remove_file(project.output("2024/b.png")).unwrap();
+    let out = project.build_with(&[], &spy.env());
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let calls = spy.take_calls();
+    assert_eq!(compiles(&calls).len(), 0, "no layout: {calls:?}");
+    assert_eq!(thumbnail_runs(&calls).len(), 1, "{calls:?}");
+    assert!(project.output("2024/b.png").is_file());
+    project.assert_no_scratch();
+}
