@@ -13,7 +13,7 @@ use tempfile::NamedTempFile;
 use crate::config::Config;
 use crate::diagnostic::{Diagnostic, Diagnostics};
 use crate::letter::fields;
-use crate::letter::Letter;
+use crate::letter::{Letter, RawMeta};
 use crate::markdown::{images, Body, Source};
 use crate::output;
 use crate::project::{self, OUTPUT};
@@ -110,7 +110,7 @@ impl Site {
         let fail = against(source);
         let out = self.root.join(OUTPUT);
 
-        let (letter, body, attachments) = self.load(source)?;
+        let (letter, body, attachments) = load(&self.root, &self.config.defaults, source)?;
 
         let html_path = project::output_path(source, "html");
         let pdf_path = project::output_path(source, "pdf");
@@ -140,32 +140,6 @@ impl Site {
             date: letter.meta.date,
             context,
         })
-    }
-
-    /// The letter, its body and its attachments' bodies, or every problem found in them.
-    fn load(&self, source: &Path) -> Result<(Letter, Body, Vec<Option<Body>>), Diagnostics> {
-        let root = &self.root;
-        let letter = Letter::from_file(root, source, &self.config.defaults)?;
-        let body = Body::parse(
-            &Source {
-                root,
-                file: source,
-                first_line: letter.body_line,
-            },
-            &letter.body,
-        );
-        let attachments: Vec<Result<Option<Body>, Diagnostics>> = letter
-            .meta
-            .attachments
-            .iter()
-            .map(|a| {
-                a.file()
-                    .map(|f| attachment_body(root, source, f))
-                    .transpose()
-            })
-            .collect();
-        let (body, attachments) = all_or_problems(body, attachments)?;
-        Ok((letter, body, attachments))
     }
 
     /// The PDF, in a temporary file beside `dest`.
@@ -273,6 +247,36 @@ impl Site {
         }
         Ok(())
     }
+}
+
+/// The letter, its body and its attachments' bodies, or every problem found in them.
+/// `gongwen check` runs this too, without building.
+pub fn load(
+    root: &Path,
+    defaults: &RawMeta,
+    source: &Path,
+) -> Result<(Letter, Body, Vec<Option<Body>>), Diagnostics> {
+    let letter = Letter::from_file(root, source, defaults)?;
+    let body = Body::parse(
+        &Source {
+            root,
+            file: source,
+            first_line: letter.body_line,
+        },
+        &letter.body,
+    );
+    let attachments: Vec<Result<Option<Body>, Diagnostics>> = letter
+        .meta
+        .attachments
+        .iter()
+        .map(|a| {
+            a.file()
+                .map(|f| attachment_body(root, source, f))
+                .transpose()
+        })
+        .collect();
+    let (body, attachments) = all_or_problems(body, attachments)?;
+    Ok((letter, body, attachments))
 }
 
 /// The Fandol faces `style.css` falls back to when a reader lacks 仿宋 and the like.

@@ -10,6 +10,7 @@ pub mod cmd;
 pub mod config;
 pub mod diagnostic;
 pub mod letter;
+pub mod lint;
 pub mod markdown;
 pub mod output;
 pub mod project;

@@ -4,20 +4,60 @@ use std::process::ExitCode;
 use clap::{Args, Parser, Subcommand};
 
 use gongwen::cmd;
+use gongwen::cmd::ui::{Ui, Verbosity};
 use gongwen::diagnostic::Diagnostics;
 
 /// Build Chinese official letters (公文) from Markdown into GB/T 9704-2012 PDFs and intranet HTML.
 #[derive(Parser)]
-#[command(version, about)]
+#[command(
+    version,
+    about,
+    after_help = "Examples:
+  gongwen new \"关于做好2024年度耕地保护工作的通知\"   start a new letter
+  gongwen check                                      look for mistakes in every letter
+  gongwen check --fix                                and correct the safe ones
+  gongwen serve                                      preview in the browser while you write
+  gongwen build                                      make output/ for the intranet"
+)]
 struct Cli {
     #[command(subcommand)]
     command: Command,
+    /// Print only errors.
+    #[arg(short, long, global = true, conflicts_with = "verbose")]
+    quiet: bool,
+    /// Print every step.
+    #[arg(short, long, global = true)]
+    verbose: bool,
 }
 
 #[derive(Subcommand)]
 enum Command {
     /// Build every letter in letters/ into output/ (a PDF and an HTML page each, and an index).
     Build(ProjectArgs),
+    /// Check every letter for mistakes without building: missing or wrong fields, and the
+    /// writing rules of 公文 (发文字号, dates, punctuation, heading numbers, …).
+    #[command(
+        long_about = "Check every letter for mistakes without building anything.
+
+First each letter is read as `build` reads it: a missing title, a date that is not in the calendar or an unknown key is an error. Then the text is held against the writing rules of 公文:
+
+  document-number         发文字号 as 机关代字〔2024〕33号: 〔〕 brackets, no 第, no leading zero
+  date-leading-zero       2022年6月3日, not 2022年06月03日
+  half-width-punctuation  ，；：（）？！ in Chinese text, not , ; : ( ) ? !
+  heading-numbers         一、 二、 三、 in sequence, and （一） under an 一、
+  enumeration-order       一是 二是 三是 in order
+  title-punctuation       no 。 or other mark at the end of the title
+  addressee-colon         a 主送 line typed into the text ends with ：
+  attachment-names        a 附件说明 typed into the text names the attachments listed in `attachments`
+  cc-full-stop            a 抄送 line typed into the text ends with 。
+
+Each finding reads `file:line: rule: message`, with the fix below it. Errors make the command exit with status 1; warnings do not.",
+        after_help = "Examples:
+  gongwen check               check every letter under letters/
+  gongwen check --fix         correct what is safe to correct (punctuation width, leading zeros, 发文字号 brackets) in place
+  gongwen check -q            show errors only"
+    )]
+    Check(CheckArgs),
     /// Find the typst CLI (installing the pinned version if missing) and report it.
     Doctor,
 }
@@ -30,10 +70,27 @@ struct ProjectArgs {
     root: PathBuf,
 }
 
+#[derive(Args)]
+struct CheckArgs {
+    #[command(flatten)]
+    project: ProjectArgs,
+    /// Correct the safe findings in the letters' files (each written whole, in place).
+    #[arg(long)]
+    fix: bool,
+}
+
 fn main() -> ExitCode {
     let cli = Cli::parse();
+    let ui = Ui {
+        verbosity: match (cli.quiet, cli.verbose) {
+            (true, _) => Verbosity::Quiet,
+            (_, true) => Verbosity::Verbose,
+            _ => Verbosity::Normal,
+        },
+    };
     let result = match cli.command {
-        Command::Build(args) => cmd::build::run(&args.root),
+        Command::Build(args) => cmd::build::run(&args.root, &ui),
+        Command::Check(args) => cmd::check::run(&args.project.root, args.fix, &ui),
         Command::Doctor => cmd::doctor::run(),
     };
     match result {
@@ -42,8 +99,8 @@ fn main() -> ExitCode {
         Err(e) => {
             // Diagnostics (of the office config) carry their own `error:`.
             match e.downcast_ref::<Diagnostics>() {
-                Some(problems) => eprintln!("{problems}"),
-                None => eprintln!("error: {e:#}"),
+                Some(problems) => ui.error(problems),
+                None => ui.error(format!("error: {e:#}")),
             }
             ExitCode::FAILURE
         }

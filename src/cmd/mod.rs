@@ -1,4 +1,6 @@
 //! One module per subcommand; each is a thin handler over the library.
 
 pub mod build;
+pub mod check;
 pub mod doctor;
+pub mod ui;
