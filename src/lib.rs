@@ -12,6 +12,7 @@ pub mod diagnostic;
 pub mod letter;
 pub mod lint;
 pub mod markdown;
+pub mod new_letter;
 pub mod output;
 pub mod project;
 pub mod render;

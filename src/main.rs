@@ -58,6 +58,17 @@ Each finding reads `file:line: rule: message`, with the fix below it. Errors mak
   gongwen check -q            show errors only"
     )]
     Check(CheckArgs),
+    /// Start a new letter: a file under letters/<year>/ with today's date and the next 发文字号.
+    #[command(
+        long_about = "Start a new letter.
+
+Writes a file under letters/<year>/, named after today's date (2024-06-03-1.md; never over an existing file), and prints its path. The file has the title, today's date and the next 发文字号 of its series: one past the highest number used in that series this year. The series is the one of the latest letter of the same format (or give --series). The office defaults of gongwen.yaml are listed in it for reference.",
+        after_help = "Examples:
+  gongwen new \"关于银川市申请调整耕地保护目标的复函\"
+  gongwen new --format document \"关于做好2024年度生态保护修复项目储备工作的通知\"
+  gongwen new --series 宁自然资办函 \"关于召开工作会议的函\""
+    )]
+    New(NewArgs),
     /// Find the typst CLI (installing the pinned version if missing) and report it.
     Doctor,
 }
@@ -79,6 +90,23 @@ struct CheckArgs {
     fix: bool,
 }
 
+#[derive(Args)]
+struct NewArgs {
+    #[command(flatten)]
+    project: ProjectArgs,
+    /// The title (标题), e.g. "关于……的函".
+    title: String,
+    /// letter (信函格式), document (文件格式) or plain (no 版头); default: as in gongwen.yaml.
+    #[arg(long, value_parser = ["letter", "document", "plain"])]
+    format: Option<String>,
+    /// The series of the 发文字号 (机关代字), e.g. 宁自然资函; default: that of the latest letter of the same format.
+    #[arg(long)]
+    series: Option<String>,
+    /// The date to use instead of today (YYYY-MM-DD); for tests.
+    #[arg(long, hide = true)]
+    date: Option<chrono::NaiveDate>,
+}
+
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let ui = Ui {
@@ -91,6 +119,15 @@ fn main() -> ExitCode {
     let result = match cli.command {
         Command::Build(args) => cmd::build::run(&args.root, &ui),
         Command::Check(args) => cmd::check::run(&args.project.root, args.fix, &ui),
+        Command::New(args) => cmd::new::run(
+            &args.project.root,
+            &args.title,
+            args.format.as_deref(),
+            args.series.as_deref(),
+            args.date
+                .unwrap_or_else(|| chrono::Local::now().date_naive()),
+            &ui,
+        ),
         Command::Doctor => cmd::doctor::run(),
     };
     match result {

@@ -3,4 +3,5 @@
 pub mod build;
 pub mod check;
 pub mod doctor;
+pub mod new;
 pub mod ui;
