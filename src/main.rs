@@ -69,6 +69,11 @@ Writes a file under letters/<year>/, named after today's date (2024-06-03-1.md; 
   gongwen new --series 宁自然资办函 \"关于召开工作会议的函\""
     )]
     New(NewArgs),
+    /// Remove output/, everything gongwen built; the letters and the rest of the project stay.
+    #[command(
+        after_help = "Example:\n  gongwen clean && gongwen build     build everything afresh"
+    )]
+    Clean(ProjectArgs),
     /// Find the typst CLI (installing the pinned version if missing) and report it.
     Doctor,
 }
@@ -128,6 +133,7 @@ fn main() -> ExitCode {
                 .unwrap_or_else(|| chrono::Local::now().date_naive()),
             &ui,
         ),
+        Command::Clean(args) => cmd::clean::run(&args.root, &ui),
         Command::Doctor => cmd::doctor::run(),
     };
     match result {

@@ -2,6 +2,7 @@
 
 pub mod build;
 pub mod check;
+pub mod clean;
 pub mod doctor;
 pub mod new;
 pub mod ui;
