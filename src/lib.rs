@@ -16,5 +16,7 @@ pub mod new_letter;
 pub mod output;
 pub mod project;
 pub mod render;
+pub mod serve;
 pub mod templates;
 pub mod typst_cli;
+pub mod watch;

@@ -69,6 +69,19 @@ Writes a file under letters/<year>/, named after today's date (2024-06-03-1.md; 
   gongwen new --series 宁自然资办函 \"关于召开工作会议的函\""
     )]
     New(NewArgs),
+    /// Build, then build again every time a letter, gongwen.yaml, a template or a font is saved.
+    #[command(
+        after_help = "Example:\n  gongwen watch      leave it running while you write; stop it with Ctrl-C"
+    )]
+    Watch(ProjectArgs),
+    /// Like watch, and show output/ in the browser: open pages reload by themselves after each build.
+    #[command(
+        long_about = "Build, then build again on every save, like `watch`, and serve output/ at http://127.0.0.1:8000/ (this computer only). A page open in the browser reloads by itself when a build has finished. The pages that were built before are served at once, while the first build runs.",
+        after_help = "Examples:
+  gongwen serve                 then open http://127.0.0.1:8000/ in the browser
+  gongwen serve --port 8080     another port (0: any free one)"
+    )]
+    Serve(ServeArgs),
     /// Remove output/, everything gongwen built; the letters and the rest of the project stay.
     #[command(
         after_help = "Example:\n  gongwen clean && gongwen build     build everything afresh"
@@ -112,6 +125,15 @@ struct NewArgs {
     date: Option<chrono::NaiveDate>,
 }
 
+#[derive(Args)]
+struct ServeArgs {
+    #[command(flatten)]
+    project: ProjectArgs,
+    /// The port on 127.0.0.1 to serve on; 0 for any free one.
+    #[arg(long, default_value_t = 8000)]
+    port: u16,
+}
+
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let ui = Ui {
@@ -133,6 +155,8 @@ fn main() -> ExitCode {
                 .unwrap_or_else(|| chrono::Local::now().date_naive()),
             &ui,
         ),
+        Command::Watch(args) => cmd::watch::run(&args.root, &ui),
+        Command::Serve(args) => cmd::serve::run(&args.project.root, args.port, &ui),
         Command::Clean(args) => cmd::clean::run(&args.root, &ui),
         Command::Doctor => cmd::doctor::run(),
     };

@@ -5,4 +5,7 @@ pub mod check;
 pub mod clean;
 pub mod doctor;
 pub mod new;
+pub mod rebuild;
+pub mod serve;
 pub mod ui;
+pub mod watch;
