@@ -13,11 +13,17 @@ use gongwen::diagnostic::Diagnostics;
     version,
     about,
     after_help = "Examples:
-  gongwen new \"关于做好2024年度耕地保护工作的通知\"   start a new letter
-  gongwen check                                      look for mistakes in every letter
-  gongwen check --fix                                and correct the safe ones
-  gongwen serve                                      preview in the browser while you write
-  gongwen build                                      make output/ for the intranet"
+  Start a new letter (the file's path is printed):
+    gongwen new \"关于做好2024年度耕地保护工作的通知\"
+  Look for mistakes in every letter, then correct the safe ones:
+    gongwen check
+    gongwen check --fix
+  Preview in the browser while you write (http://127.0.0.1:8000/):
+    gongwen serve
+  Make output/ for the intranet:
+    gongwen build
+
+`gongwen help <command>` tells more about each command."
 )]
 struct Cli {
     #[command(subcommand)]

@@ -4,13 +4,16 @@
 //! the files: it asks `/__gongwen/version` every second and reloads the page
 //! when a build has finished since the page was served.
 
+use std::collections::hash_map::RandomState;
+use std::hash::{BuildHasher, Hasher};
 use std::path::{Component, Path, PathBuf};
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::Arc;
+use std::sync::{Arc, LazyLock};
 use std::thread;
 
 use anyhow::{anyhow, Result};
 use percent_encoding::percent_decode_str;
+use regex::Regex;
 use tiny_http::{Header, Request, Response, Server};
 
 /// Where the script asks for the build count.
@@ -126,9 +129,13 @@ fn content_type(path: &Path) -> &'static str {
 }
 
 /// The page with the live-reload script before its `</body>` (or at its end).
+/// The pages forbid scripts and requests in their Content-Security-Policy;
+/// the served copy lets this one script (by its nonce) ask this server.
 pub fn with_reload_script(html: &str, version: u64) -> String {
+    let nonce = format!("{:016x}", RandomState::new().build_hasher().finish());
+    let html = allow_reload_script(html, &nonce);
     let script = format!(
-        "<script>/* gongwen serve: live reload */(function(){{var seen=\"{version}\";\
+        "<script nonce=\"{nonce}\">/* gongwen serve: live reload */(function(){{var seen=\"{version}\";\
          function poll(){{fetch(\"{VERSION_PATH}\",{{cache:\"no-store\"}})\
          .then(function(r){{return r.text();}})\
          .then(function(v){{if(v!==seen){{location.reload();}}else{{setTimeout(poll,1000);}}}})\
@@ -140,6 +147,58 @@ pub fn with_reload_script(html: &str, version: u64) -> String {
         .rfind("</body>")
         .unwrap_or(html.len());
     format!("{}{script}{}", &html[..at], &html[at..])
+}
+
+static META: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"(?is)<meta\b[^>]*>").unwrap());
+static CSP: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r#"(?i)http-equiv\s*=\s*["']?content-security-policy"#).unwrap());
+static CONTENT: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r#"(?i)(\bcontent\s*=\s*")([^"]*)(")"#).unwrap());
+
+/// Every CSP `<meta>` of the page, widened by the script's nonce and requests to this server.
+fn allow_reload_script(html: &str, nonce: &str) -> String {
+    META.replace_all(html, |tag: &regex::Captures| {
+        let tag = &tag[0];
+        if !CSP.is_match(tag) {
+            return tag.to_string();
+        }
+        CONTENT
+            .replace(tag, |c: &regex::Captures| {
+                let policy = with_source(&c[2], "script-src", &format!("'nonce-{nonce}'"));
+                let policy = with_source(&policy, "connect-src", "'self'");
+                format!("{}{policy}{}", &c[1], &c[3])
+            })
+            .into_owned()
+    })
+    .into_owned()
+}
+
+/// `policy` with `source` added to `directive` (which is made when missing).
+fn with_source(policy: &str, directive: &str, source: &str) -> String {
+    let mut found = false;
+    let mut parts: Vec<String> = policy
+        .split(';')
+        .map(str::trim)
+        .filter(|p| !p.is_empty())
+        .map(|p| {
+            let name = p.split_whitespace().next().unwrap_or("");
+            if name.eq_ignore_ascii_case(directive) {
+                found = true;
+                // 'none' cannot stand beside a source.
+                let kept: Vec<&str> = p
+                    .split_whitespace()
+                    .filter(|s| !s.eq_ignore_ascii_case("'none'"))
+                    .collect();
+                format!("{} {source}", kept.join(" "))
+            } else {
+                p.to_string()
+            }
+        })
+        .collect();
+    if !found {
+        parts.push(format!("{directive} {source}"));
+    }
+    parts.join("; ")
 }
 
 #[cfg(test)]
@@ -167,9 +226,34 @@ mod tests {
     #[test]
     fn the_script_goes_before_the_end_of_the_body() {
         let page = with_reload_script("<html><body><p>x</p></BODY></html>", 7);
-        assert!(page.starts_with("<html><body><p>x</p><script>"), "{page}");
+        assert!(
+            page.starts_with("<html><body><p>x</p><script nonce="),
+            "{page}"
+        );
         assert!(page.ends_with("</script></BODY></html>"), "{page}");
         assert!(page.contains("var seen=\"7\""), "{page}");
+        assert!(page.contains("<script nonce=\""), "{page}");
         assert!(with_reload_script("<p>x</p>", 0).ends_with("</script>"));
+    }
+
+    #[test]
+    fn the_page_policy_lets_this_script_in_and_nothing_else() {
+        let page = "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; script-src 'self'; style-src 'self'\"><meta name=\"viewport\" content=\"width=device-width\">";
+        assert_eq!(
+            allow_reload_script(page, "n0"),
+            "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; script-src 'self' 'nonce-n0'; style-src 'self'; connect-src 'self'\"><meta name=\"viewport\" content=\"width=device-width\">"
+        );
+        assert_eq!(
+            with_source(
+                "default-src 'none'; connect-src 'none'",
+                "script-src",
+                "'nonce-x'"
+            ),
+            "default-src 'none'; connect-src 'none'; script-src 'nonce-x'"
+        );
+        assert_eq!(
+            with_source("connect-src 'none'", "connect-src", "'self'"),
+            "connect-src 'self'"
+        );
     }
 }

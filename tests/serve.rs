@@ -75,16 +75,42 @@ fn edit(path: &Path, from: &str, to: &str) {
     std::fs::write(path, text.replace(from, to)).unwrap();
 }
 
-/// `GET path` over plain HTTP/1.0: the status code and the body.
+/// `GET path` over plain HTTP/1.1: the status code and the body.
 fn get(addr: &str, path: &str) -> (u16, String) {
-    let mut stream = TcpStream::connect(addr).expect("the server accepts");
-    write!(stream, "GET {path} HTTP/1.0\r\nHost: {addr}\r\n\r\n").unwrap();
+    try_get(addr, path).unwrap_or_else(|| panic!("no answer from {addr} for {path}"))
+}
+
+fn try_get(addr: &str, path: &str) -> Option<(u16, String)> {
+    let mut stream = TcpStream::connect(addr).ok()?;
+    // Chromium's DevTools keeps the connection open: stop at Content-Length, never wait forever.
+    stream
+        .set_read_timeout(Some(Duration::from_secs(10)))
+        .ok()?;
+    write!(
+        stream,
+        "GET {path} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n\r\n"
+    )
+    .ok()?;
     let mut bytes = Vec::new();
-    stream.read_to_end(&mut bytes).unwrap();
-    let text = String::from_utf8_lossy(&bytes).into_owned();
-    let (head, body) = text.split_once("\r\n\r\n").expect("headers end");
-    let status = head.split(' ').nth(1).unwrap().parse().unwrap();
-    (status, body.to_string())
+    let mut chunk = [0u8; 8192];
+    loop {
+        let n = stream.read(&mut chunk).ok()?;
+        bytes.extend_from_slice(&chunk[..n]);
+        let text = String::from_utf8_lossy(&bytes);
+        if let Some((head, body)) = text.split_once("\r\n\r\n") {
+            let length = head.lines().find_map(|l| {
+                let (k, v) = l.split_once(':')?;
+                k.eq_ignore_ascii_case("content-length")
+                    .then(|| v.trim().parse::<usize>().ok())?
+            });
+            if n == 0 || length.is_some_and(|len| body.len() >= len) {
+                let status = head.split(' ').nth(1)?.parse().ok()?;
+                return Some((status, body.to_string()));
+            }
+        } else if n == 0 {
+            return None;
+        }
+    }
 }
 
 #[test]
@@ -127,16 +153,7 @@ fn serve_hands_out_the_rebuilt_page_with_live_reload_only_over_http() {
     let built = gongwen(project.root(), &["build"]);
     assert!(built.status.success(), "{}", stderr(&built));
     let mut running = Running::start(&project, &["serve", "--port", "0"]);
-    let mut line = String::new();
-    BufReader::new(running.child.stdout.take().unwrap())
-        .read_line(&mut line)
-        .unwrap();
-    let addr = line
-        .trim()
-        .strip_prefix("serving output/ at http://")
-        .and_then(|a| a.strip_suffix('/'))
-        .unwrap_or_else(|| panic!("no address in {line:?}; log:\n{}", running.log()))
-        .to_string();
+    let addr = served_address(&mut running);
 
     // Pages built before are served at once, while the first build runs.
     let (status, first) = get(&addr, "/a-clean.html");
@@ -176,4 +193,89 @@ fn serve_hands_out_the_rebuilt_page_with_live_reload_only_over_http() {
         Some(get(&addr, "/__gongwen/version").1).filter(|v| *v != before)
     });
     assert!(after.parse::<u64>().unwrap() > before.parse::<u64>().unwrap());
+}
+
+/// The address of the server that `serve` printed.
+fn served_address(running: &mut Running) -> String {
+    let mut line = String::new();
+    BufReader::new(running.child.stdout.take().unwrap())
+        .read_line(&mut line)
+        .unwrap();
+    line.trim()
+        .strip_prefix("serving output/ at http://")
+        .and_then(|a| a.strip_suffix('/'))
+        .unwrap_or_else(|| panic!("no address in {line:?}; log:\n{}", running.log()))
+        .to_string()
+}
+
+/// Headless Chromium showing one page, stopped when the test ends.
+struct Browser {
+    child: Child,
+    profile: tempfile::TempDir,
+}
+
+impl Browser {
+    fn open(url: &str) -> Browser {
+        let profile = tempfile::tempdir().unwrap();
+        let child = Command::new("chromium")
+            .args([
+                "--headless",
+                "--no-sandbox",
+                "--disable-gpu",
+                "--no-first-run",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+                "--remote-debugging-port=0",
+            ])
+            .arg(format!("--user-data-dir={}", profile.path().display()))
+            .arg(url)
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("chromium runs (apt-get install chromium)");
+        Browser { child, profile }
+    }
+
+    /// The titles of the pages open, as the DevTools endpoint lists them.
+    fn titles(&self) -> Option<String> {
+        let port = std::fs::read_to_string(self.profile.path().join("DevToolsActivePort")).ok()?;
+        let port = port.lines().next()?.trim().to_string();
+        try_get(&format!("127.0.0.1:{port}"), "/json/list").map(|(_, json)| json)
+    }
+}
+
+impl Drop for Browser {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+#[test]
+fn an_open_page_reloads_itself_in_a_real_browser() {
+    let project = project();
+    let mut running = Running::start(&project, &["serve", "--port", "0"]);
+    let addr = served_address(&mut running);
+    wait_for("watching", &running, || {
+        running.log().contains("watching").then_some(())
+    });
+
+    // The page's own policy forbids scripts; the server must let its one script through.
+    let browser = Browser::open(&format!("http://{addr}/a-clean.html"));
+    wait_for("the page in the browser", &running, || {
+        browser
+            .titles()
+            .filter(|t| t.contains("关于银川市申请调整耕地保护目标的复函"))
+    });
+    edit(
+        &project.root().join("letters/a-clean.md"),
+        "申请调整耕地保护目标的复函",
+        "申请核减耕地保护目标的复函",
+    );
+    wait_for("the browser to reload the page", &running, || {
+        browser
+            .titles()
+            .filter(|t| t.contains("关于银川市申请核减耕地保护目标的复函"))
+    });
 }
