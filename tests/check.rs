@@ -28,10 +28,15 @@ fn fix_corrects_the_safe_findings_in_place_and_keeps_the_rest() {
     assert_eq!(out.status.code(), Some(1));
     insta::assert_snapshot!("fixed_letter", std::fs::read_to_string(&letter).unwrap());
     insta::assert_snapshot!("after_fix", stderr(&out));
+    // The attachment's own file is held to the rules of the text, and fixed too.
+    let attachment = project.root().join("letters/_attachments/table.md");
+    assert!(std::fs::read_to_string(attachment)
+        .unwrap()
+        .ends_with("\n填报时间：2024年3月1日\n"));
     // A second run finds nothing more to fix.
     let again = gongwen(project.root(), &["check", "--fix"]);
     assert!(
-        stderr(&again).ends_with("; fixed 0 problems in 0 letters\n"),
+        stderr(&again).ends_with("; fixed 0 problems in 0 files\n"),
         "{}",
         stderr(&again)
     );

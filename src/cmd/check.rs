@@ -1,3 +1,4 @@
+use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 
 use anyhow::Result;
@@ -12,7 +13,7 @@ use crate::markdown::images;
 use crate::output;
 use crate::project;
 
-/// What checking one letter found.
+/// What checking one file (a letter or an attachment's pages) found.
 struct Checked {
     source: PathBuf,
     invalid: Option<Diagnostics>,
@@ -20,16 +21,33 @@ struct Checked {
     fixed: usize,
 }
 
-/// Checks every letter (and with `fix`, applies the safe fixes); returns whether none has an error.
+/// Checks every letter and the attachment files they cite (and with `fix`,
+/// applies the safe fixes); returns whether none has an error.
 pub fn run(root: &Path, fix: bool, ui: &Ui) -> Result<bool> {
     let config = Config::load(root)?;
     let sources = project::find_letters(root)?;
-    let checked: Vec<Checked> = sources
+    let letters: Vec<(Checked, Vec<PathBuf>)> = sources
         .par_iter()
         .map(|source| check_letter(root, &config, source, fix))
         .collect::<Result<_>>()?;
+    // Each attachment file once, even when several letters cite it.
+    let attachments: BTreeSet<PathBuf> = letters
+        .iter()
+        .flat_map(|(_, files)| files.iter().cloned())
+        .filter(|f| root.join(f).is_file())
+        .collect();
+    let attachments: Vec<Checked> = attachments
+        .par_iter()
+        .map(|file| check_attachment(root, file, fix))
+        .collect::<Result<_>>()?;
+    let letter_count = letters.len();
+    let checked: Vec<Checked> = letters
+        .into_iter()
+        .map(|(c, _)| c)
+        .chain(attachments)
+        .collect();
 
-    let (mut errors, mut warnings, mut fixed, mut fixed_letters) = (0, 0, 0, 0);
+    let (mut errors, mut warnings, mut fixed, mut fixed_files) = (0, 0, 0, 0);
     for c in &checked {
         if let Some(problems) = &c.invalid {
             errors += problems.0.len();
@@ -49,68 +67,106 @@ pub fn run(root: &Path, fix: bool, ui: &Ui) -> Result<bool> {
         }
         if c.fixed > 0 {
             fixed += c.fixed;
-            fixed_letters += 1;
+            fixed_files += 1;
             ui.detail(format!(
                 "fixed {} in {}",
-                problems(c.fixed),
+                count(c.fixed, "problem"),
                 c.source.display()
             ));
         } else if c.invalid.is_none() && c.findings.is_empty() {
             ui.detail(format!("ok: {}", c.source.display()));
         }
     }
-    let mut summary = format!(
-        "checked {}: {}, {}",
-        count(checked.len(), "letter"),
+    let mut summary = format!("checked {}", count(letter_count, "letter"));
+    if checked.len() > letter_count {
+        summary.push_str(&format!(
+            " and {}",
+            count(checked.len() - letter_count, "attachment file")
+        ));
+    }
+    summary.push_str(&format!(
+        ": {}, {}",
         count(errors, "error"),
         count(warnings, "warning")
-    );
+    ));
     if fix {
         summary.push_str(&format!(
             "; fixed {} in {}",
-            problems(fixed),
-            count(fixed_letters, "letter")
+            count(fixed, "problem"),
+            count(fixed_files, "file")
         ));
     }
     ui.status(summary);
     Ok(errors == 0)
 }
 
-fn check_letter(root: &Path, config: &Config, source: &Path, fix: bool) -> Result<Checked> {
-    let path = root.join(source);
-    // A file that is not UTF-8 is the loader's to explain.
-    let text = std::fs::read_to_string(&path).ok();
+/// A letter, read as `build` reads it and linted; with the attachment files it cites.
+fn check_letter(
+    root: &Path,
+    config: &Config,
+    source: &Path,
+    fix: bool,
+) -> Result<(Checked, Vec<PathBuf>)> {
     let read_attachment = |file: &str| {
         let path = images::within_project(source, file)?;
         std::fs::read_to_string(root.join(path)).ok()
     };
-    let lint = |text: &str| lint::lint_with_attachments(source, text, &read_attachment);
-    let mut findings = text.as_deref().map(lint).unwrap_or_default();
-    let mut fixed = 0;
-    if let (true, Some(text)) = (fix, &text) {
-        let (new_text, applied) = lint::apply_fixes(text, &findings);
-        if applied > 0 {
-            // Written whole and in place; the author's file keeps its permissions.
-            let permissions = std::fs::metadata(&path)?.permissions();
-            output::write_atomic(&path, new_text.as_bytes())?;
-            std::fs::set_permissions(&path, permissions)?;
-            findings = lint(&new_text);
-            fixed = applied;
-        }
-    }
+    let (findings, fixed, text) = lint_file(root, source, fix, &|text| {
+        lint::lint_with_attachments(source, text, &read_attachment)
+    })?;
+    let attachments = text
+        .map(|t| lint::attachment_files(source, &t))
+        .unwrap_or_default()
+        .iter()
+        .filter_map(|f| images::within_project(source, f))
+        .collect();
     let invalid = build::load(root, &config.defaults, source).err();
-    Ok(Checked {
+    let checked = Checked {
         source: source.to_path_buf(),
         invalid,
+        findings,
+        fixed,
+    };
+    Ok((checked, attachments))
+}
+
+fn check_attachment(root: &Path, file: &Path, fix: bool) -> Result<Checked> {
+    let (findings, fixed, _) = lint_file(root, file, fix, &lint::lint_attachment)?;
+    Ok(Checked {
+        source: file.to_path_buf(),
+        invalid: None,
         findings,
         fixed,
     })
 }
 
-fn count(n: usize, what: &str) -> String {
-    format!("{n} {what}{}", if n == 1 { "" } else { "s" })
+/// The findings in a file (after fixing, with `fix`), how many were fixed, and its text.
+fn lint_file(
+    root: &Path,
+    file: &Path,
+    fix: bool,
+    lint: &dyn Fn(&str) -> Vec<Finding>,
+) -> Result<(Vec<Finding>, usize, Option<String>)> {
+    let path = root.join(file);
+    // A file that is not UTF-8 is the loader's to explain.
+    let Ok(text) = std::fs::read_to_string(&path) else {
+        return Ok((Vec::new(), 0, None));
+    };
+    let findings = lint(&text);
+    if !fix {
+        return Ok((findings, 0, Some(text)));
+    }
+    let (fixed_text, applied) = lint::apply_fixes(&text, &findings);
+    if applied == 0 {
+        return Ok((findings, 0, Some(text)));
+    }
+    // Written whole and in place; the author's file keeps its permissions.
+    let permissions = std::fs::metadata(&path)?.permissions();
+    output::write_atomic(&path, fixed_text.as_bytes())?;
+    std::fs::set_permissions(&path, permissions)?;
+    Ok((lint(&fixed_text), applied, Some(fixed_text)))
 }
 
-fn problems(n: usize) -> String {
-    count(n, "problem")
+fn count(n: usize, what: &str) -> String {
+    format!("{n} {what}{}", if n == 1 { "" } else { "s" })
 }

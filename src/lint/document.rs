@@ -10,6 +10,7 @@ use serde_yaml::Value;
 
 use crate::letter::fields::{self, Field};
 use crate::letter::frontmatter::{self, Reader};
+use crate::letter::Attachment;
 
 pub struct Document<'a> {
     pub text: &'a str,
@@ -63,14 +64,36 @@ impl<'a> Document<'a> {
             body_start,
             blocks: Vec::new(),
             prose: Vec::new(),
-            line_starts: std::iter::once(0)
-                .chain(text.match_indices('\n').map(|(i, _)| i + 1))
-                .collect(),
+            line_starts: line_starts(text),
         };
         doc.read_fields(file, split.yaml, split.yaml_line);
         doc.read_frontmatter_prose(yaml_start, split.yaml);
         doc.read_body(split.body);
         Some(doc)
+    }
+
+    /// A Markdown file without frontmatter: an attachment's pages.
+    pub fn body_only(text: &'a str) -> Document<'a> {
+        let mut doc = Document {
+            text,
+            fields: Vec::new(),
+            body_start: 0,
+            blocks: Vec::new(),
+            prose: Vec::new(),
+            line_starts: line_starts(text),
+        };
+        doc.read_body(text);
+        doc
+    }
+
+    /// The `file:` of each attachment, as written.
+    pub fn attachment_files(&self) -> Vec<String> {
+        self.field(&fields::ATTACHMENTS)
+            .and_then(|f| serde_yaml::from_value::<Vec<Attachment>>(f.value.clone()).ok())
+            .unwrap_or_default()
+            .iter()
+            .filter_map(|a| a.file().map(str::to_string))
+            .collect()
     }
 
     /// 1-based line of a byte offset.
@@ -204,6 +227,12 @@ impl<'a> Document<'a> {
             }
         }
     }
+}
+
+fn line_starts(text: &str) -> Vec<usize> {
+    std::iter::once(0)
+        .chain(text.match_indices('\n').map(|(i, _)| i + 1))
+        .collect()
 }
 
 /// CJK ideographs and the full-width punctuation around them.

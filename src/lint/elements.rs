@@ -51,12 +51,13 @@ fn title(doc: &Document) -> Option<Finding> {
     let field = doc.field(&fields::TITLE)?;
     let title = field.value.as_str()?.trim();
     let last = title.chars().last().filter(|c| CLOSING.contains(c))?;
-    Some(Finding::warning(
+    let f = Finding::warning(
         "title-punctuation",
         field.line,
         format!("the title ends in `{last}`"),
         format!("remove the final `{last}`: a title takes no closing punctuation"),
-    ))
+    );
+    Some(drop_closing_mark(doc, field, title, f))
 }
 
 const ADDRESSEE: &str = "addressee-colon";
@@ -315,6 +316,10 @@ mod tests {
             vec![(2, "the title ends in `。`".to_string())]
         );
         assert!(rule("title: 关于某事的通知（试行）\n", "", "title-punctuation").is_empty());
+        assert_eq!(
+            fixed("---\ntitle: 关于某事的函。\n---\n"),
+            "---\ntitle: 关于某事的函\n---\n"
+        );
     }
 
     #[test]

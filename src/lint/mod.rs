@@ -140,6 +140,26 @@ pub fn lint(file: &Path, text: &str) -> Vec<Finding> {
     findings
 }
 
+/// The rules of the text alone, for an attachment's own Markdown file
+/// (which has no frontmatter, 主送 or 附件说明 of its own).
+pub fn lint_attachment(text: &str) -> Vec<Finding> {
+    let doc = Document::body_only(text);
+    let mut findings = Vec::new();
+    findings.extend(punctuation::check(&doc));
+    findings.extend(dates::check(&doc));
+    findings.extend(headings::check(&doc));
+    findings.extend(enumeration::check(&doc));
+    findings.sort_by_key(|f| f.line);
+    findings
+}
+
+/// The `file:` of each attachment of a letter, as written.
+pub fn attachment_files(file: &Path, text: &str) -> Vec<String> {
+    Document::parse(file, text)
+        .map(|d| d.attachment_files())
+        .unwrap_or_default()
+}
+
 /// An attachment's own Markdown file, read by the attachments rule.
 pub type ReadAttachment<'a> = dyn Fn(&str) -> Option<String> + 'a;
 
@@ -205,6 +225,16 @@ mod tests {
             found[0].display(Path::new("letters/a.md")).to_string(),
             "warning: letters/a.md:4: half-width-punctuation: half-width `,` in Chinese text\n  \
              fix: write `，` (`gongwen check --fix` does this)"
+        );
+    }
+
+    #[test]
+    fn an_attachment_is_held_to_the_rules_of_the_text_only() {
+        let found = lint_attachment("项目储备表\n\n填报时间:2024年03月01日\n");
+        let rules: Vec<_> = found.iter().map(|f| (f.line, f.rule)).collect();
+        assert_eq!(
+            rules,
+            vec![(3, "half-width-punctuation"), (3, "date-leading-zero")]
         );
     }
 
