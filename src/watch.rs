@@ -25,6 +25,8 @@ pub struct Changes {
     pub letters: bool,
     /// The config, a template or a font: the site must be opened again.
     pub site: bool,
+    /// letters/, templates/ or fonts/ itself was made or removed: watch it anew.
+    pub folders: bool,
 }
 
 impl Changes {
@@ -43,6 +45,10 @@ impl Changes {
                 .components()
                 .next()
                 .map(|c| c.as_os_str().to_string_lossy());
+            let folder = matches!(first.as_deref(), Some(LETTERS | FONTS | templates::DIR));
+            if folder && rel.components().count() == 1 {
+                c.folders = true;
+            }
             match first.as_deref() {
                 Some(LETTERS) => c.letters = true,
                 Some(FONTS | templates::DIR) => c.site = true,
@@ -106,27 +112,15 @@ mod tests {
     fn letters_rebuild_config_reopens_output_is_ignored() {
         let root = Path::new("/p");
         let of = |p: &str| Changes::of(root, &[root.join(p)]);
-        assert_eq!(
-            of("letters/2024/a.md"),
-            Changes {
-                letters: true,
-                site: false
-            }
-        );
-        assert_eq!(
-            of("gongwen.yaml"),
-            Changes {
-                letters: false,
-                site: true
-            }
-        );
-        assert_eq!(
-            of("templates/style.css"),
-            Changes {
-                letters: false,
-                site: true
-            }
-        );
+        let changes = |letters, site, folders| Changes {
+            letters,
+            site,
+            folders,
+        };
+        assert_eq!(of("letters/2024/a.md"), changes(true, false, false));
+        assert_eq!(of("letters"), changes(true, false, true));
+        assert_eq!(of("gongwen.yaml"), changes(false, true, false));
+        assert_eq!(of("templates/style.css"), changes(false, true, false));
         assert!(!of("output/index.html").any());
         assert!(!of(".git/index").any());
         assert!(!Changes::of(root, &[PathBuf::from("/elsewhere/letters/a.md")]).any());

@@ -39,6 +39,8 @@ pub fn rebuild_on_save(root: &Path, ui: &Ui, built: &dyn Fn()) -> Result<bool> {
         };
         if changes.site {
             rebuilder.reopen();
+        }
+        if changes.site || changes.folders {
             watch::watch_folders(&mut debouncer, &root)?;
         }
         if changes.any() {

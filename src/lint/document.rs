@@ -161,10 +161,12 @@ impl<'a> Document<'a> {
                     && !v.is_empty()
                     && !v.starts_with(['[', '{', '|', '>', '&', '*', '!'])
                 {
-                    let start = at + key.len() + 1 + (value.len() - value.trim_start().len());
                     let v = v.trim_matches(['"', '\'']);
-                    let lead = content[start - at..].find(v).unwrap_or(0);
-                    self.prose.push(start + lead..start + lead + v.len());
+                    let after_colon = key.len() + 1;
+                    if let Some(i) = content[after_colon..].find(v) {
+                        let start = at + after_colon + i;
+                        self.prose.push(start..start + v.len());
+                    }
                 }
             }
             at += line.len();
