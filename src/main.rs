@@ -3,6 +3,7 @@ use std::process::ExitCode;
 
 use clap::{Args, Parser, Subcommand};
 
+use gongwen::build::{Options, Shard};
 use gongwen::cmd;
 use gongwen::cmd::ui::{Ui, Verbosity};
 use gongwen::diagnostic::Diagnostics;
@@ -39,7 +40,14 @@ struct Cli {
 #[derive(Subcommand)]
 enum Command {
     /// Build every letter in letters/ into output/ (a PDF and an HTML page each, and an index).
-    Build(ProjectArgs),
+    ///
+    /// Only letters that changed since the last build are built again: a letter is rebuilt when
+    /// its text, an image or attachment it uses, the templates, the fonts, gongwen.yaml or the
+    /// typst version changed.
+    #[command(
+        after_help = "Examples:\n  gongwen build\n  gongwen build --force --jobs 1\n  gongwen build --shard 2/4   (the second quarter of the letters, for a CI matrix)"
+    )]
+    Build(BuildArgs),
     /// Check every letter for mistakes without building: missing or wrong fields, and the
     /// writing rules of 公文 (发文字号, dates, punctuation, heading numbers, …).
     #[command(
@@ -106,6 +114,30 @@ struct ProjectArgs {
 }
 
 #[derive(Args)]
+struct BuildArgs {
+    #[command(flatten)]
+    project: ProjectArgs,
+    /// Build every letter, changed or not.
+    #[arg(long)]
+    force: bool,
+    /// How many letters to lay out at once (default: one per core).
+    #[arg(
+        long,
+        short,
+        value_name = "N",
+        default_value_t = 0,
+        hide_default_value = true
+    )]
+    jobs: usize,
+    /// Build only the K-th of N stable shares of the letters (the index still lists them all).
+    #[arg(long, value_name = "K/N")]
+    shard: Option<Shard>,
+    /// Keep the generated Typst sources in output/ (until the next build), to inspect a layout.
+    #[arg(long, hide = true)]
+    keep_work: bool,
+}
+
+#[derive(Args)]
 struct CheckArgs {
     #[command(flatten)]
     project: ProjectArgs,
@@ -150,7 +182,17 @@ fn main() -> ExitCode {
         },
     };
     let result = match cli.command {
-        Command::Build(args) => cmd::build::run(&args.root, &ui),
+        Command::Build(args) => cmd::build::run(
+            &args.project.root,
+            Options {
+                force: args.force,
+                jobs: args.jobs,
+                shard: args.shard,
+                progress: false,
+                keep_work: args.keep_work,
+            },
+            &ui,
+        ),
         Command::Check(args) => cmd::check::run(&args.project.root, args.fix, &ui),
         Command::New(args) => cmd::new::run(
             &args.project.root,

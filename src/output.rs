@@ -15,9 +15,13 @@ pub fn create_dir_all(dir: &Path) -> Result<()> {
 pub fn temp_beside(path: &Path) -> Result<NamedTempFile> {
     let dir = path.parent().unwrap_or(Path::new("."));
     create_dir_all(dir)?;
-    tempfile::Builder::new()
-        .prefix(".gongwen-")
-        .suffix(".tmp")
+    let mut builder = tempfile::Builder::new();
+    builder.prefix(".gongwen-").suffix(".tmp");
+    // Readable by the web server that publishes output/, as any written file would be
+    // (a temporary file is otherwise private to its owner).
+    #[cfg(unix)]
+    builder.permissions(std::os::unix::fs::PermissionsExt::from_mode(0o644));
+    builder
         .tempfile_in(dir)
         .with_context(|| format!("cannot create a temporary file in {}", dir.display()))
 }
@@ -54,6 +58,60 @@ pub fn write_if_changed(path: &Path, bytes: &[u8]) -> Result<()> {
     write_atomic(path, bytes)
 }
 
+/// Takes `output/.gongwen.lock`, waiting while another build of the same
+/// project holds it, so two builds never write the same files at once. The
+/// lock goes when the file is dropped, or when the process dies.
+pub fn lock(out: &Path) -> Result<fs::File> {
+    let path = out.join(".gongwen.lock");
+    let file = fs::OpenOptions::new()
+        .create(true)
+        .truncate(false)
+        .write(true)
+        .open(&path)
+        .with_context(|| format!("cannot open {}", path.display()))?;
+    match file.try_lock() {
+        Ok(()) => {}
+        Err(fs::TryLockError::WouldBlock) => {
+            eprintln!(
+                "waiting for another build of this project to finish (it holds {})",
+                path.display()
+            );
+            file.lock()
+                .with_context(|| format!("cannot lock {}", path.display()))?;
+        }
+        Err(fs::TryLockError::Error(e)) => {
+            return Err(e).with_context(|| format!("cannot lock {}", path.display()))
+        }
+    }
+    Ok(file)
+}
+
+/// Removes `relative` from `out`, and the folders it leaves empty. Only a
+/// plain relative path is taken, so nothing outside `out` can be removed.
+pub fn remove(out: &Path, relative: &str) -> Result<()> {
+    let rel = Path::new(relative);
+    if !rel
+        .components()
+        .all(|c| matches!(c, std::path::Component::Normal(_)))
+    {
+        return Ok(());
+    }
+    let path = out.join(rel);
+    match fs::remove_file(&path) {
+        Ok(()) => {}
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+        Err(e) => return Err(e).with_context(|| format!("cannot remove {}", path.display())),
+    }
+    let mut dir = path.parent();
+    while let Some(d) = dir.filter(|d| *d != out && d.starts_with(out)) {
+        if fs::remove_dir(d).is_err() {
+            break; // not empty
+        }
+        dir = d.parent();
+    }
+    Ok(())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -72,5 +130,35 @@ mod tests {
         let blocked = dir.path().join("a/b/c.html/d.html");
         let e = write_atomic(&blocked, b"x").unwrap_err();
         assert!(format!("{e:#}").contains("c.html"), "{e:#}");
+    }
+
+    #[test]
+    fn removes_files_and_empty_folders_but_nothing_outside() {
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("output");
+        write_atomic(&out.join("2022/a/x.pdf"), b"x").unwrap();
+        write_atomic(&out.join("2022/y.pdf"), b"y").unwrap();
+        std::fs::write(dir.path().join("keep.md"), b"k").unwrap();
+        remove(&out, "2022/a/x.pdf").unwrap();
+        assert!(!out.join("2022/a").exists());
+        assert!(out.join("2022/y.pdf").exists());
+        remove(&out, "../keep.md").unwrap();
+        remove(&out, "/etc/passwd").unwrap();
+        assert!(dir.path().join("keep.md").exists());
+        remove(&out, "2022/gone.pdf").unwrap();
+    }
+
+    #[test]
+    fn a_second_lock_waits_for_the_first() {
+        let dir = tempfile::tempdir().unwrap();
+        let first = lock(dir.path()).unwrap();
+        let path = dir.path().join(".gongwen.lock");
+        let other = fs::OpenOptions::new().write(true).open(&path).unwrap();
+        assert!(matches!(
+            other.try_lock(),
+            Err(fs::TryLockError::WouldBlock)
+        ));
+        drop(first);
+        other.try_lock().unwrap();
     }
 }

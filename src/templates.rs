@@ -22,6 +22,8 @@ const DEFAULTS: &[(&str, &[u8])] = &[
 
 pub struct Templates {
     tera: Tera,
+    /// The letter page's template as written, for deciding when pages must be remade.
+    pub letter_source: Vec<u8>,
     pub style: Vec<u8>,
     /// The Typst layout.
     pub layout: Vec<u8>,
@@ -31,8 +33,12 @@ impl Templates {
     pub fn load(root: &Path) -> Result<Templates> {
         let mut tera = Tera::default();
         tera.set_escape_fn(escape_html);
+        let mut letter_source = Vec::new();
         for name in [LETTER, INDEX] {
             let (bytes, path) = file(root, name)?;
+            if name == LETTER {
+                letter_source = bytes.clone();
+            }
             let text = String::from_utf8(bytes)
                 .with_context(|| format!("{} is not UTF-8 text", path.display()))?;
             tera.add_raw_template(name, &text)
@@ -40,6 +46,7 @@ impl Templates {
         }
         Ok(Templates {
             tera,
+            letter_source,
             style: file(root, STYLE)?.0,
             layout: file(root, LAYOUT)?.0,
         })

@@ -33,29 +33,19 @@ fn tools_binary() -> PathBuf {
 }
 
 impl Typst {
-    /// Finds typst, or installs the pinned version when there is none.
+    /// Finds typst, or installs the pinned version when there is none. Runs
+    /// nothing when it is found: [`Typst::identity`] lets callers keep what
+    /// `--version` said from one build to the next.
     pub fn find_or_install() -> Result<Typst> {
         if let Some(program) = std::env::var_os(ENV).filter(|p| !p.is_empty()) {
             let program = PathBuf::from(program);
-            let typst = Typst {
-                program: program.clone(),
-            };
-            typst
-                .version()
-                .with_context(|| format!("{ENV}={} does not run", program.display()))?;
-            return Ok(typst);
+            if let Err(e) = std::fs::metadata(&program) {
+                bail!("{ENV}={} does not run: {e}", program.display());
+            }
+            return Ok(Typst { program });
         }
         if let Ok(program) = which::which("typst") {
-            let typst = Typst { program };
-            if let Ok(version) = typst.version() {
-                if !version.contains(VERSION) {
-                    eprintln!(
-                        "warning: {} is {version}; gongwen's layout is tested with typst {VERSION}",
-                        typst.program.display()
-                    );
-                }
-                return Ok(typst);
-            }
+            return Ok(Typst { program });
         }
         let own = tools_binary();
         if own.is_file() {
@@ -65,12 +55,42 @@ impl Typst {
         Ok(Typst { program: own })
     }
 
+    /// The binary's path, size and modification time: when they are the same,
+    /// it is the same typst, and its version need not be asked again.
+    pub fn identity(&self) -> String {
+        let meta = std::fs::metadata(&self.program).ok();
+        format!(
+            "{}|{:?}|{:?}",
+            self.program.display(),
+            meta.as_ref().map(|m| m.len()),
+            meta.and_then(|m| m.modified().ok())
+        )
+    }
+
+    /// `typst --version`, e.g. `typst 0.15.1 (…)`; warns when it is not the pinned version.
     pub fn version(&self) -> Result<String> {
-        let out = Command::new(&self.program).arg("--version").output()?;
+        let ran = |e: String| {
+            if std::env::var_os(ENV).is_some_and(|p| Path::new(&p) == self.program) {
+                anyhow::anyhow!("{ENV}={} does not run: {e}", self.program.display())
+            } else {
+                anyhow::anyhow!("`{} --version` failed: {e}", self.program.display())
+            }
+        };
+        let out = Command::new(&self.program)
+            .arg("--version")
+            .output()
+            .map_err(|e| ran(e.to_string()))?;
         if !out.status.success() {
-            bail!("`{} --version` failed", self.program.display());
+            return Err(ran(String::from_utf8_lossy(&out.stderr).trim().to_string()));
         }
-        Ok(String::from_utf8_lossy(&out.stdout).trim().to_string())
+        let version = String::from_utf8_lossy(&out.stdout).trim().to_string();
+        if !version.contains(VERSION) {
+            eprintln!(
+                "warning: {} is {version}; gongwen's layout is tested with typst {VERSION}",
+                self.program.display()
+            );
+        }
+        Ok(version)
     }
 
     /// The font families Typst sees in `font_dirs` (and nowhere else).
@@ -94,25 +114,26 @@ impl Typst {
             .collect())
     }
 
-    /// Compiles `main` (inside `root`) to `pdf`; on failure, Typst's own message.
+    /// Compiles `main` (inside `root`) to `output`; on failure, Typst's own message.
     pub fn compile(&self, job: &CompileJob) -> Result<(), String> {
         let mut cmd = Command::new(&self.program);
-        cmd.arg("compile")
-            .arg("--format")
-            .arg("pdf")
-            .arg("--root")
+        cmd.arg("compile");
+        match job.kind {
+            Kind::Pdf { timestamp } => cmd
+                .args(["--format", "pdf", "--creation-timestamp"])
+                .arg(timestamp.to_string()),
+            Kind::Bundle => cmd.args(["--features", "bundle", "--format", "bundle"]),
+        };
+        cmd.arg("--root")
             .arg(job.root)
             .args(font_args(job.font_dirs))
-            .arg("--diagnostic-format")
-            .arg("short")
-            .arg("--creation-timestamp")
-            .arg(job.timestamp.to_string());
+            .args(["--diagnostic-format", "short"]);
         for (key, value) in &job.inputs {
             let mut arg = OsString::from(format!("{key}="));
             arg.push(value);
             cmd.arg("--input").arg(arg);
         }
-        cmd.arg(job.main).arg(job.pdf).stdin(Stdio::null());
+        cmd.arg(job.main).arg(job.output).stdin(Stdio::null());
         let out = cmd
             .output()
             .map_err(|e| format!("cannot run {}: {e}", self.program.display()))?;
@@ -124,15 +145,31 @@ impl Typst {
     }
 }
 
+/// Whether `typst --version` names a typst with bundle export (0.15 and later).
+pub fn has_bundle(version: &str) -> bool {
+    let number = version.split_whitespace().nth(1).unwrap_or("");
+    let mut parts = number.split('.').map(|p| p.parse::<u32>().unwrap_or(0));
+    let (major, minor) = (parts.next().unwrap_or(0), parts.next().unwrap_or(0));
+    (major, minor) >= (0, 15)
+}
+
 pub struct CompileJob<'a> {
     pub root: &'a Path,
     pub font_dirs: &'a [PathBuf],
     pub main: &'a Path,
-    pub pdf: &'a Path,
-    /// Seconds since 1970, written into the PDF instead of "now", so the same
-    /// letter always gives the same bytes.
-    pub timestamp: i64,
+    /// The PDF file, or the folder a bundle's files go into.
+    pub output: &'a Path,
+    pub kind: Kind,
     pub inputs: Vec<(&'static str, OsString)>,
+}
+
+pub enum Kind {
+    /// One PDF. `timestamp` (seconds since 1970) is written into it instead
+    /// of "now", so the same letter always gives the same bytes.
+    Pdf { timestamp: i64 },
+    /// Several files from one run (typst's experimental bundle export): one
+    /// process lays out many letters, sharing its start-up and font loading.
+    Bundle,
 }
 
 fn font_args(font_dirs: &[PathBuf]) -> Vec<OsString> {

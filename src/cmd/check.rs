@@ -7,7 +7,7 @@ use rayon::prelude::*;
 use super::ui::Ui;
 use crate::build;
 use crate::config::Config;
-use crate::diagnostic::Diagnostics;
+use crate::diagnostic::{Diagnostic, Diagnostics};
 use crate::lint::{self, Finding, Severity};
 use crate::markdown::images;
 use crate::output;
@@ -120,7 +120,10 @@ fn check_letter(
         .iter()
         .filter_map(|f| images::within_project(source, f))
         .collect();
-    let invalid = build::load(root, &config.defaults, source).err();
+    let invalid = match std::fs::read(root.join(source)) {
+        Ok(bytes) => build::load(root, &config.defaults, source, bytes).err(),
+        Err(e) => Some(Diagnostic::new(source, format!("cannot read the file: {e}")).into()),
+    };
     let checked = Checked {
         source: source.to_path_buf(),
         invalid,

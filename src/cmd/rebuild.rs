@@ -1,5 +1,5 @@
-//! The one place the commands build the site (`Site::open` then `build`):
-//! `build` once, `watch` and `serve` again on every save.
+//! The one place `watch` and `serve` build the site (`Site::open` then
+//! `build`, which builds only what changed), again on every save.
 
 use std::path::{Path, PathBuf};
 use std::time::Instant;
@@ -44,26 +44,16 @@ impl Rebuilder {
 }
 
 fn tell(report: &Report, seconds: f64, ui: &Ui) {
-    for problems in &report.failed {
-        ui.error(problems);
+    for failure in &report.failed {
+        ui.error(&failure.problems);
     }
     for built in &report.built {
         ui.detail(format!("built {}", built.display()));
     }
-    let built = letters(report.built.len());
+    let summary = super::build::summary(report, seconds);
     if report.failed.is_empty() {
-        ui.status(format!(
-            "built {built} (PDF and HTML) into output/ in {seconds:.1}s"
-        ));
+        ui.status(summary);
     } else {
-        // Shown even with -q: it says why the exit status is 1.
-        ui.error(format!(
-            "built {built} into output/ in {seconds:.1}s; {} failed (see above)",
-            report.failed.len()
-        ));
+        ui.error(summary);
     }
-}
-
-fn letters(n: usize) -> String {
-    format!("{n} letter{}", if n == 1 { "" } else { "s" })
 }

@@ -46,6 +46,15 @@ impl Letter {
     ) -> Result<Letter, Diagnostics> {
         let bytes = std::fs::read(root.join(source))
             .map_err(|e| Diagnostic::new(source, format!("cannot read the file: {e}")))?;
+        Letter::from_bytes(source, bytes, defaults)
+    }
+
+    /// Parses a letter's file contents, which need not be UTF-8 yet.
+    pub fn from_bytes(
+        source: &Path,
+        bytes: Vec<u8>,
+        defaults: &RawMeta,
+    ) -> Result<Letter, Diagnostics> {
         let text = decode_utf8(source, bytes)?;
         Letter::parse(source, &text, defaults)
     }

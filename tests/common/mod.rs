@@ -37,6 +37,35 @@ impl Project {
         project
     }
 
+    /// A project of the given letters (name under `letters/` → text), with an office config.
+    pub fn with_letters(letters: &[(&str, &str)]) -> Project {
+        let project = Project {
+            dir: tempfile::tempdir().unwrap(),
+        };
+        project.write("gongwen.yaml", "issuer: 某市自然资源局\n");
+        for (name, text) in letters {
+            project.write(&format!("letters/{name}"), text);
+        }
+        project
+    }
+
+    /// Writes a file of the project (not of output/).
+    pub fn write(&self, path: &str, contents: impl AsRef<[u8]>) {
+        let path = self.root().join(path);
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(path, contents).unwrap();
+    }
+
+    /// `gongwen build --root <project> <args>`, with `env` set.
+    pub fn build_with(&self, args: &[&str], env: &[(&str, &Path)]) -> Output {
+        let mut cmd = Command::new(env!("CARGO_BIN_EXE_gongwen"));
+        cmd.arg("build").arg("--root").arg(self.root()).args(args);
+        for (k, v) in env {
+            cmd.env(k, v);
+        }
+        cmd.output().expect("the gongwen binary runs")
+    }
+
     pub fn root(&self) -> &Path {
         self.dir.path()
     }
@@ -58,12 +87,14 @@ impl Project {
         std::fs::read_to_string(self.output(path)).unwrap_or_else(|e| panic!("output/{path}: {e}"))
     }
 
-    /// Every file under output/, relative to it.
+    /// Every file under output/, relative to it, but the build's own
+    /// bookkeeping (its state and its lock).
     pub fn files(&self) -> Vec<String> {
         let out = self.root().join("output");
         let mut files: Vec<String> = walk(&out)
             .into_iter()
             .map(|p| p.strip_prefix(&out).unwrap().to_string_lossy().into_owned())
+            .filter(|f| f != ".gongwen.state.json" && f != ".gongwen.lock")
             .collect();
         files.sort();
         files
@@ -288,4 +319,71 @@ pub fn gongwen(root: &Path, args: &[&str]) -> Output {
 
 pub fn stderr(out: &Output) -> String {
     String::from_utf8_lossy(&out.stderr).into_owned()
+}
+
+/// A letter with the given title, date and body.
+pub fn letter(title: &str, date: &str, body: &str) -> String {
+    format!("---\ntitle: {title}\nto: 某局\ndate: {date}\n---\n\n{body}\n")
+}
+
+/// A typst that writes each of its command lines to a log, then runs the
+/// real one; given to gongwen as `GONGWEN_TYPST`.
+pub struct TypstSpy {
+    _dir: tempfile::TempDir,
+    pub program: PathBuf,
+    log: PathBuf,
+}
+
+impl TypstSpy {
+    pub fn new() -> TypstSpy {
+        TypstSpy::with_version(None)
+    }
+
+    /// A spy that answers `--version` with `version`, as an older typst would.
+    pub fn with_version(version: Option<&str>) -> TypstSpy {
+        let real = gongwen::typst_cli::Typst::find_or_install()
+            .expect("the tests need typst: run `cargo run -- doctor`")
+            .program;
+        let dir = tempfile::tempdir().unwrap();
+        let program = dir.path().join("typst");
+        let log = dir.path().join("calls.log");
+        let fake = version.map_or(String::new(), |v| {
+            format!("if [ \"$1\" = --version ]; then echo '{v}'; exit 0; fi\n")
+        });
+        std::fs::write(
+            &program,
+            format!(
+                "#!/bin/sh\necho \"$*\" >> '{}'\n{fake}exec '{}' \"$@\"\n",
+                log.display(),
+                real.display()
+            ),
+        )
+        .unwrap();
+        std::fs::set_permissions(
+            &program,
+            std::os::unix::fs::PermissionsExt::from_mode(0o755),
+        )
+        .unwrap();
+        TypstSpy {
+            _dir: dir,
+            program,
+            log,
+        }
+    }
+
+    /// Every command line typst was run with so far; the log is emptied.
+    pub fn take_calls(&self) -> Vec<String> {
+        let calls = std::fs::read_to_string(&self.log).unwrap_or_default();
+        let _ = std::fs::remove_file(&self.log);
+        calls.lines().map(String::from).collect()
+    }
+
+    pub fn env(&self) -> [(&'static str, &Path); 1] {
+        [("GONGWEN_TYPST", self.program.as_path())]
+    }
+}
+
+/// The `compile` runs among typst's calls.
+pub fn compiles(calls: &[String]) -> Vec<&String> {
+    calls.iter().filter(|c| c.starts_with("compile")).collect()
 }

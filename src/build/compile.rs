@@ -1,0 +1,204 @@
+//! Letters to PDFs with the typst CLI. Letters go to typst in chunks, one
+//! process laying out a whole chunk (bundle export), because starting typst
+//! and loading the CJK fonts costs more than laying out a letter. A chunk
+//! that fails is retried letter by letter, so one bad letter is reported
+//! alone and the others in its chunk still come out.
+
+use std::ffi::OsString;
+use std::path::{Path, PathBuf};
+
+use chrono::{Datelike, NaiveDate, NaiveTime};
+use serde::Serialize;
+
+use crate::output;
+use crate::project;
+use crate::typst_cli::{CompileJob, Kind, Typst};
+
+/// The generated main files, next to the layout in the work folder.
+const BUNDLE_MAIN: &str = "bundle.typ";
+const SINGLE_MAIN: &str = "main.typ";
+
+/// Most letters one typst process lays out at once. Typst 0.15's bundle
+/// export overflows its stack somewhere past 200 documents, and chunks
+/// much over 50 gain nothing.
+pub const MAX_CHUNK: usize = 50;
+
+pub struct Compiler<'a> {
+    pub typst: &'a Typst,
+    pub root: &'a Path,
+    pub font_dirs: &'a [PathBuf],
+    /// `--input fonts=…`: the families present, so the layout skips absent official faces quietly.
+    pub families: String,
+    /// `output/.gongwen-work-…`, inside the project so Typst (held to `--root`) can read it.
+    pub work: &'a Path,
+    /// Whether this typst has bundle export; without it, one process per letter.
+    pub bundle: bool,
+}
+
+/// One letter to lay out.
+pub struct Job {
+    /// The letter data the layout reads (`render/typst_data.rs`), as JSON.
+    pub data: Vec<u8>,
+    /// 成文日期: the PDF's creation date, so the same letter gives the same bytes.
+    pub date: NaiveDate,
+}
+
+#[derive(Serialize)]
+struct ManifestEntry {
+    out: String,
+    data: String,
+    year: i32,
+    month: u32,
+    day: u32,
+}
+
+impl Compiler<'_> {
+    /// Writes the layout and the main files into the work folder.
+    pub fn prepare(&self, layout: &[u8]) -> anyhow::Result<()> {
+        output::write_atomic(&self.work.join(crate::templates::LAYOUT), layout)?;
+        output::write_atomic(
+            &self.work.join(SINGLE_MAIN),
+            b"#import \"gongwen.typ\": render\n#render(json(sys.inputs.data))\n",
+        )?;
+        output::write_atomic(
+            &self.work.join(BUNDLE_MAIN),
+            b"#import \"gongwen.typ\": render\n\
+              #for d in json(sys.inputs.chunk) {\n  \
+                document(d.out, date: datetime(year: d.year, month: d.month, day: d.day), render(json(d.data)))\n\
+              }\n",
+        )
+    }
+
+    /// Lays out `jobs` in the folder `dir` (inside the work folder): the PDF
+    /// of each, or typst's message for it.
+    pub fn compile(&self, dir: &Path, jobs: &[Job]) -> Vec<Result<PathBuf, String>> {
+        let data: Vec<Result<PathBuf, String>> = jobs
+            .iter()
+            .enumerate()
+            .map(|(i, job)| {
+                let file = dir.join(format!("{i}.json"));
+                output::write_atomic(&file, &job.data)
+                    .map(|()| file)
+                    .map_err(|e| format!("{e:#}"))
+            })
+            .collect();
+        if !self.bundle {
+            return jobs
+                .iter()
+                .zip(&data)
+                .enumerate()
+                .map(|(i, (job, data))| {
+                    self.single(dir, i, job, data.as_ref().map_err(Clone::clone)?)
+                })
+                .collect();
+        }
+        let all: Vec<usize> = (0..jobs.len()).collect();
+        if data.iter().all(Result::is_ok) {
+            match self.chunk(dir, "all", jobs, &data, &all) {
+                Ok(()) => return all.iter().map(|&i| Ok(pdf_in(dir, i))).collect(),
+                Err(message) if jobs.len() == 1 => return vec![Err(message)],
+                Err(_) => {}
+            }
+        }
+        // Letter by letter, so a failure is pinned to its letter.
+        (0..jobs.len())
+            .map(|i| {
+                data[i].clone()?;
+                self.chunk(dir, &i.to_string(), jobs, &data, &[i])
+                    .map(|()| pdf_in(dir, i))
+            })
+            .collect()
+    }
+
+    /// One typst process laying out the letters `which` into `dir/<i>.pdf`.
+    fn chunk(
+        &self,
+        dir: &Path,
+        name: &str,
+        jobs: &[Job],
+        data: &[Result<PathBuf, String>],
+        which: &[usize],
+    ) -> Result<(), String> {
+        let manifest: Vec<ManifestEntry> = which
+            .iter()
+            .map(|&i| ManifestEntry {
+                out: format!("{i}.pdf"),
+                data: self.typst_path(data[i].as_ref().expect("data written")),
+                year: jobs[i].date.year(),
+                month: jobs[i].date.month(),
+                day: jobs[i].date.day(),
+            })
+            .collect();
+        let file = dir.join(format!("chunk-{name}.json"));
+        output::write_atomic(&file, &serde_json::to_vec(&manifest).expect("serialises"))
+            .map_err(|e| format!("{e:#}"))?;
+        let out = dir.join("out");
+        self.typst.compile(&CompileJob {
+            root: self.root,
+            font_dirs: self.font_dirs,
+            main: &self.work.join(BUNDLE_MAIN),
+            output: &out,
+            kind: Kind::Bundle,
+            inputs: vec![
+                ("chunk", self.typst_path(&file).into()),
+                ("fonts", OsString::from(&self.families)),
+            ],
+        })?;
+        // A bundle writes its files into `out`; each goes beside its data.
+        for &i in which {
+            let from = out.join(format!("{i}.pdf"));
+            std::fs::rename(&from, pdf_in(dir, i))
+                .map_err(|e| format!("typst wrote no {}: {e}", from.display()))?;
+        }
+        Ok(())
+    }
+
+    /// A typst without bundle export: one process for one letter.
+    fn single(&self, dir: &Path, i: usize, job: &Job, data: &Path) -> Result<PathBuf, String> {
+        let pdf = pdf_in(dir, i);
+        self.typst.compile(&CompileJob {
+            root: self.root,
+            font_dirs: self.font_dirs,
+            main: &self.work.join(SINGLE_MAIN),
+            output: &pdf,
+            kind: Kind::Pdf {
+                timestamp: job.date.and_time(NaiveTime::MIN).and_utc().timestamp(),
+            },
+            inputs: vec![
+                ("data", self.typst_path(data).into()),
+                ("fonts", OsString::from(&self.families)),
+            ],
+        })?;
+        Ok(pdf)
+    }
+
+    /// A file of the project as Typst names it: absolute from `--root`.
+    fn typst_path(&self, file: &Path) -> String {
+        let inside = file.strip_prefix(self.root).expect("work is in root");
+        format!("/{}", project::url(inside))
+    }
+}
+
+fn pdf_in(dir: &Path, i: usize) -> PathBuf {
+    dir.join(format!("{i}.pdf"))
+}
+
+/// How many letters go to one typst process: enough chunks to keep every
+/// job busy, none larger than [`MAX_CHUNK`].
+pub fn chunk_size(letters: usize, jobs: usize) -> usize {
+    letters.div_ceil(jobs.max(1)).clamp(1, MAX_CHUNK)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn chunks_keep_every_job_busy_and_stay_small() {
+        assert_eq!(chunk_size(1, 2), 1);
+        assert_eq!(chunk_size(3, 2), 2);
+        assert_eq!(chunk_size(60, 2), 30);
+        assert_eq!(chunk_size(1000, 2), MAX_CHUNK);
+        assert_eq!(chunk_size(0, 2), 1);
+    }
+}

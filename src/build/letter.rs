@@ -1,0 +1,495 @@
+//! One letter through the pipeline: load → parse → render its page and its
+//! Typst data → (PDF compiled with its chunk) → write. Nothing lands in
+//! `output/` until its PDF and its page are both whole.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use serde::{Deserialize, Serialize};
+
+use super::compile::{Compiler, Job};
+use super::fingerprint::{self, Hash, Hasher};
+use super::state::Record;
+use super::{Globals, Site};
+use crate::diagnostic::{Diagnostic, Diagnostics};
+use crate::letter::{fields, Letter, Meta, Publish, RawMeta};
+use crate::markdown::{images, Body, Source};
+use crate::output;
+use crate::project::{self, OUTPUT};
+use crate::render::html::{body_html, AttachmentContext, LetterContext};
+use crate::render::typst_data::LetterData;
+use crate::templates;
+
+/// Where the PDFs of held-back letters go: not part of the published site.
+pub const RESTRICTED: &str = "restricted";
+
+/// A letter that must be (re)built.
+pub struct Work {
+    pub source: PathBuf,
+    pub bytes: Result<Vec<u8>, String>,
+    /// What the last build made of it, if anything.
+    pub old: Option<Record>,
+}
+
+/// Why a letter stays off the HTML site. Its PDF is still built.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum HoldBack {
+    /// It carries a 密级 (secrecy level).
+    Secret,
+    /// 公开属性 不予公开.
+    NotPublic,
+    /// 公开属性 依申请公开: released on request only, not posted.
+    OnRequest,
+}
+
+impl HoldBack {
+    pub fn of(meta: &Meta) -> Option<HoldBack> {
+        if meta
+            .secrecy
+            .as_deref()
+            .is_some_and(|s| !s.trim().is_empty())
+        {
+            return Some(HoldBack::Secret);
+        }
+        match meta.publish {
+            Some(Publish::不予公开) => Some(HoldBack::NotPublic),
+            Some(Publish::依申请公开) => Some(HoldBack::OnRequest),
+            _ => None,
+        }
+    }
+
+    pub fn chinese(self) -> &'static str {
+        match self {
+            HoldBack::Secret => "密级",
+            HoldBack::NotPublic => "不予公开",
+            HoldBack::OnRequest => "依申请公开",
+        }
+    }
+}
+
+pub fn pdf_key(globals: &Globals, source: &Hash, deps: &BTreeMap<String, Hash>) -> Hash {
+    key("pdf", &globals.pdf, source, deps)
+}
+
+pub fn html_key(globals: &Globals, source: &Hash, deps: &BTreeMap<String, Hash>) -> Hash {
+    key("html", &globals.html, source, deps)
+}
+
+fn key(kind: &str, global: &Hash, source: &Hash, deps: &BTreeMap<String, Hash>) -> Hash {
+    let mut h = Hasher::new(kind);
+    h.part(global.as_bytes()).part(source.as_bytes());
+    for (path, hash) in deps {
+        h.part(path.as_bytes()).part(hash.as_bytes());
+    }
+    h.finish()
+}
+
+/// A letter loaded and rendered, waiting for its PDF.
+struct Prepared {
+    record: Record,
+    pdf_path: PathBuf,
+    /// The page and where it goes, when it must be (re)written.
+    page: Option<(PathBuf, String)>,
+    /// Images the page shows, copied under `output/media/`.
+    media: Vec<PathBuf>,
+    /// The PDF's layout job, until it is handed to the chunk's compile.
+    job: Option<Job>,
+    needs_pdf: bool,
+}
+
+/// Builds one chunk of letters: prepares each, lays out their PDFs with one
+/// typst run, then writes each letter's files.
+pub fn build_chunk(
+    site: &Site,
+    globals: &Globals,
+    compiler: &Compiler,
+    n: usize,
+    chunk: &[Work],
+    force: bool,
+) -> Vec<Result<Record, Diagnostics>> {
+    let mut prepared: Vec<Result<Prepared, Diagnostics>> = chunk
+        .iter()
+        .map(|w| prepare(site, globals, w, force))
+        .collect();
+    let jobs: Vec<Job> = prepared
+        .iter_mut()
+        .filter_map(|p| p.as_mut().ok()?.job.take())
+        .collect();
+    let dir = compiler.work.join(format!("chunk-{n}"));
+    let mut pdfs = if jobs.is_empty() {
+        Vec::new()
+    } else {
+        match output::create_dir_all(&dir) {
+            Ok(()) => compiler.compile(&dir, &jobs),
+            Err(e) => jobs.iter().map(|_| Err(format!("{e:#}"))).collect(),
+        }
+    }
+    .into_iter();
+    chunk
+        .iter()
+        .zip(prepared)
+        .map(|(w, p)| {
+            let p = p?;
+            let pdf = if p.needs_pdf { pdfs.next() } else { None };
+            finish(site, &w.source, p, pdf)
+        })
+        .collect()
+}
+
+fn prepare(
+    site: &Site,
+    globals: &Globals,
+    work: &Work,
+    force: bool,
+) -> Result<Prepared, Diagnostics> {
+    let source = &work.source;
+    let bytes = work
+        .bytes
+        .as_ref()
+        .map_err(|e| Diagnostic::new(source, format!("cannot read the file: {e}")))?;
+    let source_hash = fingerprint::bytes(bytes);
+    let (letter, body, attachments) =
+        load(&site.root, &site.config.defaults, source, bytes.clone())?;
+    let held_back = HoldBack::of(&letter.meta);
+
+    let mut deps = BTreeMap::new();
+    let attachment_files = letter
+        .meta
+        .attachments
+        .iter()
+        .filter_map(|a| images::within_project(source, a.file()?));
+    let images: Vec<PathBuf> = attachments
+        .iter()
+        .flatten()
+        .chain([&body])
+        .flat_map(|b| b.images.clone())
+        .collect();
+    for dep in attachment_files.chain(images.iter().cloned()) {
+        deps.insert(project::url(&dep), fingerprint::file(&site.root.join(&dep)));
+    }
+    let pdf_key = pdf_key(globals, &source_hash, &deps);
+    let html_key = held_back
+        .is_none()
+        .then(|| html_key(globals, &source_hash, &deps));
+
+    let out = site.root.join(OUTPUT);
+    let html_path = project::output_path(source, "html");
+    let public_pdf = project::output_path(source, "pdf");
+    let pdf_path = match held_back {
+        Some(_) => Path::new(RESTRICTED).join(&public_pdf),
+        None => public_pdf.clone(),
+    };
+    let old = work.old.as_ref();
+    let need_pdf =
+        force || old.is_none_or(|r| r.pdf_key != pdf_key) || !out.join(&pdf_path).is_file();
+    let need_html = html_key.is_some()
+        && (force || old.is_none_or(|r| r.html_key != html_key) || !out.join(&html_path).is_file());
+
+    let context = LetterContext::new(&letter, project::url(&html_path), project::url(&public_pdf));
+    let page = if need_html {
+        let back = project::way_back(&html_path);
+        Some((
+            html_path.clone(),
+            render_page(site, &letter, &context, &body, &attachments, &back)?,
+        ))
+    } else {
+        None
+    };
+    let job = need_pdf.then(|| Job {
+        data: serde_json::to_vec(&LetterData::new(&letter, &body, &attachments))
+            .expect("letter data serialises"),
+        date: letter.meta.date,
+    });
+
+    let mut outputs = vec![project::url(&pdf_path)];
+    let media: Vec<PathBuf> = if held_back.is_none() {
+        images
+    } else {
+        Vec::new()
+    };
+    if held_back.is_none() {
+        outputs.push(project::url(&html_path));
+        outputs.extend(
+            media
+                .iter()
+                .map(|m| project::url(&Path::new("media").join(m))),
+        );
+    }
+    let entry = held_back
+        .is_none()
+        .then(|| serde_json::to_value(&context).expect("context serialises"));
+    Ok(Prepared {
+        record: Record {
+            source: source_hash,
+            deps,
+            pdf_key,
+            html_key,
+            outputs,
+            entry,
+            date: letter.meta.date,
+            held_back,
+        },
+        pdf_path,
+        page,
+        media,
+        job,
+        needs_pdf: need_pdf,
+    })
+}
+
+/// Puts a prepared letter's files in place: images, then the PDF, then the page.
+fn finish(
+    site: &Site,
+    source: &Path,
+    p: Prepared,
+    pdf: Option<Result<PathBuf, String>>,
+) -> Result<Record, Diagnostics> {
+    let fail = |e: anyhow::Error| Diagnostics::from(Diagnostic::new(source, format!("{e:#}")));
+    let out = site.root.join(OUTPUT);
+    let pdf = pdf
+        .transpose()
+        .map_err(|message| typst_failed(source, &message, &p.record.deps))?;
+    if p.page.is_some() {
+        for image in &p.media {
+            output::copy_if_changed(&site.root.join(image), &out.join("media").join(image))
+                .map_err(fail)?;
+        }
+    }
+    if let Some(pdf) = pdf {
+        let dest = out.join(&p.pdf_path);
+        output::create_dir_all(dest.parent().expect("a file has a folder")).map_err(fail)?;
+        std::fs::rename(&pdf, &dest)
+            .map_err(|e| fail(anyhow::anyhow!("cannot write {}: {e}", dest.display())))?;
+    }
+    if let Some((path, page)) = &p.page {
+        output::write_atomic(&out.join(path), page.as_bytes()).map_err(fail)?;
+    }
+    Ok(p.record)
+}
+
+/// A letter of another shard: only what the index needs. `None` when it
+/// does not load (its own shard reports that) or is held back.
+pub fn index_only(site: &Site, source: &Path) -> Option<Record> {
+    let letter = Letter::from_file(&site.root, source, &site.config.defaults).ok()?;
+    let held_back = HoldBack::of(&letter.meta);
+    let html = project::url(&project::output_path(source, "html"));
+    let pdf = project::url(&project::output_path(source, "pdf"));
+    let entry = held_back.is_none().then(|| {
+        serde_json::to_value(LetterContext::new(&letter, html, pdf)).expect("context serialises")
+    });
+    Some(Record {
+        source: String::new(),
+        deps: BTreeMap::new(),
+        pdf_key: String::new(),
+        html_key: None,
+        outputs: Vec::new(),
+        entry,
+        date: letter.meta.date,
+        held_back,
+    })
+}
+
+/// The letter, its body and its attachments' bodies, or every problem found in them.
+/// `gongwen check` runs this too, without building.
+pub fn load(
+    root: &Path,
+    defaults: &RawMeta,
+    source: &Path,
+    bytes: Vec<u8>,
+) -> Result<(Letter, Body, Vec<Option<Body>>), Diagnostics> {
+    let letter = Letter::from_bytes(source, bytes, defaults)?;
+    let body = Body::parse(
+        &Source {
+            root,
+            file: source,
+            first_line: letter.body_line,
+        },
+        &letter.body,
+    );
+    let attachments: Vec<Result<Option<Body>, Diagnostics>> = letter
+        .meta
+        .attachments
+        .iter()
+        .map(|a| {
+            a.file()
+                .map(|f| attachment_body(root, source, f))
+                .transpose()
+        })
+        .collect();
+    let (body, attachments) = all_or_problems(body, attachments)?;
+    Ok((letter, body, attachments))
+}
+
+fn render_page(
+    site: &Site,
+    letter: &Letter,
+    context: &LetterContext,
+    body: &Body,
+    attachments: &[Option<Body>],
+    back: &str,
+) -> Result<String, Diagnostics> {
+    let attachments: Vec<_> = letter
+        .meta
+        .attachments
+        .iter()
+        .zip(attachments)
+        .map(|(a, b)| AttachmentContext {
+            name: a.name(),
+            html: b.as_ref().map(|b| body_html(b, back)),
+        })
+        .collect();
+    let mut c = tera::Context::new();
+    c.insert("site_title", &site.config.site_title);
+    c.insert("root", back);
+    c.insert("letter", context);
+    c.insert("body", &body_html(body, back));
+    c.insert("attachments", &attachments);
+    let pdf_name = Path::new(&context.pdf)
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned());
+    c.insert("pdf_href", &pdf_name);
+    site.templates
+        .render(templates::LETTER, &c)
+        .map_err(|e| Diagnostic::new(&letter.source, e).into())
+}
+
+/// An attachment's own Markdown file, relative to the letter.
+fn attachment_body(root: &Path, letter: &Path, file: &str) -> Result<Body, Diagnostics> {
+    let bad = |message: String| {
+        Diagnostics::from(Diagnostic::new(letter, message).field(&fields::ATTACHMENTS).help(
+            "give the attachment's Markdown file relative to the letter, e.g. `file: _attachments/table.md` \
+             (a name starting with `_` keeps it from being built as a letter)",
+        ))
+    };
+    let path = images::within_project(letter, file)
+        .ok_or_else(|| bad(format!("file `{file}` is outside the project")))?;
+    if !root.join(&path).is_file() {
+        return Err(bad(format!(
+            "file `{file}` not found (looked for {})",
+            path.display()
+        )));
+    }
+    Body::from_file(root, &path, letter)
+}
+
+/// The body and every attachment, or every problem found in any of them.
+fn all_or_problems(
+    body: Result<Body, Diagnostics>,
+    attachments: Vec<Result<Option<Body>, Diagnostics>>,
+) -> Result<(Body, Vec<Option<Body>>), Diagnostics> {
+    let mut problems = Diagnostics::default();
+    let mut bodies = Vec::new();
+    for a in attachments {
+        match a {
+            Ok(b) => bodies.push(b),
+            Err(d) => problems.0.extend(d.0),
+        }
+    }
+    match body {
+        Ok(body) if problems.is_empty() => Ok((body, bodies)),
+        Ok(_) => Err(problems),
+        Err(mut d) => {
+            d.0.extend(problems.0);
+            Err(d)
+        }
+    }
+}
+
+/// `…/output/.gongwen-work-x1/gongwen.typ:289:28: …` → `templates/gongwen.typ:289:28: …`:
+/// the layout as the office knows it, not the build's scratch copy.
+fn layout_named(line: &str) -> String {
+    let copy = "/gongwen.typ";
+    match (line.find(".gongwen-work-"), line.find(copy)) {
+        (Some(work), Some(end)) if work < end => {
+            let start = line[..work].rfind(char::is_whitespace).map_or(0, |i| i + 1);
+            format!(
+                "{}templates/gongwen.typ{}",
+                &line[..start],
+                &line[end + copy.len()..]
+            )
+        }
+        _ => line.to_string(),
+    }
+}
+
+/// Typst's message, without its notice that bundles are experimental, and
+/// the likely cause: the letter's text cannot break the layout, an image can.
+fn typst_failed(source: &Path, message: &str, deps: &BTreeMap<String, Hash>) -> Diagnostics {
+    let message: Vec<String> = message
+        .lines()
+        .filter(|l| {
+            !l.starts_with("warning: bundle export is experimental")
+                && !l.contains("hint: its behaviour may change")
+                && !l.contains("hint: do not rely on this feature")
+        })
+        .map(layout_named)
+        .collect();
+    let images: Vec<&str> = deps
+        .keys()
+        .map(String::as_str)
+        .filter(|d| !d.ends_with(".md"))
+        .collect();
+    let help = if images.is_empty() {
+        "this is a bug in the layout (templates/gongwen.typ): the letter's text cannot cause it"
+            .to_string()
+    } else {
+        format!(
+            "a damaged image is the usual cause: open {} and save it again as PNG or JPEG \
+             (the letter's text cannot cause this; otherwise it is a bug in templates/gongwen.typ)",
+            images.join(", ")
+        )
+    };
+    Diagnostic::new(
+        source,
+        format!(
+            "typst could not lay out the letter:\n{}",
+            indent(&message.join("\n"))
+        ),
+    )
+    .help(help)
+    .into()
+}
+
+fn indent(text: &str) -> String {
+    text.lines()
+        .map(|l| format!("    {l}"))
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn typst_messages_name_the_layout_not_its_scratch_copy() {
+        assert_eq!(
+            layout_named("../../t/output/.gongwen-work-1m5/gongwen.typ:289:28: error: failed"),
+            "templates/gongwen.typ:289:28: error: failed"
+        );
+        assert_eq!(
+            layout_named("error: something else"),
+            "error: something else"
+        );
+    }
+
+    #[test]
+    fn a_typst_failure_points_at_the_letters_images() {
+        let deps = BTreeMap::from([
+            ("letters/_a/t.md".to_string(), "h".to_string()),
+            ("letters/broken.png".to_string(), "h".to_string()),
+        ]);
+        let text = typst_failed(
+            Path::new("letters/d.md"),
+            "x/.gongwen-work-1/gongwen.typ:1:2: error: failed to decode image\nwarning: bundle export is experimental\n = hint: its behaviour may change at any time",
+            &deps,
+        )
+        .to_string();
+        assert_eq!(
+            text,
+            "error: letters/d.md: typst could not lay out the letter:\n    templates/gongwen.typ:1:2: error: failed to decode image\n  \
+             help: a damaged image is the usual cause: open letters/broken.png and save it again as PNG or JPEG \
+             (the letter's text cannot cause this; otherwise it is a bug in templates/gongwen.typ)"
+        );
+    }
+}

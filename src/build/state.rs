@@ -1,0 +1,132 @@
+//! `output/.gongwen-state.json`: what the last build made of each letter and
+//! from which inputs (by content hash), so the next build redoes only what
+//! changed and knows which outputs belong to letters that are gone.
+//!
+//! It holds hashes, output paths and the index entries of published letters:
+//! no title of a held-back letter and no absolute path.
+
+use std::collections::BTreeMap;
+use std::path::Path;
+
+use serde::{Deserialize, Serialize};
+
+use super::fingerprint::Hash;
+use crate::output;
+
+pub const FILE_NAME: &str = ".gongwen.state.json";
+/// Bumped when the meaning of the file changes; an older file is ignored.
+const VERSION: u32 = 1;
+
+#[derive(Debug, Default, Serialize, Deserialize)]
+pub struct State {
+    pub version: u32,
+    /// The typst binary last used (a hash of its path, size and mtime) and
+    /// what `typst --version` said, so an unchanged binary is not run again.
+    pub typst: Option<Cached>,
+    /// The font families `typst fonts` listed for the fonts with this hash.
+    pub families: Option<Cached>,
+    /// The fonts copied to `output/assets/fonts`, by hash.
+    pub web_fonts: Option<Hash>,
+    /// Keyed by the letter's path relative to the project, `letters/2022/70.md`.
+    pub letters: BTreeMap<String, Record>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Cached {
+    pub key: Hash,
+    pub value: String,
+}
+
+/// One letter as last built.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Record {
+    pub source: Hash,
+    /// Files the letter reads besides itself (images, attachment files), with their hashes.
+    pub deps: BTreeMap<String, Hash>,
+    pub pdf_key: Hash,
+    /// None for a letter held back from the site.
+    pub html_key: Option<Hash>,
+    /// Everything the letter put in `output/`, relative to it.
+    pub outputs: Vec<String>,
+    /// The letter as the index lists it; None when held back.
+    pub entry: Option<serde_json::Value>,
+    pub date: chrono::NaiveDate,
+    /// Why it is kept off the site, if it is.
+    pub held_back: Option<super::HoldBack>,
+}
+
+impl State {
+    /// The state of the last build; a missing or unreadable file means a full build.
+    pub fn load(out: &Path) -> State {
+        std::fs::read(out.join(FILE_NAME))
+            .ok()
+            .and_then(|bytes| serde_json::from_slice::<State>(&bytes).ok())
+            .filter(|s| s.version == VERSION)
+            .unwrap_or_default()
+    }
+
+    pub fn save(&mut self, out: &Path) -> anyhow::Result<()> {
+        self.version = VERSION;
+        let json = serde_json::to_vec(self).expect("state serialises");
+        output::write_atomic(&out.join(FILE_NAME), &json)
+    }
+
+    /// A cached value when its key still holds, else `compute`'s (then cached).
+    pub fn cached(
+        slot: &mut Option<Cached>,
+        key: &Hash,
+        compute: impl FnOnce() -> anyhow::Result<String>,
+    ) -> anyhow::Result<String> {
+        if let Some(c) = slot.as_ref().filter(|c| &c.key == key) {
+            return Ok(c.value.clone());
+        }
+        let value = compute()?;
+        *slot = Some(Cached {
+            key: key.clone(),
+            value: value.clone(),
+        });
+        Ok(value)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_damaged_or_old_state_means_a_full_build() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join(FILE_NAME), b"{not json").unwrap();
+        assert!(State::load(dir.path()).letters.is_empty());
+
+        let mut s = State {
+            web_fonts: Some("abc".into()),
+            ..State::default()
+        };
+        s.save(dir.path()).unwrap();
+        assert_eq!(State::load(dir.path()).web_fonts.as_deref(), Some("abc"));
+
+        let old = std::fs::read_to_string(dir.path().join(FILE_NAME))
+            .unwrap()
+            .replace("\"version\":1", "\"version\":0");
+        std::fs::write(dir.path().join(FILE_NAME), old).unwrap();
+        assert_eq!(State::load(dir.path()).web_fonts, None);
+    }
+
+    #[test]
+    fn cached_values_are_reused_only_for_the_same_key() {
+        let mut slot = None;
+        let k1 = "k1".to_string();
+        assert_eq!(
+            State::cached(&mut slot, &k1, || Ok("a".into())).unwrap(),
+            "a"
+        );
+        let again = State::cached(&mut slot, &k1, || panic!("not recomputed"));
+        assert_eq!(again.unwrap(), "a");
+        let k2 = "k2".to_string();
+        assert_eq!(
+            State::cached(&mut slot, &k2, || Ok("b".into())).unwrap(),
+            "b"
+        );
+    }
+}
