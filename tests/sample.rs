@@ -446,7 +446,8 @@ fn the_same_letters_give_the_same_bytes() {
     assert_eq!(project.files(), built().files());
     for file in project.files() {
         assert!(
-            std::fs::read(project.output(&file)).unwrap() == std::fs::read(built().output(&file)).unwrap(),
+            std::fs::read(project.output(&file)).unwrap()
+                == std::fs::read(built().output(&file)).unwrap(),
             "{file} differs between two folders"
         );
     }

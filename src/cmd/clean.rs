@@ -4,6 +4,7 @@ use std::path::Path;
 use anyhow::{bail, Context, Result};
 
 use super::ui::Ui;
+use crate::output;
 use crate::project::OUTPUT;
 
 /// Removes `output/` and nothing else: a link named `output` goes, not what it points to.
@@ -21,6 +22,8 @@ pub fn run(root: &Path, ui: &Ui) -> Result<bool> {
             .with_context(|| format!("cannot remove the link {}", out.display()))?;
         ui.status("removed the output link (what it points to is left as it was)");
     } else if meta.is_dir() {
+        // A build running now (watch, serve) finishes first: never half a build left behind.
+        let _lock = output::lock(&out)?;
         // remove_dir_all removes links inside output/ without following them.
         std::fs::remove_dir_all(&out)
             .with_context(|| format!("cannot remove {}", out.display()))?;
