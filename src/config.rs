@@ -27,7 +27,8 @@ impl Config {
         let site_title = reader
             .take::<Text>(&fields::SITE_TITLE, "text")
             .map(|t| t.0);
-        let defaults = RawMeta::read(&mut reader);
+        let mut defaults = RawMeta::read(&mut reader);
+        defaults.read_seal(&mut reader, Path::new(FILE_NAME));
         std::mem::take(&mut reader.diagnostics).into_result(Config {
             defaults,
             site_title,
@@ -58,6 +59,15 @@ mod tests {
         assert_eq!(c.site_title.as_deref(), Some("公文"));
         assert_eq!(c.defaults.issuer.as_deref(), Some("某厅"));
         assert_eq!(c.defaults.format.as_deref(), Some("letter"));
+        let seal = Config::parse("seal: images/seal.png\n").unwrap();
+        assert_eq!(seal.defaults.seal.as_deref(), Some("images/seal.png"));
+        let e = Config::parse("seal: ../seal.png\n").unwrap_err();
+        assert!(
+            e.to_string().starts_with(
+                "error: gongwen.yaml:1: `seal` (印章): `../seal.png` is outside the project"
+            ),
+            "{e}"
+        );
         let e = Config::parse("isuer: 某厅\n").unwrap_err();
         assert_eq!(
             e.to_string(),

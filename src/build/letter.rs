@@ -164,7 +164,8 @@ fn prepare(
         .chain([&body])
         .flat_map(|b| b.images.clone())
         .collect();
-    for dep in attachment_files.chain(images.iter().cloned()) {
+    let seal = letter.meta.seal.iter().map(PathBuf::from);
+    for dep in attachment_files.chain(images.iter().cloned()).chain(seal) {
         deps.insert(project::url(&dep), fingerprint::file(&site.root.join(&dep)));
     }
     let pdf_key = pdf_key(globals, &source_hash, &deps);
@@ -297,7 +298,7 @@ pub fn load(
     source: &Path,
     bytes: Vec<u8>,
 ) -> Result<(Letter, Body, Vec<Option<Body>>), Diagnostics> {
-    let letter = Letter::from_bytes(source, bytes, defaults)?;
+    let letter = Letter::from_bytes(root, source, bytes, defaults)?;
     let body = Body::parse(
         &Source {
             root,

@@ -34,6 +34,7 @@ fields! {
     PRINTER = "printer", "印发机关";
     PRINT_DATE = "print_date", "印发日期";
     PUBLISH = "publish", "公开属性";
+    SEAL = "seal", "印章";
 }
 
 /// Keys that only make sense office-wide, in `gongwen.yaml`.

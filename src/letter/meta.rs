@@ -1,11 +1,14 @@
 //! The frontmatter as read ([`RawMeta`]: every field optional, as in the office
 //! config) and as checked ([`Meta`]: required fields present, dates real).
 
+use std::path::Path;
+
 use chrono::{Datelike, NaiveDate};
 use serde::{Deserialize, Serialize};
 
 use super::fields::{self, Field};
 use super::frontmatter::{Reader, Text, TextList};
+use crate::markdown::images;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
@@ -98,6 +101,8 @@ pub struct RawMeta {
     pub printer: Option<String>,
     pub print_date: Option<String>,
     pub publish: Option<String>,
+    /// Relative to the project root once read (see [`RawMeta::read_seal`]).
+    pub seal: Option<String>,
 }
 
 const TEXT: &str = "text";
@@ -128,6 +133,43 @@ impl RawMeta {
             printer: text(r, &fields::PRINTER),
             print_date: text(r, &fields::PRINT_DATE),
             publish: text(r, &fields::PUBLISH),
+            seal: None,
+        }
+    }
+
+    /// Reads `seal`, a path given in `file` (relative to it, or to the project
+    /// root when it starts with `/`), as a path relative to the project root.
+    pub fn read_seal(&mut self, r: &mut Reader, file: &Path) {
+        let Some(given) = r.take::<Text>(&fields::SEAL, TEXT).map(|t| t.0) else {
+            return;
+        };
+        let given = given.trim();
+        let is_image = Path::new(given)
+            .extension()
+            .and_then(|e| e.to_str())
+            .is_some_and(|e| images::EXTENSIONS.contains(&e.to_ascii_lowercase().as_str()));
+        let help = "give the seal image's path inside the project, relative to this file (`seal.png`) or to the project root (`/images/seal.png`)";
+        if given.contains("://") || given.starts_with("//") {
+            r.error(
+                &fields::SEAL,
+                format!("`{given}` is on the network"),
+                Some(help.into()),
+            );
+        } else if !is_image {
+            r.error(
+                &fields::SEAL,
+                format!("`{given}` is not a PNG, JPEG, GIF, SVG or WebP file"),
+                Some("save the seal as a PNG with a transparent background".into()),
+            );
+        } else {
+            match images::within_project(file, given) {
+                Some(p) => self.seal = Some(p.to_string_lossy().replace('\\', "/")),
+                None => r.error(
+                    &fields::SEAL,
+                    format!("`{given}` is outside the project"),
+                    Some(help.into()),
+                ),
+            }
         }
     }
 
@@ -152,6 +194,7 @@ impl RawMeta {
             printer: self.printer.or(d.printer),
             print_date: self.print_date.or(d.print_date),
             publish: self.publish.or(d.publish),
+            seal: self.seal.or(d.seal),
         }
     }
 }
@@ -178,6 +221,8 @@ pub struct Meta {
     pub printer: Option<String>,
     pub print_date: NaiveDate,
     pub publish: Option<Publish>,
+    /// 印章: an image, relative to the project root.
+    pub seal: Option<String>,
 }
 
 impl Meta {
@@ -255,6 +300,7 @@ impl Meta {
             printer: raw.printer,
             print_date: print_date?,
             publish: publish?,
+            seal: raw.seal,
         })
         .filter(|_| title.is_some())
     }

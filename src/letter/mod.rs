@@ -9,6 +9,7 @@ use std::path::{Path, PathBuf};
 pub use meta::{Attachment, Format, Meta, Publish, RawMeta};
 
 use crate::diagnostic::{Diagnostic, Diagnostics};
+use crate::markdown::images;
 use frontmatter::Reader;
 
 #[derive(Debug, Clone)]
@@ -26,7 +27,8 @@ impl Letter {
     pub fn parse(source: &Path, text: &str, defaults: &RawMeta) -> Result<Letter, Diagnostics> {
         let split = frontmatter::split(source, text)?;
         let mut reader = Reader::new(source, split.yaml, split.yaml_line, fields::ALL)?;
-        let raw = RawMeta::read(&mut reader);
+        let mut raw = RawMeta::read(&mut reader);
+        raw.read_seal(&mut reader, source);
         let meta = Meta::resolve(raw.or(defaults), &mut reader);
         let diagnostics = std::mem::take(&mut reader.diagnostics);
         diagnostics.into_result(())?;
@@ -46,17 +48,29 @@ impl Letter {
     ) -> Result<Letter, Diagnostics> {
         let bytes = std::fs::read(root.join(source))
             .map_err(|e| Diagnostic::new(source, format!("cannot read the file: {e}")))?;
-        Letter::from_bytes(source, bytes, defaults)
+        Letter::from_bytes(root, source, bytes, defaults)
     }
 
-    /// Parses a letter's file contents, which need not be UTF-8 yet.
+    /// Parses a letter's file contents, which need not be UTF-8 yet; `root`
+    /// is where the files it names (its seal) are looked for.
     pub fn from_bytes(
+        root: &Path,
         source: &Path,
         bytes: Vec<u8>,
         defaults: &RawMeta,
     ) -> Result<Letter, Diagnostics> {
         let text = decode_utf8(source, bytes)?;
-        Letter::parse(source, &text, defaults)
+        let letter = Letter::parse(source, &text, defaults)?;
+        if let Some(seal) = &letter.meta.seal {
+            // Checked as an image is: there, and not a link out of the project.
+            if let Err(e) = images::resolve(root, Path::new(""), &format!("/{seal}")) {
+                return Err(Diagnostic::new(source, format!("seal {e}"))
+                    .field(&fields::SEAL)
+                    .help("put the image there, or fix the path in `seal:` (relative to the letter, or to the project root when it starts with `/`)")
+                    .into());
+            }
+        }
+        Ok(letter)
     }
 }
 
@@ -117,6 +131,63 @@ mod tests {
         assert!(
             text.contains("a.md: `issuer` (发文机关署名): missing"),
             "{text}"
+        );
+    }
+
+    #[test]
+    fn a_seal_is_a_project_path() {
+        let seal = |given: &str| {
+            let text =
+                format!("---\ntitle: x\nissuer: 某厅\ndate: 2022-06-13\nseal: {given}\n---\n");
+            Letter::parse(Path::new("letters/2022/a.md"), &text, &RawMeta::default())
+        };
+        assert_eq!(
+            seal("seal.png").unwrap().meta.seal.as_deref(),
+            Some("letters/2022/seal.png")
+        );
+        assert_eq!(
+            seal("/images/seal.png").unwrap().meta.seal.as_deref(),
+            Some("images/seal.png")
+        );
+        assert_eq!(
+            seal("../../images/seal.png").unwrap().meta.seal.as_deref(),
+            Some("images/seal.png")
+        );
+        assert_eq!(
+            seal("../../../seal.png").unwrap_err().to_string(),
+            "error: letters/2022/a.md:5: `seal` (印章): `../../../seal.png` is outside the project\n  \
+             help: give the seal image's path inside the project, relative to this file (`seal.png`) or to the project root (`/images/seal.png`)"
+        );
+        assert!(seal("seal.pdf")
+            .unwrap_err()
+            .to_string()
+            .contains("a.md:5: `seal` (印章): `seal.pdf` is not a PNG"));
+        assert!(seal("https://a.cn/seal.png")
+            .unwrap_err()
+            .to_string()
+            .contains("is on the network"));
+    }
+
+    #[test]
+    fn a_missing_seal_image_is_named() {
+        let root = tempfile::tempdir().unwrap();
+        std::fs::create_dir_all(root.path().join("letters")).unwrap();
+        std::fs::write(
+            root.path().join("letters/a.md"),
+            "---\ntitle: x\nissuer: 某厅\ndate: 2022-06-13\nseal: seal.png\n---\n",
+        )
+        .unwrap();
+        let e = Letter::from_file(root.path(), Path::new("letters/a.md"), &RawMeta::default())
+            .unwrap_err();
+        assert!(
+            e.to_string().starts_with(
+                "error: letters/a.md: `seal` (印章): seal image `/letters/seal.png` not found (looked for letters/seal.png)"
+            ),
+            "{e}"
+        );
+        std::fs::write(root.path().join("letters/seal.png"), b"png").unwrap();
+        assert!(
+            Letter::from_file(root.path(), Path::new("letters/a.md"), &RawMeta::default()).is_ok()
         );
     }
 

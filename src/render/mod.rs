@@ -2,4 +2,5 @@
 
 pub mod blocks;
 pub mod html;
+pub mod title_lines;
 pub mod typst_data;

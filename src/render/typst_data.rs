@@ -4,6 +4,7 @@
 use serde::Serialize;
 
 use super::blocks::{blocks, Block};
+use super::title_lines::title_lines;
 use crate::letter::{Format, Letter};
 use crate::markdown::Body;
 
@@ -17,7 +18,8 @@ pub struct LetterData<'a> {
     pub secrecy: Option<&'a str>,
     pub urgency: Option<&'a str>,
     pub signers: &'a [String],
-    pub title_lines: &'a [String],
+    /// Broken between words (or where the author broke it).
+    pub title_lines: Vec<String>,
     pub to: Option<String>,
     pub body: Vec<Block>,
     pub attachments: Vec<AttachmentData<'a>>,
@@ -27,11 +29,15 @@ pub struct LetterData<'a> {
     pub cc: &'a [String],
     pub printer: Option<&'a str>,
     pub print_date: String,
+    /// 印章, a path Typst resolves against the project root.
+    pub seal: Option<String>,
 }
 
 #[derive(Debug, Serialize)]
 pub struct AttachmentData<'a> {
     pub name: &'a str,
+    /// The name as the attachment page's title lines.
+    pub title_lines: Vec<String>,
     pub body: Option<Vec<Block>>,
 }
 
@@ -51,7 +57,7 @@ impl<'a> LetterData<'a> {
             secrecy: m.secrecy.as_deref(),
             urgency: m.urgency.as_deref(),
             signers: &m.signers,
-            title_lines: &m.title_lines,
+            title_lines: title_lines(&m.title_lines),
             to: m.to_text(),
             body: blocks(body, IMAGE_PREFIX),
             attachments: m
@@ -60,6 +66,7 @@ impl<'a> LetterData<'a> {
                 .zip(attachment_bodies)
                 .map(|(a, b)| AttachmentData {
                     name: a.name(),
+                    title_lines: title_lines(&[a.name().to_string()]),
                     body: b.as_ref().map(|b| blocks(b, IMAGE_PREFIX)),
                 })
                 .collect(),
@@ -69,6 +76,7 @@ impl<'a> LetterData<'a> {
             cc: &m.cc,
             printer: m.printer.as_deref(),
             print_date: m.print_date_text(),
+            seal: m.seal.as_ref().map(|s| format!("{IMAGE_PREFIX}{s}")),
         }
     }
 }

@@ -1,6 +1,8 @@
 //! Running the gongwen binary on fixture projects and reading its output back.
 #![allow(dead_code)]
 
+pub mod measure;
+
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
