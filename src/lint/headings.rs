@@ -32,6 +32,22 @@ fn paragraph_number(text: &str) -> Option<(usize, usize)> {
     (!after.is_some_and(|c| c.is_ascii_digit())).then_some((3, n))
 }
 
+/// `## 一、总体`: gongwen numbers a level-2 heading （一）, so it would print （一）一、总体.
+fn number_of_another_level(level: usize, text: &str, n: usize, line: usize) -> Option<Finding> {
+    let other = (1..=4).find(|&l| l != level && typed_number(l - 1, text).is_some())?;
+    let hashes = "#".repeat(other);
+    Some(Finding::error(
+        RULE,
+        line,
+        format!(
+            "a level-{level} heading starts with a number of level {other}, so it prints as {}{}",
+            label(level, n),
+            text.trim()
+        ),
+        format!("make it a `{hashes}` heading, or leave the number out and let gongwen number it"),
+    ))
+}
+
 pub fn check(doc: &Document) -> Vec<Finding> {
     let mut found = Vec::new();
     let mut counters = [0usize; 4];
@@ -49,6 +65,9 @@ pub fn check(doc: &Document) -> Vec<Finding> {
         let i = level - 1;
         let expected = counters[i] + 1;
         let line = doc.line_of(block.start);
+        if let (BlockKind::Heading(_), None) = (block.kind, typed) {
+            found.extend(number_of_another_level(level, &block.text, expected, line));
+        }
         if let Some(n) = typed {
             if n != expected {
                 let after = if counters[i] == 0 {
@@ -122,6 +141,18 @@ mod tests {
         assert_eq!(
             headings("# 总体\n\n# 一、落实\n"),
             vec![(6, "一、 follows 一、".to_string())]
+        );
+    }
+
+    #[test]
+    fn a_heading_numbered_for_another_level() {
+        assert_eq!(
+            headings("# 总体\n\n## 一、指导思想\n"),
+            vec![(
+                6,
+                "a level-2 heading starts with a number of level 1, so it prints as （一）一、指导思想"
+                    .to_string()
+            )]
         );
     }
 
