@@ -5,14 +5,36 @@ use clap::{Args, Parser, Subcommand};
 
 use gongwen::build::{Options, Shard};
 use gongwen::cmd;
+use gongwen::cmd::ui::{Ui, Verbosity};
 use gongwen::diagnostic::Diagnostics;
 
 /// Build Chinese official letters (公文) from Markdown into GB/T 9704-2012 PDFs and intranet HTML.
 #[derive(Parser)]
-#[command(version, about)]
+#[command(
+    version,
+    about,
+    after_help = "Examples:
+  Start a new letter (the file's path is printed):
+    gongwen new \"关于做好2024年度耕地保护工作的通知\"
+  Look for mistakes in every letter, then correct the safe ones:
+    gongwen check
+    gongwen check --fix
+  Preview in the browser while you write (http://127.0.0.1:8000/):
+    gongwen serve
+  Make output/ for the intranet:
+    gongwen build
+
+`gongwen help <command>` tells more about each command."
+)]
 struct Cli {
     #[command(subcommand)]
     command: Command,
+    /// Print only errors.
+    #[arg(short, long, global = true, conflicts_with = "verbose")]
+    quiet: bool,
+    /// Print every step.
+    #[arg(short, long, global = true)]
+    verbose: bool,
 }
 
 #[derive(Subcommand)]
@@ -26,6 +48,59 @@ enum Command {
         after_help = "Examples:\n  gongwen build\n  gongwen build --force --jobs 1\n  gongwen build --shard 2/4   (the second quarter of the letters, for a CI matrix)"
     )]
     Build(BuildArgs),
+    /// Check every letter for mistakes without building: missing or wrong fields, and the
+    /// writing rules of 公文 (发文字号, dates, punctuation, heading numbers, …).
+    #[command(
+        long_about = "Check every letter for mistakes without building anything.
+
+First each letter is read as `build` reads it: a missing title, a date that is not in the calendar or an unknown key is an error. Then the text is held against the writing rules of 公文:
+
+  document-number         发文字号 as 机关代字〔2024〕33号: 〔〕 brackets, no 第, no leading zero
+  date-leading-zero       2022年6月3日, not 2022年06月03日
+  half-width-punctuation  ，；：（）？！ in Chinese text, not , ; : ( ) ? !
+  heading-numbers         一、 二、 三、 in sequence, and （一） under an 一、
+  enumeration-order       一是 二是 三是 in order
+  title-punctuation       no 。 or other mark at the end of the title
+  addressee-colon         a 主送 line typed into the text ends with ：
+  attachment-names        a 附件说明 typed into the text names the attachments listed in `attachments`
+  cc-full-stop            a 抄送 line typed into the text ends with 。
+
+Each finding reads `file:line: rule: message`, with the fix below it. Errors make the command exit with status 1; warnings do not.",
+        after_help = "Examples:
+  gongwen check               check every letter under letters/
+  gongwen check --fix         correct what is safe to correct (punctuation width, leading zeros, 发文字号 brackets) in place
+  gongwen check -q            show errors only"
+    )]
+    Check(CheckArgs),
+    /// Start a new letter: a file under letters/<year>/ with today's date and the next 发文字号.
+    #[command(
+        long_about = "Start a new letter.
+
+Writes a file under letters/<year>/, named after today's date (2024-06-03-1.md; never over an existing file), and prints its path. The file has the title, today's date and the next 发文字号 of its series: one past the highest number used in that series this year. The series is the one of the latest letter of the same format (or give --series). The office defaults of gongwen.yaml are listed in it for reference.",
+        after_help = "Examples:
+  gongwen new \"关于银川市申请调整耕地保护目标的复函\"
+  gongwen new --format document \"关于做好2024年度生态保护修复项目储备工作的通知\"
+  gongwen new --series 宁自然资办函 \"关于召开工作会议的函\""
+    )]
+    New(NewArgs),
+    /// Build, then build again every time a letter, gongwen.yaml, a template or a font is saved.
+    #[command(
+        after_help = "Example:\n  gongwen watch      leave it running while you write; stop it with Ctrl-C"
+    )]
+    Watch(ProjectArgs),
+    /// Like watch, and show output/ in the browser: open pages reload by themselves after each build.
+    #[command(
+        long_about = "Build, then build again on every save, like `watch`, and serve output/ at http://127.0.0.1:8000/ (this computer only). A page open in the browser reloads by itself when a build has finished. The pages that were built before are served at once, while the first build runs.",
+        after_help = "Examples:
+  gongwen serve                 then open http://127.0.0.1:8000/ in the browser
+  gongwen serve --port 8080     another port (0: any free one)"
+    )]
+    Serve(ServeArgs),
+    /// Remove output/, everything gongwen built; the letters and the rest of the project stay.
+    #[command(
+        after_help = "Example:\n  gongwen clean && gongwen build     build everything afresh"
+    )]
+    Clean(ProjectArgs),
     /// Find the typst CLI (installing the pinned version if missing) and report it.
     Doctor,
 }
@@ -62,8 +137,50 @@ struct BuildArgs {
     keep_work: bool,
 }
 
+#[derive(Args)]
+struct CheckArgs {
+    #[command(flatten)]
+    project: ProjectArgs,
+    /// Correct the safe findings in the letters' files (each written whole, in place).
+    #[arg(long)]
+    fix: bool,
+}
+
+#[derive(Args)]
+struct NewArgs {
+    #[command(flatten)]
+    project: ProjectArgs,
+    /// The title (标题), e.g. "关于……的函".
+    title: String,
+    /// letter (信函格式), document (文件格式) or plain (no 版头); default: as in gongwen.yaml.
+    #[arg(long, value_parser = ["letter", "document", "plain"])]
+    format: Option<String>,
+    /// The series of the 发文字号 (机关代字), e.g. 宁自然资函; default: that of the latest letter of the same format.
+    #[arg(long)]
+    series: Option<String>,
+    /// The date to use instead of today (YYYY-MM-DD); for tests.
+    #[arg(long, hide = true)]
+    date: Option<chrono::NaiveDate>,
+}
+
+#[derive(Args)]
+struct ServeArgs {
+    #[command(flatten)]
+    project: ProjectArgs,
+    /// The port on 127.0.0.1 to serve on; 0 for any free one.
+    #[arg(long, default_value_t = 8000)]
+    port: u16,
+}
+
 fn main() -> ExitCode {
     let cli = Cli::parse();
+    let ui = Ui {
+        verbosity: match (cli.quiet, cli.verbose) {
+            (true, _) => Verbosity::Quiet,
+            (_, true) => Verbosity::Verbose,
+            _ => Verbosity::Normal,
+        },
+    };
     let result = match cli.command {
         Command::Build(args) => cmd::build::run(
             &args.project.root,
@@ -74,7 +191,21 @@ fn main() -> ExitCode {
                 progress: false,
                 keep_work: args.keep_work,
             },
+            &ui,
         ),
+        Command::Check(args) => cmd::check::run(&args.project.root, args.fix, &ui),
+        Command::New(args) => cmd::new::run(
+            &args.project.root,
+            &args.title,
+            args.format.as_deref(),
+            args.series.as_deref(),
+            args.date
+                .unwrap_or_else(|| chrono::Local::now().date_naive()),
+            &ui,
+        ),
+        Command::Watch(args) => cmd::watch::run(&args.root, &ui),
+        Command::Serve(args) => cmd::serve::run(&args.project.root, args.port, &ui),
+        Command::Clean(args) => cmd::clean::run(&args.root, &ui),
         Command::Doctor => cmd::doctor::run(),
     };
     match result {
@@ -83,8 +214,8 @@ fn main() -> ExitCode {
         Err(e) => {
             // Diagnostics (of the office config) carry their own `error:`.
             match e.downcast_ref::<Diagnostics>() {
-                Some(problems) => eprintln!("{problems}"),
-                None => eprintln!("error: {e:#}"),
+                Some(problems) => ui.error(problems),
+                None => ui.error(format!("error: {e:#}")),
             }
             ExitCode::FAILURE
         }

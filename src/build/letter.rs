@@ -13,7 +13,7 @@ use super::state::Record;
 use super::{Globals, Site};
 use crate::diagnostic::{Diagnostic, Diagnostics};
 use crate::index;
-use crate::letter::{fields, Letter, Meta, Publish};
+use crate::letter::{fields, Letter, Meta, Publish, RawMeta};
 use crate::markdown::{images, Body, Source};
 use crate::output;
 use crate::project::{self, OUTPUT};
@@ -201,7 +201,8 @@ fn prepare(
         .as_ref()
         .map_err(|e| Diagnostic::new(source, format!("cannot read the file: {e}")))?;
     let source_hash = fingerprint::bytes(bytes);
-    let (letter, body, attachments) = load(site, source, bytes.clone())?;
+    let (letter, body, attachments) =
+        load(&site.root, &site.config.defaults, source, bytes.clone())?;
     let held_back = HoldBack::of(&letter.meta);
 
     let mut deps = BTreeMap::new();
@@ -412,13 +413,14 @@ pub fn index_only(site: &Site, source: &Path) -> Option<Record> {
 }
 
 /// The letter, its body and its attachments' bodies, or every problem found in them.
-fn load(
-    site: &Site,
+/// `gongwen check` runs this too, without building.
+pub fn load(
+    root: &Path,
+    defaults: &RawMeta,
     source: &Path,
     bytes: Vec<u8>,
 ) -> Result<(Letter, Body, Vec<Option<Body>>), Diagnostics> {
-    let root = &site.root;
-    let letter = Letter::from_bytes(root, source, bytes, &site.config.defaults)?;
+    let letter = Letter::from_bytes(root, source, bytes, defaults)?;
     let body = Body::parse(
         &Source {
             root,

@@ -17,7 +17,7 @@ use anyhow::{Context, Result};
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use rayon::prelude::*;
 
-pub use letter::HoldBack;
+pub use letter::{load, HoldBack};
 pub use options::{Options, Shard};
 
 use crate::config::{self, Config};

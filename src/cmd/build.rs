@@ -4,18 +4,28 @@ use std::time::Instant;
 
 use anyhow::Result;
 
+use super::ui::{Ui, Verbosity};
 use crate::build::{Options, Report, Site};
 
 /// Builds the letters; returns whether all of them built.
-pub fn run(root: &Path, mut options: Options) -> Result<bool> {
+pub fn run(root: &Path, mut options: Options, ui: &Ui) -> Result<bool> {
     let started = Instant::now();
-    options.progress = std::io::stderr().is_terminal();
+    options.progress = std::io::stderr().is_terminal() && ui.verbosity > Verbosity::Quiet;
     let site = Site::open(root)?;
     let report = site.build_with(&options)?;
     for failure in &report.failed {
-        eprintln!("{}", failure.problems);
+        ui.error(&failure.problems);
     }
-    eprintln!("{}", summary(&report, started.elapsed().as_secs_f64()));
+    for built in &report.built {
+        ui.detail(format!("built {}", built.display()));
+    }
+    // With failures the summary says why the exit status is 1, so -q keeps it.
+    let summary = summary(&report, started.elapsed().as_secs_f64());
+    if report.failed.is_empty() {
+        ui.status(summary);
+    } else {
+        ui.error(summary);
+    }
     Ok(report.failed.is_empty())
 }
 

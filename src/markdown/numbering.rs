@@ -30,7 +30,7 @@ impl Numbering {
 }
 
 /// The value of the number an author typed at the start of a heading of level `i + 1`.
-fn typed_number(i: usize, text: &str) -> Option<usize> {
+pub fn typed_number(i: usize, text: &str) -> Option<usize> {
     let text = text.trim_start();
     match i {
         0 => {
@@ -70,7 +70,7 @@ pub fn chinese_numeral(n: usize) -> String {
     }
 }
 
-fn parse_chinese_numeral(s: &str) -> Option<usize> {
+pub fn parse_chinese_numeral(s: &str) -> Option<usize> {
     (1..100).find(|&n| chinese_numeral(n) == s)
 }
 

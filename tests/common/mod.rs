@@ -308,6 +308,21 @@ fn strip_list_marker(line: &str) -> &str {
     }
 }
 
+/// Runs `gongwen <args> --root <root>`.
+pub fn gongwen(root: &Path, args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_gongwen"))
+        .args(args)
+        .arg("--root")
+        .arg(root)
+        .env_remove("CLICOLOR_FORCE")
+        .output()
+        .expect("the gongwen binary runs")
+}
+
+pub fn stderr(out: &Output) -> String {
+    String::from_utf8_lossy(&out.stderr).into_owned()
+}
+
 /// A letter with the given title, date and body.
 pub fn letter(title: &str, date: &str, body: &str) -> String {
     format!("---\ntitle: {title}\nto: 某局\ndate: {date}\n---\n\n{body}\n")

@@ -1,0 +1,190 @@
+use std::collections::BTreeSet;
+use std::path::{Path, PathBuf};
+
+use anyhow::Result;
+use rayon::prelude::*;
+
+use super::ui::Ui;
+use crate::build;
+use crate::config::Config;
+use crate::diagnostic::{Diagnostic, Diagnostics};
+use crate::letter::fields;
+use crate::lint::{self, Finding, Severity};
+use crate::markdown::images;
+use crate::output;
+use crate::project;
+
+/// What checking one file (a letter or an attachment's pages) found.
+struct Checked {
+    source: PathBuf,
+    invalid: Option<Diagnostics>,
+    findings: Vec<Finding>,
+    fixed: usize,
+}
+
+/// Checks every letter and the attachment files they cite (and with `fix`,
+/// applies the safe fixes); returns whether none has an error.
+pub fn run(root: &Path, fix: bool, ui: &Ui) -> Result<bool> {
+    let config = Config::load(root)?;
+    let found = project::find_letters(root)?;
+    let letters: Vec<(Checked, Vec<PathBuf>)> = found
+        .letters
+        .par_iter()
+        .map(|source| check_letter(root, &config, source, fix))
+        .collect::<Result<_>>()?;
+    // Each attachment file once, even when several letters cite it.
+    let attachments: BTreeSet<PathBuf> = letters
+        .iter()
+        .flat_map(|(_, files)| files.iter().cloned())
+        .filter(|f| root.join(f).is_file())
+        .collect();
+    let attachments: Vec<Checked> = attachments
+        .par_iter()
+        .map(|file| check_attachment(root, file, fix))
+        .collect::<Result<_>>()?;
+    let letter_count = letters.len();
+    let checked: Vec<Checked> = letters
+        .into_iter()
+        .map(|(c, _)| c)
+        .chain(attachments)
+        .collect();
+
+    let (mut errors, mut warnings, mut fixed, mut fixed_files) = (0, 0, 0, 0);
+    // Folders that could not be walked (a symlink loop, no permission).
+    for problems in &found.problems {
+        errors += problems.0.len();
+        ui.error(problems);
+    }
+    for c in &checked {
+        if let Some(problems) = &c.invalid {
+            errors += problems.0.len();
+            ui.error(problems);
+        }
+        for f in &c.findings {
+            match f.severity {
+                Severity::Error => {
+                    errors += 1;
+                    ui.error(f.display(&c.source));
+                }
+                Severity::Warning => {
+                    warnings += 1;
+                    ui.warning(f.display(&c.source));
+                }
+            }
+        }
+        if c.fixed > 0 {
+            fixed += c.fixed;
+            fixed_files += 1;
+            ui.detail(format!(
+                "fixed {} in {}",
+                count(c.fixed, "problem"),
+                c.source.display()
+            ));
+        } else if c.invalid.is_none() && c.findings.is_empty() {
+            ui.detail(format!("ok: {}", c.source.display()));
+        }
+    }
+    let mut summary = format!("checked {}", count(letter_count, "letter"));
+    if checked.len() > letter_count {
+        summary.push_str(&format!(
+            " and {}",
+            count(checked.len() - letter_count, "attachment file")
+        ));
+    }
+    summary.push_str(&format!(
+        ": {}, {}",
+        count(errors, "error"),
+        count(warnings, "warning")
+    ));
+    if fix {
+        summary.push_str(&format!(
+            "; fixed {} in {}",
+            count(fixed, "problem"),
+            count(fixed_files, "file")
+        ));
+    }
+    ui.status(summary);
+    Ok(errors == 0)
+}
+
+/// A letter, read as `build` reads it and linted; with the attachment files it cites.
+fn check_letter(
+    root: &Path,
+    config: &Config,
+    source: &Path,
+    fix: bool,
+) -> Result<(Checked, Vec<PathBuf>)> {
+    let read_attachment = |file: &str| {
+        let path = images::within_project(source, file)?;
+        std::fs::read_to_string(root.join(path)).ok()
+    };
+    let (findings, fixed, text) = lint_file(root, source, fix, &|text| {
+        lint::lint_with_attachments(source, text, &read_attachment)
+    })?;
+    let attachments = text
+        .map(|t| lint::attachment_files(source, &t))
+        .unwrap_or_default()
+        .iter()
+        .filter_map(|f| images::within_project(source, f))
+        .collect();
+    let mut invalid = match std::fs::read(root.join(source)) {
+        Ok(bytes) => build::load(root, &config.defaults, source, bytes).err(),
+        Err(e) => Some(Diagnostic::new(source, format!("cannot read the file: {e}")).into()),
+    };
+    // A bad 发文字号 is both a validation error and a lint finding; the
+    // finding says the same with its rule name and a fix, so it alone is shown.
+    if findings.iter().any(|f| f.rule == lint::number::RULE) {
+        if let Some(problems) = &mut invalid {
+            problems.0.retain(|d| d.field != Some(&fields::NUMBER));
+        }
+        invalid = invalid.filter(|p| !p.is_empty());
+    }
+    let checked = Checked {
+        source: source.to_path_buf(),
+        invalid,
+        findings,
+        fixed,
+    };
+    Ok((checked, attachments))
+}
+
+fn check_attachment(root: &Path, file: &Path, fix: bool) -> Result<Checked> {
+    let (findings, fixed, _) = lint_file(root, file, fix, &lint::lint_attachment)?;
+    Ok(Checked {
+        source: file.to_path_buf(),
+        invalid: None,
+        findings,
+        fixed,
+    })
+}
+
+/// The findings in a file (after fixing, with `fix`), how many were fixed, and its text.
+fn lint_file(
+    root: &Path,
+    file: &Path,
+    fix: bool,
+    lint: &dyn Fn(&str) -> Vec<Finding>,
+) -> Result<(Vec<Finding>, usize, Option<String>)> {
+    let path = root.join(file);
+    // A file that is not UTF-8 is the loader's to explain.
+    let Ok(text) = std::fs::read_to_string(&path) else {
+        return Ok((Vec::new(), 0, None));
+    };
+    let findings = lint(&text);
+    if !fix {
+        return Ok((findings, 0, Some(text)));
+    }
+    let (fixed_text, applied) = lint::apply_fixes(&text, &findings);
+    if applied == 0 {
+        return Ok((findings, 0, Some(text)));
+    }
+    // Written whole and in place; the author's file keeps its permissions.
+    let permissions = std::fs::metadata(&path)?.permissions();
+    output::write_atomic(&path, fixed_text.as_bytes())?;
+    std::fs::set_permissions(&path, permissions)?;
+    Ok((lint(&fixed_text), applied, Some(fixed_text)))
+}
+
+fn count(n: usize, what: &str) -> String {
+    format!("{n} {what}{}", if n == 1 { "" } else { "s" })
+}

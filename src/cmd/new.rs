@@ -1,0 +1,48 @@
+use std::path::Path;
+
+use anyhow::Result;
+use chrono::NaiveDate;
+
+use super::ui::Ui;
+use crate::config::Config;
+use crate::new_letter::{self, Draft};
+
+/// Writes a new letter and prints its path.
+pub fn run(
+    root: &Path,
+    title: &str,
+    format: Option<&str>,
+    series: Option<&str>,
+    today: NaiveDate,
+    ui: &Ui,
+) -> Result<bool> {
+    let config = Config::load(root)?;
+    let issued = new_letter::issued(root)?;
+    let format_used = format
+        .or(config.defaults.format.as_deref())
+        .unwrap_or("plain");
+    let series = series.map(str::to_string).or_else(|| {
+        new_letter::likely_series(&issued, format_used, config.defaults.number.as_deref())
+    });
+    let number =
+        series.map(|s| new_letter::next_number(&issued, &s, chrono::Datelike::year(&today)));
+    let draft = Draft {
+        title,
+        date: today,
+        format,
+        number,
+        office_defaults: new_letter::office_defaults(&new_letter::config_text(root)),
+    };
+    let path = new_letter::write(root, &draft)?;
+    match &draft.number {
+        Some(n) => ui.detail(format!("发文字号 {n}: one past the highest of its series this year")),
+        None => ui.status("no 发文字号 yet: no letter has one to count on from (give --series, or fill in `number:`)"),
+    }
+    let shown = if root == Path::new(".") {
+        path
+    } else {
+        root.join(path)
+    };
+    println!("{}", shown.display());
+    Ok(true)
+}

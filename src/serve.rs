@@ -1,0 +1,259 @@
+//! `gongwen serve`: `output/` over HTTP on localhost, with live reload.
+//!
+//! The reload script is added to HTML pages as they are served, never to
+//! the files: it asks `/__gongwen/version` every second and reloads the page
+//! when a build has finished since the page was served.
+
+use std::collections::hash_map::RandomState;
+use std::hash::{BuildHasher, Hasher};
+use std::path::{Component, Path, PathBuf};
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, LazyLock};
+use std::thread;
+
+use anyhow::{anyhow, Result};
+use percent_encoding::percent_decode_str;
+use regex::Regex;
+use tiny_http::{Header, Request, Response, Server};
+
+/// Where the script asks for the build count.
+pub const VERSION_PATH: &str = "/__gongwen/version";
+
+/// Counts finished builds; pages reload when it moves.
+#[derive(Debug, Clone, Default)]
+pub struct Version(Arc<AtomicU64>);
+
+impl Version {
+    pub fn get(&self) -> u64 {
+        self.0.load(Ordering::SeqCst)
+    }
+
+    pub fn bump(&self) {
+        self.0.fetch_add(1, Ordering::SeqCst);
+    }
+}
+
+/// Serves `output` on 127.0.0.1:`port` (0: any free port) from a few threads; returns the address.
+pub fn start(output: &Path, port: u16, version: Version) -> Result<std::net::SocketAddr> {
+    let server = Server::http(("127.0.0.1", port))
+        .map_err(|e| anyhow!("cannot serve on port {port}: {e}\n  help: give another port with --port, or --port 0 for any free one"))?;
+    let addr = server
+        .server_addr()
+        .to_ip()
+        .ok_or_else(|| anyhow!("the server has no IP address"))?;
+    let server = Arc::new(server);
+    for _ in 0..4 {
+        let (server, output, version) = (server.clone(), output.to_path_buf(), version.clone());
+        thread::spawn(move || {
+            for request in server.incoming_requests() {
+                // A client that went away is no concern of the server's.
+                let _ = respond(request, &output, &version);
+            }
+        });
+    }
+    Ok(addr)
+}
+
+fn respond(request: Request, output: &Path, version: &Version) -> std::io::Result<()> {
+    let url = request
+        .url()
+        .split(['?', '#'])
+        .next()
+        .unwrap_or("/")
+        .to_string();
+    if url == VERSION_PATH {
+        let response = Response::from_string(version.get().to_string())
+            .with_header(header("Content-Type", "text/plain; charset=utf-8"))
+            .with_header(header("Cache-Control", "no-store"));
+        return request.respond(response);
+    }
+    let Some(path) = file_for(output, &url) else {
+        return request.respond(Response::from_string("not found").with_status_code(404));
+    };
+    let Ok(bytes) = std::fs::read(&path) else {
+        return request.respond(Response::from_string("not found").with_status_code(404));
+    };
+    let kind = content_type(&path);
+    let bytes = if kind.starts_with("text/html") {
+        with_reload_script(&String::from_utf8_lossy(&bytes), version.get()).into_bytes()
+    } else {
+        bytes
+    };
+    let response = Response::from_data(bytes)
+        .with_header(header("Content-Type", kind))
+        .with_header(header("Cache-Control", "no-cache"));
+    request.respond(response)
+}
+
+fn header(name: &str, value: &str) -> Header {
+    Header::from_bytes(name.as_bytes(), value.as_bytes()).expect("a valid header")
+}
+
+/// The file a URL path names inside `output`; nothing outside it (no `..`, no absolute parts).
+pub fn file_for(output: &Path, url: &str) -> Option<PathBuf> {
+    let decoded = percent_decode_str(url).decode_utf8().ok()?;
+    let mut path = output.to_path_buf();
+    for part in Path::new(decoded.trim_start_matches('/')).components() {
+        match part {
+            Component::Normal(p) => path.push(p),
+            Component::CurDir => {}
+            _ => return None,
+        }
+    }
+    if path.is_dir() {
+        path.push("index.html");
+    }
+    path.is_file().then_some(path)
+}
+
+fn content_type(path: &Path) -> &'static str {
+    let ext = path.extension().and_then(|e| e.to_str()).unwrap_or("");
+    match ext.to_ascii_lowercase().as_str() {
+        "html" | "htm" => "text/html; charset=utf-8",
+        "css" => "text/css; charset=utf-8",
+        "js" | "mjs" => "text/javascript; charset=utf-8",
+        "json" => "application/json",
+        "pdf" => "application/pdf",
+        "png" => "image/png",
+        "jpg" | "jpeg" => "image/jpeg",
+        "gif" => "image/gif",
+        "svg" => "image/svg+xml",
+        "webp" => "image/webp",
+        "otf" => "font/otf",
+        "ttf" => "font/ttf",
+        "woff" => "font/woff",
+        "woff2" => "font/woff2",
+        "txt" => "text/plain; charset=utf-8",
+        _ => "application/octet-stream",
+    }
+}
+
+/// The page with the live-reload script before its `</body>` (or at its end).
+/// The pages forbid scripts and requests in their Content-Security-Policy;
+/// the served copy lets this one script (by its nonce) ask this server.
+pub fn with_reload_script(html: &str, version: u64) -> String {
+    let nonce = format!("{:016x}", RandomState::new().build_hasher().finish());
+    let html = allow_reload_script(html, &nonce);
+    let script = format!(
+        "<script nonce=\"{nonce}\">/* gongwen serve: live reload */(function(){{var seen=\"{version}\";\
+         function poll(){{fetch(\"{VERSION_PATH}\",{{cache:\"no-store\"}})\
+         .then(function(r){{return r.text();}})\
+         .then(function(v){{if(v!==seen){{location.reload();}}else{{setTimeout(poll,1000);}}}})\
+         .catch(function(){{setTimeout(poll,1000);}});}}\
+         setTimeout(poll,1000);}})();</script>"
+    );
+    let at = html
+        .to_ascii_lowercase()
+        .rfind("</body>")
+        .unwrap_or(html.len());
+    format!("{}{script}{}", &html[..at], &html[at..])
+}
+
+static META: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"(?is)<meta\b[^>]*>").unwrap());
+static CSP: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r#"(?i)http-equiv\s*=\s*["']?content-security-policy"#).unwrap());
+static CONTENT: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r#"(?i)(\bcontent\s*=\s*")([^"]*)(")"#).unwrap());
+
+/// Every CSP `<meta>` of the page, widened by the script's nonce and requests to this server.
+fn allow_reload_script(html: &str, nonce: &str) -> String {
+    META.replace_all(html, |tag: &regex::Captures| {
+        let tag = &tag[0];
+        if !CSP.is_match(tag) {
+            return tag.to_string();
+        }
+        CONTENT
+            .replace(tag, |c: &regex::Captures| {
+                let policy = with_source(&c[2], "script-src", &format!("'nonce-{nonce}'"));
+                let policy = with_source(&policy, "connect-src", "'self'");
+                format!("{}{policy}{}", &c[1], &c[3])
+            })
+            .into_owned()
+    })
+    .into_owned()
+}
+
+/// `policy` with `source` added to `directive` (which is made when missing).
+fn with_source(policy: &str, directive: &str, source: &str) -> String {
+    let mut found = false;
+    let mut parts: Vec<String> = policy
+        .split(';')
+        .map(str::trim)
+        .filter(|p| !p.is_empty())
+        .map(|p| {
+            let name = p.split_whitespace().next().unwrap_or("");
+            if name.eq_ignore_ascii_case(directive) {
+                found = true;
+                // 'none' cannot stand beside a source.
+                let kept: Vec<&str> = p
+                    .split_whitespace()
+                    .filter(|s| !s.eq_ignore_ascii_case("'none'"))
+                    .collect();
+                format!("{} {source}", kept.join(" "))
+            } else {
+                p.to_string()
+            }
+        })
+        .collect();
+    if !found {
+        parts.push(format!("{directive} {source}"));
+    }
+    parts.join("; ")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn urls_stay_inside_output() {
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("output");
+        std::fs::create_dir_all(out.join("2024")).unwrap();
+        std::fs::write(out.join("index.html"), "i").unwrap();
+        std::fs::write(out.join("2024/关于.html"), "a").unwrap();
+        std::fs::write(dir.path().join("secret"), "s").unwrap();
+        assert_eq!(file_for(&out, "/"), Some(out.join("index.html")));
+        assert_eq!(
+            file_for(&out, "/2024/%E5%85%B3%E4%BA%8E.html"),
+            Some(out.join("2024/关于.html"))
+        );
+        assert_eq!(file_for(&out, "/../secret"), None);
+        assert_eq!(file_for(&out, "/%2e%2e/secret"), None);
+        assert_eq!(file_for(&out, "/2024/missing.html"), None);
+    }
+
+    #[test]
+    fn the_script_goes_before_the_end_of_the_body() {
+        let page = with_reload_script("<html><body><p>x</p></BODY></html>", 7);
+        assert!(
+            page.starts_with("<html><body><p>x</p><script nonce="),
+            "{page}"
+        );
+        assert!(page.ends_with("</script></BODY></html>"), "{page}");
+        assert!(page.contains("var seen=\"7\""), "{page}");
+        assert!(page.contains("<script nonce=\""), "{page}");
+        assert!(with_reload_script("<p>x</p>", 0).ends_with("</script>"));
+    }
+
+    #[test]
+    fn the_page_policy_lets_this_script_in_and_nothing_else() {
+        let page = "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; script-src 'self'; style-src 'self'\"><meta name=\"viewport\" content=\"width=device-width\">";
+        assert_eq!(
+            allow_reload_script(page, "n0"),
+            "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; script-src 'self' 'nonce-n0'; style-src 'self'; connect-src 'self'\"><meta name=\"viewport\" content=\"width=device-width\">"
+        );
+        assert_eq!(
+            with_source(
+                "default-src 'none'; connect-src 'none'",
+                "script-src",
+                "'nonce-x'"
+            ),
+            "default-src 'none'; connect-src 'none'; script-src 'nonce-x'"
+        );
+        assert_eq!(
+            with_source("connect-src 'none'", "connect-src", "'self'"),
+            "connect-src 'self'"
+        );
+    }
+}
