@@ -11,6 +11,7 @@ use std::collections::{BTreeMap, HashSet};
 use std::path::Path;
 
 use anyhow::{Context, Result};
+use rayon::prelude::*;
 use serde::Serialize;
 use serde_json::Value;
 
@@ -144,23 +145,26 @@ pub fn write(
     letters: &[&Value],
 ) -> Result<()> {
     let (filters, pages) = listings(letters);
-    let mut written = HashSet::new();
-    for page in &pages {
-        let mut c = tera::Context::new();
-        c.insert("site_title", &site_title);
-        c.insert("root", &crate::project::way_back(Path::new(&page.path)));
-        c.insert("page", &page.path);
-        c.insert("heading", &page.heading);
-        c.insert("letters", &page.letters);
-        c.insert("total", &letters.len());
-        c.insert("filters", &filters);
-        let html = templates
-            .render(templates::INDEX, &c)
-            .map_err(anyhow::Error::msg)?;
-        output::write_if_changed(&out.join(&page.path), html.as_bytes())?;
-        written.insert(out.join(&page.path));
-    }
-    remove_stale(&out.join(FILTER_DIR), &written)?;
+    // Each listing page on its own core: an archive has hundreds of them.
+    let written: Result<HashSet<_>> = pages
+        .par_iter()
+        .map(|page| {
+            let mut c = tera::Context::new();
+            c.insert("site_title", &site_title);
+            c.insert("root", &crate::project::way_back(Path::new(&page.path)));
+            c.insert("page", &page.path);
+            c.insert("heading", &page.heading);
+            c.insert("letters", &page.letters);
+            c.insert("total", &letters.len());
+            c.insert("filters", &filters);
+            let html = templates
+                .render(templates::INDEX, &c)
+                .map_err(anyhow::Error::msg)?;
+            output::write_if_changed(&out.join(&page.path), html.as_bytes())?;
+            Ok(out.join(&page.path))
+        })
+        .collect();
+    remove_stale(&out.join(FILTER_DIR), &written?)?;
     output::write_if_changed(&out.join(SEARCH_INDEX), search_index(letters).as_bytes())?;
     output::write_if_changed(&out.join(SEARCH_SCRIPT), &templates.search)
 }

@@ -26,6 +26,8 @@ pub struct Templates {
     tera: Tera,
     /// The letter page's template as written, for deciding when pages must be remade.
     pub letter_source: Vec<u8>,
+    /// The index template as written, likewise for the listing pages.
+    pub index_source: Vec<u8>,
     pub style: Vec<u8>,
     /// The Typst layout.
     pub layout: Vec<u8>,
@@ -37,11 +39,12 @@ impl Templates {
     pub fn load(root: &Path) -> Result<Templates> {
         let mut tera = Tera::default();
         tera.set_escape_fn(escape_html);
-        let mut letter_source = Vec::new();
+        let (mut letter_source, mut index_source) = (Vec::new(), Vec::new());
         for name in [LETTER, INDEX] {
             let (bytes, path) = file(root, name)?;
-            if name == LETTER {
-                letter_source = bytes.clone();
+            match name {
+                LETTER => letter_source = bytes.clone(),
+                _ => index_source = bytes.clone(),
             }
             let text = String::from_utf8(bytes)
                 .with_context(|| format!("{} is not UTF-8 text", path.display()))?;
@@ -51,6 +54,7 @@ impl Templates {
         Ok(Templates {
             tera,
             letter_source,
+            index_source,
             style: file(root, STYLE)?.0,
             layout: file(root, LAYOUT)?.0,
             search: file(root, SEARCH)?.0,

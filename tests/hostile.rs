@@ -6,8 +6,12 @@ mod common;
 
 use common::*;
 
+/// White space aside, and the zero-width spaces the layout puts between the
+/// characters of a code block so that a long line wraps instead of running off the page.
 fn flat(s: &str) -> String {
-    s.chars().filter(|c| !c.is_whitespace()).collect()
+    s.chars()
+        .filter(|c| !c.is_whitespace() && *c != '\u{200B}')
+        .collect()
 }
 
 /// Fails unless `text` holds `literal`, white space aside.

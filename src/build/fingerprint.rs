@@ -2,11 +2,14 @@
 //! never timestamps: a `git checkout` that rewrites a file with the same
 //! text changes nothing, and an edit that keeps the mtime is still seen.
 
+use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use rayon::prelude::*;
 use walkdir::WalkDir;
 use xxhash_rust::xxh3::Xxh3;
+
+use super::state::FontFile;
 
 /// A 128-bit content hash in hex, as the state file keeps it.
 pub type Hash = String;
@@ -44,35 +47,78 @@ pub fn file(path: &Path) -> Hash {
 }
 
 /// Every font file under `dirs`, names and contents: adding, removing or
-/// replacing a font changes the PDFs.
-pub fn fonts(dirs: &[PathBuf]) -> Hash {
-    let mut files: Vec<PathBuf> = dirs
+/// replacing a font changes the PDFs. `known` holds each file's hash with
+/// the size and time it had; a file whose size and time are unchanged is not
+/// read again. `known` is updated.
+pub fn fonts(dirs: &[PathBuf], known: &mut BTreeMap<String, FontFile>) -> Hash {
+    let mut files: Vec<(String, PathBuf)> = dirs
         .iter()
-        .flat_map(|d| WalkDir::new(d).sort_by_file_name())
-        .filter_map(Result::ok)
-        .filter(|e| e.file_type().is_file())
-        .map(|e| e.into_path())
+        .flat_map(|d| {
+            WalkDir::new(d)
+                .sort_by_file_name()
+                .into_iter()
+                .filter_map(Result::ok)
+                .filter(|e| e.file_type().is_file())
+                // The name relative to its folder, so moving the project keeps the hash.
+                .map(move |e| {
+                    let name = e.path().strip_prefix(d).unwrap_or(e.path());
+                    (name.to_string_lossy().into_owned(), e.into_path())
+                })
+        })
         .collect();
     files.sort();
-    let hashes: Vec<(String, Hash)> = files
+    let stamped: Vec<(String, FontFile)> = files
         .par_iter()
-        .map(|f| (f.to_string_lossy().into_owned(), file(f)))
+        .map(|(name, path)| {
+            let meta = std::fs::metadata(path).ok();
+            let len = meta.as_ref().map_or(0, |m| m.len());
+            let modified_ns = meta
+                .and_then(|m| m.modified().ok())
+                .and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok())
+                .map_or(0, |d| d.as_nanos());
+            let hash = match known.get(name) {
+                Some(k) if k.len == len && k.modified_ns == modified_ns && modified_ns > 0 => {
+                    k.hash.clone()
+                }
+                _ => file(path),
+            };
+            (
+                name.clone(),
+                FontFile {
+                    len,
+                    modified_ns,
+                    hash,
+                },
+            )
+        })
         .collect();
     let mut h = Hasher::new("fonts");
-    for (name, hash) in &hashes {
-        // The name relative to its folder, so moving the project keeps the hash.
-        let short = dirs
-            .iter()
-            .find_map(|d| Path::new(name).strip_prefix(d).ok())
-            .map_or(name.clone(), |p| p.to_string_lossy().into_owned());
-        h.part(short.as_bytes()).part(hash.as_bytes());
+    for (name, f) in &stamped {
+        h.part(name.as_bytes()).part(f.hash.as_bytes());
     }
+    *known = stamped.into_iter().collect();
     h.finish()
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_font_is_read_again_only_when_its_size_or_time_changes() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join("A.otf"), b"font a").unwrap();
+        let dirs = [dir.path().to_path_buf()];
+        let mut known = BTreeMap::new();
+        let first = fonts(&dirs, &mut known);
+        assert_eq!(known["A.otf"].hash, bytes(b"font a"));
+        // A stale cache entry with the file's own size and time is trusted…
+        known.get_mut("A.otf").unwrap().hash = "cached".into();
+        assert_ne!(fonts(&dirs, &mut known), first);
+        // …and one whose size differs is not.
+        known.get_mut("A.otf").unwrap().len += 1;
+        assert_eq!(fonts(&dirs, &mut known), first);
+    }
 
     #[test]
     fn parts_are_kept_apart() {
@@ -90,11 +136,12 @@ mod tests {
         for d in [&one, &two] {
             std::fs::write(d.path().join("A.otf"), b"font a").unwrap();
         }
-        let h1 = fonts(&[one.path().to_path_buf()]);
-        assert_eq!(h1, fonts(&[two.path().to_path_buf()]));
+        let hash = |d: &tempfile::TempDir| fonts(&[d.path().to_path_buf()], &mut BTreeMap::new());
+        let h1 = hash(&one);
+        assert_eq!(h1, hash(&two));
         std::fs::write(two.path().join("A.otf"), b"font b").unwrap();
-        assert_ne!(h1, fonts(&[two.path().to_path_buf()]));
+        assert_ne!(h1, hash(&two));
         std::fs::write(one.path().join("B.otf"), b"font a").unwrap();
-        assert_ne!(h1, fonts(&[one.path().to_path_buf()]));
+        assert_ne!(h1, hash(&one));
     }
 }

@@ -88,18 +88,24 @@ impl Site {
     }
 
     pub fn build_with(&self, options: &Options) -> Result<Report> {
+        let mut laps = Laps::new();
         let out = self.root.join(OUTPUT);
         output::create_dir_all(&out)?;
         let _lock = output::lock(&out)?;
         sweep::scratch(&out);
         let before = State::load(&out);
         let mut state = State {
+            version: before.version,
             typst: before.typst.clone(),
             families: before.families.clone(),
             web_fonts: before.web_fonts.clone(),
+            font_files: before.font_files.clone(),
+            site: before.site.clone(),
             ..State::default()
         };
+        laps.lap("load state");
         let globals = self.globals(&mut state)?;
+        laps.lap("hash shared inputs");
 
         let found = project::find_letters(&self.root)?;
         let sources = found.letters;
@@ -111,6 +117,7 @@ impl Site {
             .par_iter()
             .map(|source| self.plan(source, before.letters.get(&key(source)), &globals, options))
             .collect();
+        laps.lap("find letters, decide what changed");
         let mut report = Report::default();
         let unreadable_folders = !found.problems.is_empty();
         for problems in found.problems {
@@ -130,7 +137,9 @@ impl Site {
             }
         }
 
-        for (source, outcome) in self.run(&work, &globals, &mut state, options)? {
+        let outcomes = self.run(&work, &globals, &mut state, options)?;
+        laps.lap("build letters");
+        for (source, outcome) in outcomes {
             let old = before.letters.get(&key(&source));
             match outcome {
                 Ok(record) => {
@@ -168,9 +177,15 @@ impl Site {
         }
 
         report.removed = sweep::unmade(&out, &before, &state)?;
-        self.write_index(&state)?;
+        laps.lap("remove unmade outputs");
+        self.write_index(&mut state, &globals)?;
+        laps.lap("index");
         self.write_assets(&mut state, &globals)?;
-        state.save(&out)?;
+        laps.lap("assets");
+        if state != before {
+            state.save(&out)?;
+        }
+        laps.lap("save state");
         Ok(report)
     }
 
@@ -179,7 +194,7 @@ impl Site {
     fn globals(&self, state: &mut State) -> Result<Globals> {
         let identity = fingerprint::bytes(self.typst.identity().as_bytes());
         let typst = State::cached(&mut state.typst, &identity, || self.typst.version())?;
-        let fonts = fingerprint::fonts(&self.font_dirs);
+        let fonts = fingerprint::fonts(&self.font_dirs, &mut state.font_files);
         let config = fingerprint::file(&self.root.join(config::FILE_NAME));
         let gongwen = gongwen_identity();
         let pdf = Hasher::new("pdf")
@@ -301,7 +316,33 @@ impl Site {
         }
     }
 
-    fn write_index(&self, state: &State) -> Result<()> {
+    /// The listing pages, unless their inputs are as they were when last made.
+    fn write_index(&self, state: &mut State, globals: &Globals) -> Result<()> {
+        let mut key = Hasher::new("site");
+        key.part(globals.html.as_bytes())
+            .part(&self.templates.index_source)
+            .part(&self.templates.search);
+        for (path, r) in &state.letters {
+            if let Some(entry) = &r.entry {
+                key.part(path.as_bytes());
+                match &r.html_key {
+                    // The entry follows from what the page's key covers.
+                    Some(k) if !r.source.is_empty() => key.part(k.as_bytes()),
+                    _ => key.part(entry.to_string().as_bytes()),
+                };
+            }
+        }
+        let key = key.finish();
+        let out = self.root.join(OUTPUT);
+        if state.site.as_ref() == Some(&key) && out.join("index.html").is_file() {
+            return Ok(());
+        }
+        self.write_listings(state)?;
+        state.site = Some(key);
+        Ok(())
+    }
+
+    fn write_listings(&self, state: &State) -> Result<()> {
         let mut entries: Vec<&Record> = state
             .letters
             .values()
@@ -392,4 +433,23 @@ fn progress_bar(len: u64, wanted: bool) -> ProgressBar {
             .expect("a valid template"),
     );
     bar
+}
+
+/// `GONGWEN_TIMINGS=1`: how long each stage of a build took, on stderr.
+struct Laps(Option<std::time::Instant>);
+
+impl Laps {
+    fn new() -> Laps {
+        Laps(std::env::var_os("GONGWEN_TIMINGS").map(|_| std::time::Instant::now()))
+    }
+
+    fn lap(&mut self, stage: &str) {
+        if let Some(start) = &mut self.0 {
+            eprintln!(
+                "timing: {stage}: {:.1} ms",
+                start.elapsed().as_secs_f64() * 1000.0
+            );
+            *start = std::time::Instant::now();
+        }
+    }
 }

@@ -17,7 +17,7 @@ pub const FILE_NAME: &str = ".gongwen.state.json";
 /// Bumped when the meaning of the file changes; an older file is ignored.
 const VERSION: u32 = 1;
 
-#[derive(Debug, Default, Serialize, Deserialize)]
+#[derive(Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct State {
     pub version: u32,
     /// The typst binary last used (a hash of its path, size and mtime) and
@@ -27,18 +27,34 @@ pub struct State {
     pub families: Option<Cached>,
     /// The fonts copied to `output/assets/fonts`, by hash.
     pub web_fonts: Option<Hash>,
+    /// The content hash of each font file, with the size and time it had:
+    /// the fonts (tens of MB) are read again only when those change, as git
+    /// does for its index.
+    #[serde(default)]
+    pub font_files: BTreeMap<String, FontFile>,
+    /// The inputs of the listing pages (index, filters, search), hashed:
+    /// when they are the same, the pages are not made again.
+    #[serde(default)]
+    pub site: Option<Hash>,
     /// Keyed by the letter's path relative to the project, `letters/2022/70.md`.
     pub letters: BTreeMap<String, Record>,
 }
 
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FontFile {
+    pub len: u64,
+    pub modified_ns: u128,
+    pub hash: Hash,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Cached {
     pub key: Hash,
     pub value: String,
 }
 
 /// One letter as last built.
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Record {
     pub source: Hash,
     /// Files the letter reads besides itself (images, attachment files), with their hashes.
