@@ -25,6 +25,7 @@ use crate::diagnostic::Diagnostics;
 use crate::index;
 use crate::output;
 use crate::project::{self, OUTPUT};
+use crate::render::title_lines;
 use crate::templates::{self, Templates};
 use crate::typst_cli::{self, Typst};
 use compile::Compiler;
@@ -101,6 +102,7 @@ impl Site {
             web_fonts: before.web_fonts.clone(),
             font_files: before.font_files.clone(),
             site: before.site.clone(),
+            title_breaks: before.title_breaks.clone(),
             ..State::default()
         };
         laps.lap("load state");
@@ -137,7 +139,9 @@ impl Site {
             }
         }
 
+        title_lines::remember(before.title_breaks.clone());
         let outcomes = self.run(&work, &globals, &mut state, options)?;
+        state.title_breaks = title_lines::remembered();
         laps.lap("build letters");
         for (source, outcome) in outcomes {
             let old = before.letters.get(&key(&source));

@@ -36,6 +36,9 @@ pub struct State {
     /// when they are the same, the pages are not made again.
     #[serde(default)]
     pub site: Option<Hash>,
+    /// Where long titles break (see `render::title_lines`).
+    #[serde(default)]
+    pub title_breaks: crate::render::title_lines::Breaks,
     /// Keyed by the letter's path relative to the project, `letters/2022/70.md`.
     pub letters: BTreeMap<String, Record>,
 }

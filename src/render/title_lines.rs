@@ -3,7 +3,8 @@
 //! an hourglass. Words come from the jieba segmenter; the shapes are scored here
 //! so that Typst only prints the lines it is given.
 
-use std::sync::OnceLock;
+use std::collections::BTreeMap;
+use std::sync::{Mutex, OnceLock};
 
 use jieba_rs::Jieba;
 
@@ -15,7 +16,56 @@ pub fn title_lines(author_lines: &[String]) -> Vec<String> {
     if author_lines.len() != 1 || ems(&author_lines[0]) <= LINE_EMS {
         return author_lines.to_vec();
     }
-    break_words(&words(&author_lines[0]))
+    let title = &author_lines[0];
+    let key = format!("{:016x}", xxhash_rust::xxh3::xxh3_64(title.as_bytes()));
+    if let Some(ends) = known().lock().expect("not poisoned").get(&key) {
+        if let Some(lines) = split_at(title, ends) {
+            return lines;
+        }
+    }
+    let lines = break_words(&words(title));
+    let ends = lines.iter().map(|l| l.chars().count()).collect();
+    known().lock().expect("not poisoned").insert(key, ends);
+    lines
+}
+
+/// Breaks found before, as the title's hash → the length of each line in
+/// characters. Loading jieba's dictionary costs more than laying out a
+/// letter, so a build keeps these from one run to the next (hashes and
+/// numbers only: no title is written down).
+pub type Breaks = BTreeMap<String, Vec<usize>>;
+
+fn known() -> &'static Mutex<Breaks> {
+    static KNOWN: OnceLock<Mutex<Breaks>> = OnceLock::new();
+    KNOWN.get_or_init(Default::default)
+}
+
+/// Adds breaks remembered from an earlier run.
+pub fn remember(breaks: Breaks) {
+    known().lock().expect("not poisoned").extend(breaks);
+}
+
+/// Every break known now, to keep for the next run.
+pub fn remembered() -> Breaks {
+    known().lock().expect("not poisoned").clone()
+}
+
+fn split_at(title: &str, lengths: &[usize]) -> Option<Vec<String>> {
+    let chars: Vec<char> = title.chars().collect();
+    if lengths.iter().sum::<usize>() != chars.len() {
+        return None;
+    }
+    let mut at = 0;
+    Some(
+        lengths
+            .iter()
+            .map(|n| {
+                let line: String = chars[at..at + n].iter().collect();
+                at += n;
+                line
+            })
+            .collect(),
+    )
 }
 
 /// The width of `s` in ems of the title face: Latin letters, digits and their
@@ -198,5 +248,28 @@ mod tests {
                 assert!(!l.ends_with(|c| OPENING.contains(c)), "{lines:?}");
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod remembered_breaks {
+    use super::*;
+
+    #[test]
+    fn a_remembered_break_is_used_and_a_stale_one_ignored() {
+        let title = "关于自治区政协十一届五次会议第70号提案协办意见的函（测试记忆）".to_string();
+        let key = format!("{:016x}", xxhash_rust::xxh3::xxh3_64(title.as_bytes()));
+        let count = title.chars().count();
+        remember(Breaks::from([(key.clone(), vec![3, count - 3])]));
+        let lines = title_lines(std::slice::from_ref(&title));
+        assert_eq!(
+            lines.iter().map(|l| l.chars().count()).collect::<Vec<_>>(),
+            vec![3, count - 3]
+        );
+        // Lengths that do not add up (a hash collision, a damaged state): worked out again.
+        remember(Breaks::from([(key.clone(), vec![1, 1])]));
+        let lines = title_lines(std::slice::from_ref(&title));
+        assert_eq!(lines.concat(), title);
+        assert_ne!(remembered()[&key], vec![1, 1]);
     }
 }
