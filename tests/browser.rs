@@ -10,24 +10,12 @@
 mod cdp;
 mod common;
 
-use std::sync::OnceLock;
-
 use cdp::{Browser, Tab};
 use common::Project;
 use percent_encoding::{utf8_percent_encode, NON_ALPHANUMERIC};
 
 fn built() -> &'static Project {
-    static PROJECT: OnceLock<Project> = OnceLock::new();
-    PROJECT.get_or_init(|| {
-        let project = Project::repo_letters();
-        let out = project.build();
-        assert!(
-            out.status.success(),
-            "{}",
-            String::from_utf8_lossy(&out.stderr)
-        );
-        project
-    })
+    Project::repo_letters_built()
 }
 
 /// `output/` as a file:// URL, ending in `/`.

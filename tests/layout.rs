@@ -360,6 +360,22 @@ fn red_rules(raster: &Raster) -> Vec<Stroke> {
     raster.strokes(red, 100.0)
 }
 
+/// §7.2.7: one red separator on page 1, 4 mm below the 发文字号; the red strokes found.
+fn red_separator(r: &mut Rules, ras: &Raster, number: &Word) -> Vec<Stroke> {
+    let reds = red_rules(ras);
+    r.that(1, "§7.2.7 one red separator", reds.len() == 1, reds.len());
+    if let Some(line) = reds.first() {
+        r.near(
+            1,
+            "§7.2.7 red separator 4 mm below the 发文字号",
+            line.centre - mm(number.y1),
+            4.0,
+            MM1,
+        );
+    }
+    reds
+}
+
 /// Strokes of a kind across the middle of the page, weighed on a fine strip:
 /// (centre, thickness) in mm, top to bottom.
 fn weighed(d: &Doc, page: usize, ink: common::measure::Ink) -> Vec<(f64, f64)> {
@@ -596,16 +612,8 @@ fn document_format_header_title_and_body() {
         2.0 * LINE,
         MM1,
     );
-    let reds = red_rules(&ras);
-    r.that(1, "§7.2.7 one red separator", reds.len() == 1, reds.len());
+    let reds = red_separator(&mut r, &ras, number);
     if let Some(line) = reds.first() {
-        r.near(
-            1,
-            "§7.2.7 red separator 4 mm below the 发文字号",
-            line.centre - mm(number.y1),
-            4.0,
-            MM1,
-        );
         r.near(
             1,
             "§7.2.7 red separator from the 版心's left",
@@ -1102,17 +1110,7 @@ fn joint_upward_document() {
         mm(label.left + label.width),
         HALF,
     );
-    let reds = red_rules(&ras);
-    r.that(1, "§7.2.7 one red separator", reds.len() == 1, reds.len());
-    if let Some(line) = reds.first() {
-        r.near(
-            1,
-            "§7.2.7 red separator 4 mm below the 发文字号",
-            line.centre - mm(number.y1),
-            4.0,
-            MM1,
-        );
-    }
+    let reds = red_separator(&mut r, &ras, number);
     page_rules(&mut r, &d, reds.first().map_or(TOP + 100.0, |l| l.centre));
     r.finish();
 }

@@ -4,22 +4,10 @@
 
 mod common;
 
-use std::sync::OnceLock;
-
 use common::*;
 
 fn built() -> &'static Project {
-    static PROJECT: OnceLock<Project> = OnceLock::new();
-    PROJECT.get_or_init(|| {
-        let project = Project::repo_letters();
-        let out = project.build();
-        assert!(
-            out.status.success(),
-            "{}",
-            String::from_utf8_lossy(&out.stderr)
-        );
-        project
-    })
+    Project::repo_letters_built()
 }
 
 const LETTERS: [&str; 3] = [

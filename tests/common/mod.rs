@@ -25,6 +25,21 @@ impl Project {
         project
     }
 
+    /// The repo's letters, built once per test binary and shared by its tests.
+    pub fn repo_letters_built() -> &'static Project {
+        static PROJECT: std::sync::OnceLock<Project> = std::sync::OnceLock::new();
+        PROJECT.get_or_init(|| {
+            let project = Project::repo_letters();
+            let out = project.build();
+            assert!(
+                out.status.success(),
+                "{}",
+                String::from_utf8_lossy(&out.stderr)
+            );
+            project
+        })
+    }
+
     /// The repo's own `letters/` and `gongwen.yaml`, as a new user has them.
     pub fn repo_letters() -> Project {
         let project = Project {
