@@ -37,8 +37,14 @@ fn main() {
     let bundle = floor.bundles();
     let pool = floor.pool();
     let single = median(5, || floor.single());
+    let thumbs = floor.thumbnails();
     println!(
         "  floor, full build: typst bundle chunks {bundle:.2?}, one typst per letter {pool:.2?}"
+    );
+    println!(
+        "  typst alone drawing the index's first-page thumbnails from the PDFs, 50 to a run: {thumbs:.2?}; \
+         gongwen's full build is {:.2}× layout + thumbnails",
+        full.as_secs_f64() / (bundle.min(pool) + thumbs).as_secs_f64()
     );
     rows.push(Row::ratio(
         "full build, 1,000 letters, empty output/",
@@ -286,6 +292,36 @@ impl<'a> Floor<'a> {
                     .status()
                     .unwrap();
                 assert!(status.success());
+            })
+        })
+        .0
+    }
+
+    /// The thumbnails gongwen draws from the finished PDFs, by typst alone:
+    /// 50 PDFs to a run, as many runs at once as cores.
+    fn thumbnails(&self) -> Duration {
+        let mut pdfs: Vec<PathBuf> = Vec::new();
+        for entry in walkdir::WalkDir::new(self.root.join("output")) {
+            let entry = entry.unwrap();
+            let p = entry.path();
+            // The letters' PDFs: not those of held-back letters, nor this floor's own scratch.
+            let skipped = p.components().any(|c| {
+                let c = c.as_os_str().to_string_lossy();
+                c == "restricted" || c.starts_with(".gongwen-work-")
+            });
+            if p.extension().is_some_and(|e| e == "pdf") && !skipped {
+                pdfs.push(p.to_path_buf());
+            }
+        }
+        let chunks: Vec<&[PathBuf]> = pdfs.chunks(50).collect();
+        let typst = gongwen::typst_cli::Typst {
+            program: self.typst.to_path_buf(),
+        };
+        timed(|| {
+            parallel(chunks.len(), |i| {
+                let refs: Vec<&Path> = chunks[i].iter().map(PathBuf::as_path).collect();
+                let out = self.work.join(format!("floor-thumbs-{i}"));
+                typst.thumbnails(self.root, &refs, &out).unwrap();
             })
         })
         .0
