@@ -116,6 +116,12 @@ pub fn way_back(page: &Path) -> String {
     "../".repeat(page.components().count().saturating_sub(1))
 }
 
+/// A file inside `root` as Typst names it when run with `--root root`:
+/// absolute from the project, `/output/…`. None for a file outside it.
+pub fn typst_path(root: &Path, file: &Path) -> Option<String> {
+    file.strip_prefix(root).ok().map(|p| format!("/{}", url(p)))
+}
+
 /// URL form of a relative path.
 pub fn url(path: &Path) -> String {
     path.to_string_lossy().replace('\\', "/")

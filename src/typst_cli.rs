@@ -181,9 +181,8 @@ impl Typst {
         let pdfs = pdfs
             .iter()
             .map(|p| {
-                p.strip_prefix(root)
-                    .map(|p| format!("/{}", crate::project::url(p)))
-                    .map_err(|_| format!("{} is outside {}", p.display(), root.display()))
+                crate::project::typst_path(root, p)
+                    .ok_or_else(|| format!("{} is outside {}", p.display(), root.display()))
             })
             .collect::<Result<Vec<_>, _>>()?;
         let mut child = Command::new(&self.program)

@@ -174,8 +174,7 @@ impl Compiler<'_> {
 
     /// A file of the project as Typst names it: absolute from `--root`.
     fn typst_path(&self, file: &Path) -> String {
-        let inside = file.strip_prefix(self.root).expect("work is in root");
-        format!("/{}", project::url(inside))
+        project::typst_path(self.root, file).expect("work is in root")
     }
 }
 

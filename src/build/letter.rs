@@ -27,7 +27,8 @@ pub const RESTRICTED: &str = "restricted";
 /// A letter that must be (re)built.
 pub struct Work {
     pub source: PathBuf,
-    pub bytes: Result<Vec<u8>, String>,
+    /// The file's bytes and their hash, or why it could not be read.
+    pub contents: Result<(Vec<u8>, Hash), String>,
     /// What the last build made of it, if anything.
     pub old: Option<Record>,
 }
@@ -196,11 +197,10 @@ fn prepare(
     force: bool,
 ) -> Result<Prepared, Diagnostics> {
     let source = &work.source;
-    let bytes = work
-        .bytes
+    let (bytes, source_hash) = work
+        .contents
         .as_ref()
         .map_err(|e| Diagnostic::new(source, format!("cannot read the file: {e}")))?;
-    let source_hash = fingerprint::bytes(bytes);
     let (letter, body, attachments) =
         load(&site.root, &site.config.defaults, source, bytes.clone())?;
     let held_back = HoldBack::of(&letter.meta);
@@ -221,10 +221,10 @@ fn prepare(
     for dep in attachment_files.chain(images.iter().cloned()).chain(seal) {
         deps.insert(project::url(&dep), fingerprint::file(&site.root.join(&dep)));
     }
-    let pdf_key = pdf_key(globals, &source_hash, &deps);
+    let pdf_key = pdf_key(globals, source_hash, &deps);
     let html_key = held_back
         .is_none()
-        .then(|| html_key(globals, &source_hash, &deps));
+        .then(|| html_key(globals, source_hash, &deps));
 
     let out = site.root.join(OUTPUT);
     let html_path = project::output_path(source, "html");
@@ -282,7 +282,7 @@ fn prepare(
     });
     Ok(Prepared {
         record: Record {
-            source: source_hash,
+            source: source_hash.clone(),
             deps,
             pdf_key,
             html_key,

@@ -226,11 +226,13 @@ impl Site {
         globals: &Globals,
         options: &Options,
     ) -> Result<Record, Box<Work>> {
-        let bytes = std::fs::read(self.root.join(source));
-        let hash = bytes.as_ref().ok().map(|b| fingerprint::bytes(b));
+        let contents = std::fs::read(self.root.join(source)).map(|b| {
+            let hash = fingerprint::bytes(&b);
+            (b, hash)
+        });
         let fresh = old.filter(|r| {
             !options.force
-                && hash.as_ref() == Some(&r.source)
+                && contents.as_ref().is_ok_and(|(_, hash)| hash == &r.source)
                 && r.deps
                     .iter()
                     .all(|(dep, h)| &fingerprint::file(&self.root.join(dep)) == h)
@@ -247,7 +249,7 @@ impl Site {
             Some(record) => Ok(record.clone()),
             None => Err(Box::new(Work {
                 source: source.to_path_buf(),
-                bytes: bytes.map_err(|e| e.to_string()),
+                contents: contents.map_err(|e| e.to_string()),
                 old: old.cloned(),
             })),
         }
