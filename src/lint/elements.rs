@@ -299,14 +299,10 @@ fn cc(doc: &Document) -> Vec<Finding> {
 
 #[cfg(test)]
 mod tests {
-    use crate::lint::test_support::{findings, fixed};
+    use crate::lint::test_support::{findings_of, fixed};
 
     fn rule(frontmatter: &str, body: &str, rule: &str) -> Vec<(usize, String)> {
-        findings(frontmatter, body)
-            .into_iter()
-            .filter(|(_, r, _)| *r == rule)
-            .map(|(l, _, m)| (l, m))
-            .collect()
+        findings_of(rule, frontmatter, body)
     }
 
     #[test]

@@ -108,14 +108,10 @@ pub fn check(doc: &Document) -> Vec<Finding> {
 
 #[cfg(test)]
 mod tests {
-    use crate::lint::test_support::findings;
+    use crate::lint::test_support::findings_of;
 
     fn headings(body: &str) -> Vec<(usize, String)> {
-        findings("title: 关于某事的函\n", body)
-            .into_iter()
-            .filter(|(_, rule, _)| *rule == "heading-numbers")
-            .map(|(l, _, m)| (l, m))
-            .collect()
+        findings_of("heading-numbers", "title: 关于某事的函\n", body)
     }
 
     #[test]

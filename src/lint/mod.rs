@@ -206,6 +206,15 @@ pub(crate) mod test_support {
             .collect()
     }
 
+    /// The (line, message) of each finding of `rule`.
+    pub fn findings_of(rule: &str, frontmatter: &str, body: &str) -> Vec<(usize, String)> {
+        findings(frontmatter, body)
+            .into_iter()
+            .filter(|(_, r, _)| *r == rule)
+            .map(|(l, _, m)| (l, m))
+            .collect()
+    }
+
     /// The letter with every safe fix applied.
     pub fn fixed(text: &str) -> String {
         let found = lint(Path::new("a.md"), text);

@@ -105,15 +105,14 @@ fn check_range(doc: &Document, range: Range<usize>) -> Vec<Finding> {
 
 #[cfg(test)]
 mod tests {
-    use crate::lint::test_support::{findings, fixed};
+    use crate::lint::test_support::{findings, findings_of, fixed};
 
     const TITLE: &str = "title: 关于某事的函\n";
 
     fn marks(body: &str) -> Vec<String> {
-        findings(TITLE, body)
+        findings_of("half-width-punctuation", TITLE, body)
             .into_iter()
-            .filter(|(_, rule, _)| *rule == "half-width-punctuation")
-            .map(|(_, _, m)| m)
+            .map(|(_, m)| m)
             .collect()
     }
 

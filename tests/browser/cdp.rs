@@ -17,18 +17,7 @@ use serde_json::{json, Value};
 /// How long one reply may take before the test gives up (a hung browser, not a slow one).
 const PATIENCE: Duration = Duration::from_secs(60);
 
-pub const CHROMIUM: &str = "chromium";
-
-/// Headless, and nothing the browser would fetch for itself.
-pub const FLAGS: &[&str] = &[
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-];
+pub use crate::common::{CHROMIUM, CHROMIUM_FLAGS as FLAGS};
 
 pub struct Browser {
     child: Child,

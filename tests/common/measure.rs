@@ -5,7 +5,7 @@
 use std::path::Path;
 use std::process::Command;
 
-use super::{unescape, MM};
+use super::{html_text, MM};
 
 fn run(program: &str, args: &[&str]) -> Vec<u8> {
     let out = Command::new(program)
@@ -69,16 +69,6 @@ pub fn runs(pdf: &Path) -> Vec<Run> {
         } else if line.starts_with("<text ") {
             let (face, size, colour) = fonts[&attr(line, "font")].clone();
             let inner = &line[line.find('>').unwrap() + 1..line.rfind("</text>").unwrap()];
-            let mut text = String::new();
-            let mut in_tag = false;
-            for c in inner.chars() {
-                match c {
-                    '<' => in_tag = true,
-                    '>' => in_tag = false,
-                    c if !in_tag => text.push(c),
-                    _ => {}
-                }
-            }
             let num = |name| attr(line, name).parse::<f64>().unwrap();
             runs.push(Run {
                 page,
@@ -89,7 +79,7 @@ pub fn runs(pdf: &Path) -> Vec<Run> {
                 face,
                 size,
                 colour,
-                text: unescape(&text),
+                text: html_text(inner),
             });
         }
     }

@@ -8,6 +8,20 @@ use std::process::{Command, Output};
 
 pub const MM: f64 = 72.0 / 25.4;
 
+/// Debian's Chromium, for the browser tests.
+pub const CHROMIUM: &str = "chromium";
+
+/// Headless, and nothing the browser would fetch for itself.
+pub const CHROMIUM_FLAGS: &[&str] = &[
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+];
+
 /// A throwaway copy of a project: a fixture under `tests/fixtures/`, or the repo's own letters.
 pub struct Project {
     pub dir: tempfile::TempDir,
