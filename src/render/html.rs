@@ -101,7 +101,8 @@ fn percent_encode(segment: &str) -> String {
 #[derive(Debug, Serialize)]
 pub struct LetterContext<'a> {
     pub title: String,
-    pub title_lines: &'a [String],
+    /// Broken between words, as the PDF breaks it (`render::title_lines`).
+    pub title_lines: Vec<String>,
     pub to: &'a [String],
     pub to_text: Option<String>,
     pub issuer: &'a str,
@@ -133,7 +134,7 @@ impl<'a> LetterContext<'a> {
         let m: &Meta = &letter.meta;
         LetterContext {
             title: m.title(),
-            title_lines: &m.title_lines,
+            title_lines: super::title_lines::title_lines(&m.title_lines),
             to: &m.to,
             to_text: m.to_text(),
             issuer: &m.issuer,
