@@ -8,12 +8,14 @@
 //! `_by/`, because names starting with `_` are never built as letters.
 
 use std::collections::{BTreeMap, HashSet};
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result};
 use rayon::prelude::*;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use serde_json::Value;
+
+use crate::build::fingerprint::{Hash, Hasher};
 
 use crate::markdown::Body;
 use crate::output;
@@ -43,31 +45,36 @@ pub struct Filters {
 
 /// One listing page: the full index or one filter's.
 #[derive(Debug)]
-pub struct Listing<'a> {
+pub struct Listing<'a, T> {
     /// Relative to `output/`.
     pub path: String,
     /// What the list holds, e.g. `2022年`; none for the full index.
     pub heading: Option<String>,
-    pub letters: Vec<&'a Value>,
+    pub letters: Vec<&'a T>,
 }
 
-/// The listing pages of `letters` (the letters' template contexts, newest first), and the filters.
-pub fn listings<'a>(letters: &[&'a Value]) -> (Filters, Vec<Listing<'a>>) {
-    let mut years: BTreeMap<String, Vec<&'a Value>> = BTreeMap::new();
-    let mut to: BTreeMap<&str, Vec<&Value>> = BTreeMap::new();
-    let mut formats: BTreeMap<&str, (&str, Vec<&Value>)> = BTreeMap::new();
-    for &l in letters {
+/// The listing pages of `letters` (newest first), and the filters; `fields`
+/// gives a letter's template context.
+pub fn listings<'a, T>(
+    letters: &[&'a T],
+    fields: impl Fn(&T) -> &Value,
+) -> (Filters, Vec<Listing<'a, T>>) {
+    let mut years: BTreeMap<String, Vec<&'a T>> = BTreeMap::new();
+    let mut to: BTreeMap<&str, Vec<&'a T>> = BTreeMap::new();
+    let mut formats: BTreeMap<&str, (&str, Vec<&'a T>)> = BTreeMap::new();
+    for &letter in letters {
+        let l = fields(letter);
         let year = field(l, "date_iso").get(..4).unwrap_or("").to_string();
-        years.entry(year).or_default().push(l);
+        years.entry(year).or_default().push(letter);
         let names = l["to"].as_array().into_iter().flatten();
         for name in names.filter_map(Value::as_str).collect::<HashSet<_>>() {
-            to.entry(name).or_default().push(l);
+            to.entry(name).or_default().push(letter);
         }
         formats
             .entry(field(l, "format_key"))
             .or_insert((field(l, "format"), Vec::new()))
             .1
-            .push(l);
+            .push(letter);
     }
 
     let mut pages = vec![Listing {
@@ -75,7 +82,7 @@ pub fn listings<'a>(letters: &[&'a Value]) -> (Filters, Vec<Listing<'a>>) {
         heading: None,
         letters: letters.to_vec(),
     }];
-    let mut filter = |label: String, heading: String, href: String, list: Vec<&'a Value>| {
+    let mut filter = |label: String, heading: String, href: String, list: Vec<&'a T>| {
         let f = Filter {
             label,
             href: href.clone(),
@@ -117,87 +124,192 @@ pub fn listings<'a>(letters: &[&'a Value]) -> (Filters, Vec<Listing<'a>>) {
     (Filters { years, to, formats }, pages)
 }
 
-/// A letter as the index pages and the search see it: the letter page's
-/// fields, the first page's picture (`thumb`, relative to `output/`) and the
-/// plain text of the body and the attachments (`text`).
+/// A letter as the index sees it, as JSON text: the build state keeps it so,
+/// the listing pages parse it only when one of them must be made again, and
+/// the search index is the letters' documents put one after another. Bytes,
+/// not strings, so that reading the state back does not check a thousand
+/// letters' text for UTF-8 (a third of the time a build with nothing to do took).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Entry {
+    /// The listing pages' fields: the letter page's, and the first page's
+    /// picture (`thumb`, relative to `output/`).
+    #[serde(with = "serde_bytes")]
+    pub listing: Vec<u8>,
+    /// The letter's document in the search index (see [`search_index`]).
+    #[serde(with = "serde_bytes")]
+    pub search: Vec<u8>,
+}
+
+impl Entry {
+    /// What the index's inputs hash: a letter whose hash is unchanged changes no listing page.
+    pub fn hash(&self) -> Hash {
+        let mut h = Hasher::new("entry");
+        h.part(&self.listing).part(&self.search);
+        h.finish()
+    }
+}
+
+/// One letter's document in the search index.
+#[derive(Serialize)]
+struct Doc<'a> {
+    /// The page, relative to `output/`.
+    u: &'a str,
+    t: &'a str,
+    n: &'a str,
+    d: &'a str,
+    o: &'a str,
+    /// The plain text of the body and the attachments.
+    x: &'a str,
+}
+
+/// The index's entry of a letter: its page's `context`, the picture of its
+/// first page (`thumb`) and the text of its body and attachments.
 pub fn entry<'b>(
     context: &LetterContext,
     thumb: &Path,
     bodies: impl IntoIterator<Item = &'b Body>,
-) -> Value {
-    let mut entry = serde_json::to_value(context).expect("context serialises");
-    entry["thumb"] = crate::project::url(thumb).into();
-    entry["text"] = bodies
+) -> Entry {
+    let mut listing = serde_json::to_value(context).expect("context serialises");
+    listing["thumb"] = crate::project::url(thumb).into();
+    let text = bodies
         .into_iter()
         .map(plain_text)
         .collect::<Vec<_>>()
-        .join("\n")
-        .into();
-    entry
+        .join("\n");
+    let l = &listing;
+    let doc = Doc {
+        u: field(l, "html"),
+        t: field(l, "title"),
+        n: field(l, "number"),
+        d: field(l, "date"),
+        o: field(l, "to_text"),
+        x: &text,
+    };
+    Entry {
+        search: serde_json::to_vec(&doc).expect("strings serialise"),
+        listing: listing.to_string().into_bytes(),
+    }
 }
 
-/// Writes every listing page, the search index and its script into `out`,
-/// and removes filter pages left from earlier builds.
+/// What the listing pages and the search index were last made from, hashed,
+/// so that a build makes again only those whose inputs changed: editing one
+/// letter's text rewrites the search index and no listing page.
+#[derive(Debug, Default, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Made {
+    /// The inputs of all the listing pages together.
+    listings: Option<Hash>,
+    /// Each listing page (relative to `output/`) and its inputs.
+    pages: BTreeMap<String, Hash>,
+    /// The search index's documents.
+    search: Option<Hash>,
+}
+
+/// Writes the listing pages and the search index of `letters` (newest
+/// first) into `out`, unless `made` shows them made from the same inputs
+/// (`inputs`: the templates and the settings; then the letters), and removes
+/// filter pages left from earlier builds.
 pub fn write(
     out: &Path,
     templates: &Templates,
     site_title: Option<&str>,
-    letters: &[&Value],
+    inputs: &Hasher,
+    letters: &[&Entry],
+    made: &mut Made,
 ) -> Result<()> {
-    let (filters, pages) = listings(letters);
-    // Each listing page on its own core: an archive has hundreds of them.
-    let written: Result<HashSet<_>> = pages
+    let mut all = inputs.clone();
+    for e in letters {
+        all.part(&e.listing);
+    }
+    let all = all.finish();
+    let in_place = |path: &str| out.join(path).is_file();
+    if made.listings.as_ref() != Some(&all) || !made.pages.keys().all(|p| in_place(p)) {
+        write_listings(out, templates, site_title, inputs, letters, &mut made.pages)?;
+        made.listings = Some(all);
+    }
+
+    let mut search = Hasher::new("search");
+    for e in letters {
+        search.part(&e.search);
+    }
+    let search = search.finish();
+    if made.search.as_ref() != Some(&search) || !in_place(SEARCH_INDEX) {
+        output::write_atomic(&out.join(SEARCH_INDEX), &search_index(letters))?;
+        made.search = Some(search);
+    }
+    output::write_if_changed(&out.join(SEARCH_SCRIPT), &templates.search)
+}
+
+/// The listing pages whose own inputs changed since `made`, which is updated.
+fn write_listings(
+    out: &Path,
+    templates: &Templates,
+    site_title: Option<&str>,
+    inputs: &Hasher,
+    letters: &[&Entry],
+    made: &mut BTreeMap<String, Hash>,
+) -> Result<()> {
+    let rows: Vec<(Value, &Entry)> = letters
         .par_iter()
+        .map(|&e| Ok((serde_json::from_slice(&e.listing)?, e)))
+        .collect::<serde_json::Result<_>>()
+        .context("the build state holds a damaged index entry")?;
+    let (filters, pages) = listings(&rows.iter().collect::<Vec<_>>(), |(v, _)| v);
+    let filters_json = serde_json::to_string(&filters).expect("filters serialise");
+    let keys: Vec<Hash> = pages
+        .iter()
         .map(|page| {
+            let mut key = inputs.clone();
+            key.part(page.path.as_bytes())
+                .part(filters_json.as_bytes())
+                .part(&letters.len().to_le_bytes());
+            for (_, entry) in &page.letters {
+                key.part(&entry.listing);
+            }
+            key.finish()
+        })
+        .collect();
+    // Each listing page on its own core: an archive has hundreds of them.
+    pages
+        .par_iter()
+        .zip(&keys)
+        .filter(|(page, key)| made.get(&page.path) != Some(*key) || !out.join(&page.path).is_file())
+        .try_for_each(|(page, _)| {
             let mut c = tera::Context::new();
             c.insert("site_title", &site_title);
             c.insert("root", &crate::project::way_back(Path::new(&page.path)));
             c.insert("page", &page.path);
             c.insert("heading", &page.heading);
-            c.insert("letters", &page.letters);
-            c.insert("total", &letters.len());
+            let letters: Vec<&Value> = page.letters.iter().map(|(v, _)| v).collect();
+            c.insert("letters", &letters);
+            c.insert("total", &rows.len());
             c.insert("filters", &filters);
             let html = templates
                 .render(templates::INDEX, &c)
                 .map_err(anyhow::Error::msg)?;
-            output::write_if_changed(&out.join(&page.path), html.as_bytes())?;
-            Ok(out.join(&page.path))
-        })
+            output::write_if_changed(&out.join(&page.path), html.as_bytes())
+        })?;
+    *made = pages
+        .iter()
+        .zip(keys)
+        .map(|(page, key)| (page.path.clone(), key))
         .collect();
-    remove_stale(&out.join(FILTER_DIR), &written?)?;
-    output::write_if_changed(&out.join(SEARCH_INDEX), search_index(letters).as_bytes())?;
-    output::write_if_changed(&out.join(SEARCH_SCRIPT), &templates.search)
+    let written: HashSet<PathBuf> = pages.iter().map(|p| out.join(&p.path)).collect();
+    remove_stale(&out.join(FILTER_DIR), &written)
 }
 
 /// The search index: a script that defines `GONGWEN_SEARCH`, since a page
 /// opened from `file://` may load a script but may not fetch a JSON file.
-pub fn search_index(letters: &[&Value]) -> String {
-    #[derive(Serialize)]
-    struct Doc<'a> {
-        /// The page, relative to `output/`.
-        u: &'a str,
-        t: &'a str,
-        n: &'a str,
-        d: &'a str,
-        o: &'a str,
-        /// The text of the body and the attachments.
-        x: &'a str,
+/// One letter's document to a line.
+pub fn search_index(letters: &[&Entry]) -> Vec<u8> {
+    let mut js =
+        b"// Made by gongwen: the text of every letter, for search.js.\nwindow.GONGWEN_SEARCH = ["
+            .to_vec();
+    for (i, e) in letters.iter().enumerate() {
+        js.extend_from_slice(if i == 0 { b"\n" } else { b",\n" });
+        js.extend_from_slice(&e.search);
     }
-    let docs: Vec<Doc> = letters
-        .iter()
-        .map(|l| Doc {
-            u: field(l, "html"),
-            t: field(l, "title"),
-            n: field(l, "number"),
-            d: field(l, "date"),
-            o: field(l, "to_text"),
-            x: field(l, "text"),
-        })
-        .collect();
-    format!(
-        "// Made by gongwen: the text of every letter, for search.js.\nwindow.GONGWEN_SEARCH = {};\n",
-        serde_json::to_string(&docs).expect("strings serialise")
-    )
+    js.extend_from_slice(b"\n];\n");
+    js
 }
 
 fn field<'a>(letter: &'a Value, name: &str) -> &'a str {
@@ -243,7 +355,7 @@ fn unique(slug: String, taken: &mut HashSet<String>) -> String {
 }
 
 /// Filter pages of a year, an office or a format that no letter has any more.
-fn remove_stale(dir: &Path, keep: &HashSet<std::path::PathBuf>) -> Result<()> {
+fn remove_stale(dir: &Path, keep: &HashSet<PathBuf>) -> Result<()> {
     for entry in walkdir::WalkDir::new(dir).into_iter().flatten() {
         let path = entry.path();
         if entry.file_type().is_file() && !keep.contains(path) {
@@ -275,7 +387,7 @@ mod tests {
             ),
             letter("a.html", "2022-05-01", &["财政厅"], ("plain", "无版头")),
         ];
-        let (filters, pages) = listings(&letters.iter().collect::<Vec<_>>());
+        let (filters, pages) = listings(&letters.iter().collect::<Vec<_>>(), |v| v);
         let f = |label: &str, href: &str, count| Filter {
             label: label.into(),
             href: href.into(),
@@ -303,7 +415,7 @@ mod tests {
             ]
         );
         let page = |path: &str| pages.iter().find(|p| p.path == path).unwrap();
-        let htmls = |p: &Listing| -> Vec<String> {
+        let htmls = |p: &Listing<Value>| -> Vec<String> {
             p.letters
                 .iter()
                 .map(|l| l["html"].as_str().unwrap().to_string())
@@ -333,14 +445,19 @@ mod tests {
     }
 
     #[test]
-    fn the_search_index_is_a_script_holding_the_text() {
-        let js = search_index(&[&letter(
-            "2022/a.html",
-            "2022-05-01",
-            &[],
-            ("plain", "无版头"),
-        )]);
-        assert!(js.starts_with("// Made by gongwen"));
-        assert!(js.contains(r#"window.GONGWEN_SEARCH = [{"u":"2022/a.html","t":"标题","n":"","d":"","o":"","x":"正文"}];"#), "{js}");
+    fn the_search_index_is_a_script_holding_one_document_a_line() {
+        let doc = |u: &str| Entry {
+            listing: b"{}".to_vec(),
+            search: format!(r#"{{"u":"{u}","x":"正文"}}"#).into_bytes(),
+        };
+        let js = search_index(&[&doc("2022/a.html"), &doc("2021/b.html")]);
+        assert_eq!(
+            String::from_utf8(js).unwrap(),
+            "// Made by gongwen: the text of every letter, for search.js.\n\
+             window.GONGWEN_SEARCH = [\n\
+             {\"u\":\"2022/a.html\",\"x\":\"正文\"},\n\
+             {\"u\":\"2021/b.html\",\"x\":\"正文\"}\n\
+             ];\n"
+        );
     }
 }

@@ -20,5 +20,6 @@ pub mod project;
 pub mod render;
 pub mod serve;
 pub mod templates;
+pub mod thumbnail;
 pub mod typst_cli;
 pub mod watch;

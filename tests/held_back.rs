@@ -32,12 +32,24 @@ fn project() -> Project {
     project
 }
 
-/// Every file of the published site (output/ but restricted/) that mentions `text`.
+/// Every file of the published site (output/ but restricted/) and of the
+/// build's own bookkeeping that mentions `text`.
 fn published_files_mentioning(project: &Project, text: &str) -> Vec<String> {
+    let entries = std::fs::read_dir(project.output(".gongwen.entries")).unwrap();
+    let entries: Vec<String> = entries
+        .map(|e| {
+            format!(
+                ".gongwen.entries/{}",
+                e.unwrap().file_name().to_string_lossy()
+            )
+        })
+        .collect();
+    assert!(!entries.is_empty());
     project
         .files()
         .into_iter()
-        .chain([".gongwen.state.json".to_string()])
+        .chain([".gongwen.state".to_string()])
+        .chain(entries)
         .filter(|f| !f.starts_with("restricted/"))
         .filter(|f| {
             let bytes = std::fs::read(project.output(f)).unwrap();

@@ -338,3 +338,71 @@ fn letters_laid_out_together_come_out_as_they_do_alone() {
         );
     }
 }
+
+/// The listing pages depend on the letters' fields, the search on their
+/// text: a new sentence changes the search index and no listing page, a new
+/// title changes both.
+#[test]
+fn a_body_edit_changes_the_search_index_and_no_listing_page() {
+    let project = three_letters();
+    let spy = TypstSpy::new();
+    built_ok(&project, &spy, &[]);
+    let listings = ["index.html", "_by/year/2024.html", "_by/to/某局.html"];
+    let before: Vec<String> = listings.iter().map(|p| project.read(p)).collect();
+    let modified = |p: &str| {
+        std::fs::metadata(project.output(p))
+            .unwrap()
+            .modified()
+            .unwrap()
+    };
+    let times: Vec<_> = listings.iter().map(|p| modified(p)).collect();
+
+    project.write(
+        "letters/2024/b.md",
+        letter("关于乙事的函", "2024-03-02", "乙事正文。新加的一句话。"),
+    );
+    built_ok(&project, &spy, &[]);
+    assert!(project
+        .read("assets/search-index.js")
+        .contains("新加的一句话"));
+    for (i, page) in listings.iter().enumerate() {
+        assert_eq!(project.read(page), before[i], "{page}");
+        assert_eq!(modified(page), times[i], "{page} was written again");
+    }
+
+    project.write(
+        "letters/2024/b.md",
+        letter("关于乙事的复函", "2024-03-02", "乙事正文。新加的一句话。"),
+    );
+    built_ok(&project, &spy, &[]);
+    for page in listings {
+        assert!(project.read(page).contains("关于乙事的复函"), "{page}");
+    }
+    assert!(project
+        .read("assets/search-index.js")
+        .contains("关于乙事的复函"));
+}
+
+/// The index entries of the letters not rebuilt come from the build's own
+/// files; when those are lost, the letters are read again, not dropped.
+#[test]
+fn lost_index_entries_are_read_again_from_the_letters() {
+    let project = three_letters();
+    let spy = TypstSpy::new();
+    built_ok(&project, &spy, &[]);
+    spy.take_calls();
+    std::fs::remove_dir_all(project.output(".gongwen.entries")).unwrap();
+    project.write(
+        "letters/2024/c.md",
+        letter("关于丙事的函", "2024-03-03", "丙事正文，改过。"),
+    );
+    built_ok(&project, &spy, &[]);
+    assert_eq!(compiles(&spy.take_calls()).len(), 1, "only c is laid out");
+    let index = project.read("index.html");
+    for title in ["关于甲事的函", "关于乙事的函", "关于丙事的函"] {
+        assert!(index.contains(title), "{title} is listed");
+    }
+    let search = project.read("assets/search-index.js");
+    assert!(search.contains("甲事正文") && search.contains("丙事正文，改过"));
+    assert!(project.output(".gongwen.entries").is_dir());
+}

@@ -248,10 +248,11 @@ fn filter_pages_no_letter_needs_any_more_are_removed() {
     assert!(!project.read("index.html").contains("_by/year/2024.html"));
 }
 
-/// The pictures cost one typst run per chunk of letters, and a missing one
-/// is drawn again from the PDF in place, without laying the letter out.
+/// The pictures are drawn from the PDFs without typst: a letter costs one
+/// layout, and a missing picture is drawn again from the PDF in place.
+/// A PDF in place that does not read is reported against its letter.
 #[test]
-fn thumbnails_take_one_typst_run_per_chunk() {
+fn pictures_come_from_the_pdf_without_a_typst_run() {
     let project = Project::with_letters(&[
         (
             "2024/a.md",
@@ -270,11 +271,8 @@ fn thumbnails_take_one_typst_run_per_chunk() {
         String::from_utf8_lossy(&out.stderr)
     );
     let calls = spy.take_calls();
-    assert_eq!(thumbnail_runs(&calls).len(), 1, "{calls:?}");
-    for name in ["a", "b"] {
-        let png = std::fs::read(project.output(&format!("2024/{name}.png"))).unwrap();
-        assert_eq!(png_size(&png), (231, 327));
-    }
+    assert_eq!(compiles(&calls).len(), 1, "one layout run: {calls:?}");
+    let first = std::fs::read(project.output("2024/b.png")).unwrap();
 
     std::fs::remove_file(project.output("2024/b.png")).unwrap();
     let out = project.build_with(&[], &spy.env());
@@ -285,7 +283,75 @@ fn thumbnails_take_one_typst_run_per_chunk() {
     );
     let calls = spy.take_calls();
     assert_eq!(compiles(&calls).len(), 0, "no layout: {calls:?}");
-    assert_eq!(thumbnail_runs(&calls).len(), 1, "{calls:?}");
-    assert!(project.output("2024/b.png").is_file());
+    assert_eq!(std::fs::read(project.output("2024/b.png")).unwrap(), first);
     project.assert_no_scratch();
+
+    std::fs::remove_file(project.output("2024/b.png")).unwrap();
+    std::fs::write(project.output("2024/b.pdf"), "%PDF-1.7 cut short").unwrap();
+    let out = project.build_with(&[], &spy.env());
+    assert_eq!(out.status.code(), Some(1));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("error: letters/2024/b.md: cannot draw the PDF's first page for the index: the PDF does not read back"),
+        "{stderr}"
+    );
+    assert!(!project.output("2024/b.png").exists());
+    assert!(project.output("2024/a.png").is_file());
+    project.assert_no_scratch();
+}
+
+/// The picture is page 1 as printed: white paper, the red 版头 rule and
+/// dark text inside the 版心, nothing in the margins.
+#[test]
+fn a_picture_shows_the_first_page_as_printed() {
+    let (width, height, rgb) =
+        decode(&std::fs::read(built().output("2023/document-format-example.png")).unwrap());
+    assert_eq!((width, height), (231, 327));
+    let px = |x: usize, y: usize| {
+        let i = (y * width + x) * 3;
+        (rgb[i], rgb[i + 1], rgb[i + 2])
+    };
+    let mm = |v: f64| (v * 28.0 / 25.4).round() as usize;
+    let is_red = |(r, g, b): (u8, u8, u8)| r > 180 && g < 120 && b < 120;
+    let is_dark = |(r, g, b): (u8, u8, u8)| r < 140 && g < 140 && b < 140;
+    let count = |xs: std::ops::Range<usize>,
+                 ys: std::ops::Range<usize>,
+                 f: &dyn Fn((u8, u8, u8)) -> bool| {
+        ys.flat_map(|y| xs.clone().map(move |x| (x, y)))
+            .filter(|&(x, y)| f(px(x, y)))
+            .count()
+    };
+    let (left, right) = (mm(28.0), mm(28.0 + 156.0));
+    // 发文机关标志 and the red rule under it, all in the 版心's upper part.
+    assert!(
+        count(left..right, mm(37.0)..mm(120.0), &is_red) > 200,
+        "red 版头"
+    );
+    assert!(
+        count(left..right, mm(120.0)..mm(262.0), &is_dark) > 500,
+        "body text"
+    );
+    // Margins stay paper white.
+    let white = |c: (u8, u8, u8)| c == (255, 255, 255);
+    assert_eq!(
+        count(0..mm(20.0), 0..height, &|c| !white(c)),
+        0,
+        "left margin"
+    );
+    assert_eq!(
+        count(0..width, 0..mm(25.0), &|c| !white(c)),
+        0,
+        "top margin"
+    );
+}
+
+fn decode(png_bytes: &[u8]) -> (usize, usize, Vec<u8>) {
+    let mut reader = png::Decoder::new(std::io::Cursor::new(png_bytes))
+        .read_info()
+        .unwrap();
+    let mut buf = vec![0; reader.output_buffer_size().unwrap()];
+    let info = reader.next_frame(&mut buf).unwrap();
+    assert_eq!(info.color_type, png::ColorType::Rgb);
+    buf.truncate(info.buffer_size());
+    (info.width as usize, info.height as usize, buf)
 }

@@ -15,7 +15,7 @@ use super::state::FontFile;
 pub type Hash = String;
 
 /// A hash of several labelled parts; the labels keep `("ab", "c")` apart from `("a", "bc")`.
-#[derive(Default)]
+#[derive(Default, Clone)]
 pub struct Hasher(Xxh3);
 
 impl Hasher {

@@ -1,5 +1,5 @@
 //! One letter through the pipeline: load → parse → render its page and its
-//! Typst data → (PDF compiled with its chunk) → write. Nothing lands in
+//! Typst data → (PDF compiled with its chunk) → write → draw its first page. Nothing lands in
 //! `output/` until its PDF and its page are both whole.
 
 use std::collections::BTreeMap;
@@ -20,6 +20,7 @@ use crate::project::{self, OUTPUT};
 use crate::render::html::{body_html, AttachmentContext, LetterContext};
 use crate::render::typst_data::LetterData;
 use crate::templates;
+use crate::thumbnail;
 
 /// Where the PDFs of held-back letters go: not part of the published site.
 pub const RESTRICTED: &str = "restricted";
@@ -101,6 +102,37 @@ struct Prepared {
     needs_pdf: bool,
 }
 
+/// A letter built: its record, and the picture of its first page when one
+/// is still to be drawn.
+pub struct Built {
+    pub record: Record,
+    pub picture: Option<Picture>,
+}
+
+/// The index's picture of a letter's first page, drawn from its PDF in
+/// place. Drawing waits for nothing else, so it goes on beside the other
+/// chunks' layout and the index, not before them.
+pub struct Picture {
+    pub source: PathBuf,
+    pdf: PathBuf,
+    png: PathBuf,
+}
+
+impl Picture {
+    /// Draws the picture into place. On failure no picture is left, so the
+    /// next build makes the letter again.
+    pub fn draw(&self) -> Result<(), Diagnostics> {
+        let drawn = draw(&self.source, &self.pdf).and_then(|png| {
+            output::write_atomic(&self.png, &png)
+                .map_err(|e| Diagnostic::new(&self.source, format!("{e:#}")).into())
+        });
+        if drawn.is_err() {
+            let _ = std::fs::remove_file(&self.png);
+        }
+        drawn
+    }
+}
+
 /// Builds one chunk of letters: prepares each, lays out their PDFs with one
 /// typst run, then writes each letter's files.
 pub fn build_chunk(
@@ -110,7 +142,7 @@ pub fn build_chunk(
     n: usize,
     chunk: &[Work],
     force: bool,
-) -> Vec<Result<Record, Diagnostics>> {
+) -> Vec<Result<Built, Diagnostics>> {
     let mut prepared: Vec<Result<Prepared, Diagnostics>> = chunk
         .iter()
         .map(|w| prepare(site, globals, w, force))
@@ -136,57 +168,11 @@ pub fn build_chunk(
             _ => None,
         })
         .collect();
-    let mut thumbs = thumbnails(site, compiler, &dir, &prepared, &pdfs).into_iter();
     chunk
         .iter()
         .zip(prepared)
         .zip(pdfs)
-        .map(|((w, p), pdf)| {
-            let p = p?;
-            let thumb = if p.thumb.is_some() {
-                thumbs.next().flatten()
-            } else {
-                None
-            };
-            finish(site, &w.source, p, pdf, thumb)
-        })
-        .collect()
-}
-
-/// The index pictures a chunk needs, drawn in one typst run: for each
-/// letter with a `thumb`, the PNG made, or None when it is not needed or the
-/// run failed (then `finish` draws it alone, to pin the failure to its letter).
-fn thumbnails(
-    site: &Site,
-    compiler: &Compiler,
-    dir: &Path,
-    prepared: &[Result<Prepared, Diagnostics>],
-    pdfs: &[Option<Result<PathBuf, String>>],
-) -> Vec<Option<PathBuf>> {
-    let out = site.root.join(OUTPUT);
-    let wanted: Vec<Option<PathBuf>> = prepared
-        .iter()
-        .zip(pdfs)
-        .filter_map(|(p, pdf)| {
-            let p = p.as_ref().ok()?;
-            let thumb = p.thumb.as_ref()?;
-            Some(match pdf {
-                Some(Ok(pdf)) => Some(pdf.clone()),
-                Some(Err(_)) => None,
-                None => (!out.join(thumb).is_file()).then(|| out.join(&p.pdf_path)),
-            })
-        })
-        .collect();
-    let from: Vec<&Path> = wanted.iter().flatten().map(PathBuf::as_path).collect();
-    let drawn = dir.join("thumbnails");
-    let ok = compiler.bundle
-        && !from.is_empty()
-        && output::create_dir_all(&drawn).is_ok()
-        && site.typst.thumbnails(&site.root, &from, &drawn).is_ok();
-    let mut made = (0..).map(|i| drawn.join(format!("{i}.png")));
-    wanted
-        .into_iter()
-        .map(|w| w.and_then(|_| made.next()).filter(|_| ok))
+        .map(|((w, p), pdf)| finish(site, &w.source, p?, pdf))
         .collect()
 }
 
@@ -287,6 +273,7 @@ fn prepare(
             pdf_key,
             html_key,
             outputs,
+            entry_hash: entry.as_ref().map(index::Entry::hash),
             entry,
             date: letter.meta.date,
             held_back,
@@ -306,8 +293,7 @@ fn finish(
     source: &Path,
     p: Prepared,
     pdf: Option<Result<PathBuf, String>>,
-    thumb: Option<PathBuf>,
-) -> Result<Record, Diagnostics> {
+) -> Result<Built, Diagnostics> {
     let fail = |e: anyhow::Error| Diagnostics::from(Diagnostic::new(source, format!("{e:#}")));
     let out = site.root.join(OUTPUT);
     let pdf = pdf
@@ -319,62 +305,41 @@ fn finish(
                 .map_err(fail)?;
         }
     }
-    // The picture comes from the new PDF, or from the one in place when only the picture is missing;
-    // drawn with the chunk's others, or here alone when that failed.
-    let thumb = match (&p.thumb, thumb) {
-        (Some(t), Some(drawn)) => Some((Drawn::Chunk(drawn), out.join(t))),
-        (Some(t), None) if pdf.is_some() || !out.join(t).is_file() => {
-            let from = pdf.clone().unwrap_or_else(|| out.join(&p.pdf_path));
-            let png = thumbnail(site, source, &from, &out.join(t))?;
-            Some((Drawn::Alone(png), out.join(t)))
-        }
-        _ => None,
-    };
+    let dest = out.join(&p.pdf_path);
+    // From the new PDF, or from the one in place when only the picture is missing.
+    let picture = p
+        .thumb
+        .as_ref()
+        .filter(|t| pdf.is_some() || !out.join(t).is_file())
+        .map(|t| Picture {
+            source: source.to_path_buf(),
+            pdf: dest.clone(),
+            png: out.join(t),
+        });
     if let Some(pdf) = pdf {
-        let dest = out.join(&p.pdf_path);
         output::create_dir_all(dest.parent().expect("a file has a folder")).map_err(fail)?;
         std::fs::rename(&pdf, &dest)
             .map_err(|e| fail(anyhow::anyhow!("cannot write {}: {e}", dest.display())))?;
     }
-    match thumb {
-        Some((Drawn::Alone(png), dest)) => output::persist(png, &dest).map_err(fail)?,
-        Some((Drawn::Chunk(png), dest)) => std::fs::rename(&png, &dest)
-            .map_err(|e| fail(anyhow::anyhow!("cannot write {}: {e}", dest.display())))?,
-        None => {}
-    }
     if let Some((path, page)) = &p.page {
         output::write_atomic(&out.join(path), page.as_bytes()).map_err(fail)?;
     }
-    Ok(p.record)
+    Ok(Built {
+        record: p.record,
+        picture,
+    })
 }
 
-/// A first page's picture, drawn with its chunk (in the work folder) or alone (beside its place).
-enum Drawn {
-    Chunk(PathBuf),
-    Alone(tempfile::NamedTempFile),
-}
-
-/// The index's picture of `pdf`'s first page, in a temporary file beside `dest`.
-fn thumbnail(
-    site: &Site,
-    source: &Path,
-    pdf: &Path,
-    dest: &Path,
-) -> Result<tempfile::NamedTempFile, Diagnostics> {
-    let png = output::temp_beside(dest)
-        .map_err(|e| Diagnostics::from(Diagnostic::new(source, format!("{e:#}"))))?;
-    site.typst
-        .thumbnail(&site.root, pdf, png.path())
-        .map_err(|message| {
-            Diagnostic::new(
-                source,
-                format!(
-                    "typst could not draw the PDF's first page for the index:\n{}",
-                    indent(&message)
-                ),
-            )
-        })?;
-    Ok(png)
+/// The index's picture of `pdf`'s first page.
+fn draw(source: &Path, pdf: &Path) -> Result<Vec<u8>, Diagnostics> {
+    let bytes = std::fs::read(pdf)
+        .map_err(|e| Diagnostic::new(source, format!("cannot read {}: {e}", pdf.display())))?;
+    thumbnail::first_page(bytes).map_err(|why| {
+        Diagnostics::from(Diagnostic::new(
+            source,
+            format!("cannot draw the PDF's first page for the index: {why}"),
+        ))
+    })
 }
 
 /// A letter of another shard: only what the index needs. `None` when it
@@ -406,6 +371,7 @@ pub fn index_only(site: &Site, source: &Path) -> Option<Record> {
         pdf_key: String::new(),
         html_key: None,
         outputs: Vec::new(),
+        entry_hash: entry.as_ref().map(index::Entry::hash),
         entry,
         date: letter.meta.date,
         held_back,

@@ -5,12 +5,13 @@
 //! that fails is reported and keeps its last good output.
 
 mod compile;
-mod fingerprint;
+pub(crate) mod fingerprint;
 mod letter;
 mod options;
 mod state;
 mod sweep;
 
+use std::collections::{BTreeMap, BTreeSet, HashSet};
 use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result};
@@ -31,7 +32,7 @@ use crate::typst_cli::{self, Typst};
 use compile::Compiler;
 use fingerprint::{Hash, Hasher};
 use letter::Work;
-use state::{Record, State};
+use state::{Entries, Record, State};
 
 /// Everything every letter's build shares.
 pub struct Site {
@@ -93,7 +94,8 @@ impl Site {
         let out = self.root.join(OUTPUT);
         output::create_dir_all(&out)?;
         let _lock = output::lock(&out)?;
-        sweep::scratch(&out);
+        let present = sweep::scan(&out);
+        laps.lap("lock, sweep scratch files");
         let before = State::load(&out);
         let mut state = State {
             version: before.version,
@@ -102,6 +104,7 @@ impl Site {
             web_fonts: before.web_fonts.clone(),
             font_files: before.font_files.clone(),
             site: before.site.clone(),
+            index: before.index.clone(),
             title_breaks: before.title_breaks.clone(),
             ..State::default()
         };
@@ -117,7 +120,10 @@ impl Site {
 
         let planned: Vec<Result<Record, Box<Work>>> = mine
             .par_iter()
-            .map(|source| self.plan(source, before.letters.get(&key(source)), &globals, options))
+            .map(|source| {
+                let old = before.letters.get(&key(source));
+                self.plan(source, old, &globals, options, &present)
+            })
             .collect();
         laps.lap("find letters, decide what changed");
         let mut report = Report::default();
@@ -139,10 +145,90 @@ impl Site {
             }
         }
 
+        // A letter to build will change the index, which then needs the last
+        // build's entries (megabytes): they are read while the letters build.
+        let old_entries = (!work.is_empty()).then(|| {
+            let out = out.clone();
+            std::thread::spawn(move || state::load_entries(&out))
+        });
         title_lines::remember(before.title_breaks.clone());
-        let outcomes = self.run(&work, &globals, &mut state, options)?;
-        state.title_breaks = title_lines::remembered();
-        laps.lap("build letters");
+        let pool = rayon::ThreadPoolBuilder::new()
+            .num_threads(options.jobs())
+            .build()
+            .context("cannot start the build's threads")?;
+        // The pictures are drawn as their PDFs land, and the last of them
+        // while the index is written: drawing comes after all else one
+        // letter's rebuild waits for.
+        std::thread::scope(|scope| {
+            let (pictures, to_draw) = std::sync::mpsc::channel::<letter::Picture>();
+            let drawing = scope.spawn(|| {
+                let undrawn = std::sync::Mutex::new(Vec::new());
+                // Waiting for the next picture happens here, never on the
+                // pool's threads, which the chunks need.
+                pool.in_place_scope(|s| {
+                    for picture in to_draw {
+                        let undrawn = &undrawn;
+                        s.spawn(move |_| {
+                            if let Err(problems) = picture.draw() {
+                                undrawn.lock().expect("not poisoned").push(problems);
+                            }
+                        });
+                    }
+                });
+                undrawn.into_inner().expect("not poisoned")
+            });
+            let outcomes = self.run(&pool, &work, &globals, &mut state, options, pictures)?;
+            state.title_breaks = title_lines::remembered();
+            laps.lap("build letters");
+            self.record(outcomes, &before, &mut state, &mut report);
+            for source in &others {
+                if let Some(record) = self.other_shard(source, before.letters.get(&key(source))) {
+                    state.letters.insert(key(source), record);
+                }
+            }
+            if unreadable_folders {
+                // A folder that could not be read is not a deletion: its letters keep their outputs.
+                for (path, record) in &before.letters {
+                    state
+                        .letters
+                        .entry(path.clone())
+                        .or_insert_with(|| record.clone());
+                }
+            }
+            for source in &mine {
+                if let Some(reason) = state.letters.get(&key(source)).and_then(|r| r.held_back) {
+                    report.held_back.push((source.clone(), reason));
+                }
+            }
+
+            report.removed = sweep::unmade(&out, &before, &state)?;
+            laps.lap("remove unmade outputs");
+            self.write_index(&mut state, &globals, old_entries)?;
+            laps.lap("index");
+            self.write_assets(&mut state, &globals)?;
+            laps.lap("assets");
+            let undrawn = drawing.join().expect("drawing does not panic");
+            laps.lap("wait for the pictures");
+            report
+                .failed
+                .extend(undrawn.into_iter().map(|problems| Failure {
+                    problems,
+                    stale: false,
+                }));
+            state.save(&out)?;
+            laps.lap("save state");
+            Ok(report)
+        })
+    }
+
+    /// Puts what the build made of each letter into the state and the report.
+    fn record(
+        &self,
+        outcomes: Vec<(PathBuf, Result<Record, Diagnostics>)>,
+        before: &State,
+        state: &mut State,
+        report: &mut Report,
+    ) {
         for (source, outcome) in outcomes {
             let old = before.letters.get(&key(&source));
             match outcome {
@@ -160,37 +246,6 @@ impl Site {
                 }
             }
         }
-        for source in &others {
-            if let Some(record) = self.other_shard(source, before.letters.get(&key(source))) {
-                state.letters.insert(key(source), record);
-            }
-        }
-        if unreadable_folders {
-            // A folder that could not be read is not a deletion: its letters keep their outputs.
-            for (path, record) in &before.letters {
-                state
-                    .letters
-                    .entry(path.clone())
-                    .or_insert_with(|| record.clone());
-            }
-        }
-        for source in &mine {
-            if let Some(reason) = state.letters.get(&key(source)).and_then(|r| r.held_back) {
-                report.held_back.push((source.clone(), reason));
-            }
-        }
-
-        report.removed = sweep::unmade(&out, &before, &state)?;
-        laps.lap("remove unmade outputs");
-        self.write_index(&mut state, &globals)?;
-        laps.lap("index");
-        self.write_assets(&mut state, &globals)?;
-        laps.lap("assets");
-        if state != before {
-            state.save(&out)?;
-        }
-        laps.lap("save state");
-        Ok(report)
     }
 
     /// The shared inputs' hashes. Asks typst for its version only when the
@@ -225,6 +280,7 @@ impl Site {
         old: Option<&Record>,
         globals: &Globals,
         options: &Options,
+        present: &HashSet<String>,
     ) -> Result<Record, Box<Work>> {
         let contents = std::fs::read(self.root.join(source)).map(|b| {
             let hash = fingerprint::bytes(&b);
@@ -241,9 +297,7 @@ impl Site {
                     == r.held_back
                         .is_none()
                         .then(|| letter::html_key(globals, &r.source, &r.deps))
-                && r.outputs
-                    .iter()
-                    .all(|o| self.root.join(OUTPUT).join(o).is_file())
+                && r.outputs.iter().all(|o| present.contains(o))
         });
         match fresh {
             Some(record) => Ok(record.clone()),
@@ -259,10 +313,12 @@ impl Site {
     /// side by side, `options.jobs` at a time.
     fn run(
         &self,
+        pool: &rayon::ThreadPool,
         work: &[Work],
         globals: &Globals,
         state: &mut State,
         options: &Options,
+        pictures: std::sync::mpsc::Sender<letter::Picture>,
     ) -> Result<Vec<(PathBuf, Result<Record, Diagnostics>)>> {
         if work.is_empty() {
             return Ok(Vec::new());
@@ -287,13 +343,8 @@ impl Site {
         };
         compiler.prepare(&self.templates.layout)?;
 
-        let jobs = options.jobs();
-        let size = compile::chunk_size(work.len(), jobs);
+        let size = compile::chunk_size(work.len(), options.jobs());
         let progress = progress_bar(work.len() as u64, options.progress);
-        let pool = rayon::ThreadPoolBuilder::new()
-            .num_threads(jobs)
-            .build()
-            .context("cannot start the build's threads")?;
         let outcomes = pool.install(|| {
             work.par_chunks(size)
                 .enumerate()
@@ -301,6 +352,14 @@ impl Site {
                     let done =
                         letter::build_chunk(self, globals, &compiler, n, chunk, options.force);
                     progress.inc(chunk.len() as u64);
+                    let done = done.into_iter().map(|built| {
+                        let built = built?;
+                        if let Some(picture) = built.picture {
+                            // The drawing thread lives as long as the build.
+                            let _ = pictures.send(picture);
+                        }
+                        Ok(built.record)
+                    });
                     chunk.iter().map(|w| w.source.clone()).zip(done)
                 })
                 .collect()
@@ -322,50 +381,92 @@ impl Site {
         }
     }
 
-    /// The listing pages, unless their inputs are as they were when last made.
-    fn write_index(&self, state: &mut State, globals: &Globals) -> Result<()> {
-        let mut key = Hasher::new("site");
-        key.part(globals.html.as_bytes())
+    /// The listing pages and the search index, where their inputs changed.
+    /// The entries of the letters not built this time come from the last
+    /// build's entries file, waited for only when something changed.
+    fn write_index(
+        &self,
+        state: &mut State,
+        globals: &Globals,
+        old_entries: Option<std::thread::JoinHandle<Entries>>,
+    ) -> Result<()> {
+        let mut inputs = Hasher::new("site");
+        inputs
+            .part(globals.html.as_bytes())
             .part(&self.templates.index_source)
             .part(&self.templates.search);
-        for (path, r) in &state.letters {
-            if let Some(entry) = &r.entry {
-                key.part(path.as_bytes());
-                match &r.html_key {
-                    // The entry follows from what the page's key covers.
-                    Some(k) if !r.source.is_empty() => key.part(k.as_bytes()),
-                    _ => key.part(entry.to_string().as_bytes()),
-                };
+        let site_key = |letters: &BTreeMap<String, Record>| {
+            let mut key = inputs.clone();
+            for (path, r) in letters {
+                if let Some(hash) = &r.entry_hash {
+                    key.part(path.as_bytes()).part(hash.as_bytes());
+                }
             }
-        }
-        let key = key.finish();
+            key.finish()
+        };
         let out = self.root.join(OUTPUT);
-        if state.site.as_ref() == Some(&key) && out.join("index.html").is_file() {
+        if state.site == Some(site_key(&state.letters)) && out.join("index.html").is_file() {
             return Ok(());
         }
-        self.write_listings(state)?;
-        state.site = Some(key);
+        let mut old = match old_entries {
+            Some(loading) => loading.join().unwrap_or_default(),
+            None => state::load_entries(&out),
+        };
+        let mut entries = Entries::new();
+        // The entries files to write again.
+        let mut changed = BTreeSet::new();
+        for (path, r) in &mut state.letters {
+            let previous = old.remove(path);
+            let entry = match (r.entry_hash.is_some(), r.entry.take()) {
+                (false, _) => {
+                    if previous.is_some() {
+                        changed.insert(state::shard(path));
+                    }
+                    None
+                }
+                (true, Some(fresh)) => {
+                    if previous.as_ref() != Some(&fresh) {
+                        changed.insert(state::shard(path));
+                    }
+                    Some(fresh)
+                }
+                (true, None) => match previous {
+                    Some(e) if Some(e.hash()) == r.entry_hash => Some(e),
+                    // The entries file is gone or damaged: read the letter again.
+                    _ => {
+                        changed.insert(state::shard(path));
+                        let entry = letter::index_only(self, Path::new(path)).and_then(|n| n.entry);
+                        r.entry_hash = entry.as_ref().map(index::Entry::hash);
+                        entry
+                    }
+                },
+            };
+            entries.extend(entry.map(|e| (path.clone(), e)));
+        }
+        changed.extend(old.keys().map(|gone| state::shard(gone)));
+        let mut listed: Vec<(chrono::NaiveDate, &index::Entry)> = entries
+            .iter()
+            .map(|(path, e)| (state.letters[path].date, e))
+            .collect();
+        // The entries come in path order and the sort is stable, so a day's letters stay in path order.
+        listed.sort_by_key(|(date, _)| std::cmp::Reverse(*date));
+        let letters: Vec<&index::Entry> = listed.into_iter().map(|(_, e)| e).collect();
+        let (written, saved) = rayon::join(
+            || {
+                index::write(
+                    &out,
+                    &self.templates,
+                    self.config.site_title.as_deref(),
+                    &inputs,
+                    &letters,
+                    &mut state.index,
+                )
+            },
+            || state::save_entries(&out, &entries, &changed),
+        );
+        written.and(saved)?;
+        state.site = Some(site_key(&state.letters));
         Ok(())
-    }
-
-    fn write_listings(&self, state: &State) -> Result<()> {
-        let mut entries: Vec<&Record> = state
-            .letters
-            .values()
-            .filter(|r| r.entry.is_some())
-            .collect();
-        // The records come in path order and the sort is stable, so a day's letters stay in path order.
-        entries.sort_by_key(|r| std::cmp::Reverse(r.date));
-        let letters: Vec<_> = entries
-            .into_iter()
-            .filter_map(|r| r.entry.as_ref())
-            .collect();
-        index::write(
-            &self.root.join(OUTPUT),
-            &self.templates,
-            self.config.site_title.as_deref(),
-            &letters,
-        )
     }
 
     /// The stylesheet and the web fonts it names, next to the pages. The

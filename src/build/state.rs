@@ -1,9 +1,14 @@
-//! `output/.gongwen-state.json`: what the last build made of each letter and
+//! `output/.gongwen.state`: what the last build made of each letter and
 //! from which inputs (by content hash), so the next build redoes only what
 //! changed and knows which outputs belong to letters that are gone.
 //!
-//! It holds hashes, output paths and the index entries of published letters:
-//! no title of a held-back letter and no absolute path.
+//! It holds hashes and output paths: no title of a held-back letter and no
+//! absolute path. The index entries of published letters (their fields and
+//! text, 5 MB for a thousand letters) are in `output/.gongwen.entries/`,
+//! read on a thread of their own and only waited for when the index must be
+//! made again, and split in [`SHARDS`] files so that one letter's edit
+//! rewrites a sixteenth of them. All are binary (postcard): every build
+//! reads the state.
 
 use std::collections::BTreeMap;
 use std::path::Path;
@@ -11,11 +16,15 @@ use std::path::Path;
 use serde::{Deserialize, Serialize};
 
 use super::fingerprint::Hash;
+use crate::index::Entry;
 use crate::output;
 
-pub const FILE_NAME: &str = ".gongwen.state.json";
+pub const FILE_NAME: &str = ".gongwen.state";
+pub const ENTRIES_DIR: &str = ".gongwen.entries";
+/// How many files the entries are split in.
+pub const SHARDS: usize = 16;
 /// Bumped when the meaning of the file changes; an older file is ignored.
-const VERSION: u32 = 1;
+const VERSION: u32 = 2;
 
 #[derive(Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct State {
@@ -32,10 +41,10 @@ pub struct State {
     /// does for its index.
     #[serde(default)]
     pub font_files: BTreeMap<String, FontFile>,
-    /// The inputs of the listing pages (index, filters, search), hashed:
-    /// when they are the same, the pages are not made again.
-    #[serde(default)]
+    /// All the index's inputs, hashed: when unchanged, the index is not looked at.
     pub site: Option<Hash>,
+    /// What the listing pages and the search index were made from.
+    pub index: crate::index::Made,
     /// Where long titles break (see `render::title_lines`).
     #[serde(default)]
     pub title_breaks: crate::render::title_lines::Breaks,
@@ -67,8 +76,11 @@ pub struct Record {
     pub html_key: Option<Hash>,
     /// Everything the letter put in `output/`, relative to it.
     pub outputs: Vec<String>,
-    /// The letter as the index lists it; None when held back.
-    pub entry: Option<serde_json::Value>,
+    /// A hash of the letter as the index lists it; None when held back.
+    pub entry_hash: Option<Hash>,
+    /// That entry, when this build made it or read it back from the entries file.
+    #[serde(skip)]
+    pub entry: Option<Entry>,
     pub date: chrono::NaiveDate,
     /// Why it is kept off the site, if it is.
     pub held_back: Option<super::HoldBack>,
@@ -79,15 +91,15 @@ impl State {
     pub fn load(out: &Path) -> State {
         std::fs::read(out.join(FILE_NAME))
             .ok()
-            .and_then(|bytes| serde_json::from_slice::<State>(&bytes).ok())
+            .and_then(|bytes| postcard::from_bytes::<State>(&bytes).ok())
             .filter(|s| s.version == VERSION)
             .unwrap_or_default()
     }
 
     pub fn save(&mut self, out: &Path) -> anyhow::Result<()> {
         self.version = VERSION;
-        let json = serde_json::to_vec(self).expect("state serialises");
-        output::write_atomic(&out.join(FILE_NAME), &json)
+        let bytes = postcard::to_stdvec(self).expect("state serialises");
+        output::write_if_changed(&out.join(FILE_NAME), &bytes)
     }
 
     /// A cached value when its key still holds, else `compute`'s (then cached).
@@ -108,6 +120,48 @@ impl State {
     }
 }
 
+/// The index entries of the last build, by letter; without those of a
+/// missing or unreadable file (the index then reads their letters again).
+pub type Entries = BTreeMap<String, Entry>;
+
+/// Which of the [`SHARDS`] entries files holds a letter's entry.
+pub fn shard(letter: &str) -> usize {
+    (xxhash_rust::xxh3::xxh3_64(letter.as_bytes()) % SHARDS as u64) as usize
+}
+
+fn shard_file(out: &Path, shard: usize) -> std::path::PathBuf {
+    out.join(ENTRIES_DIR).join(format!("{shard:02}"))
+}
+
+pub fn load_entries(out: &Path) -> Entries {
+    (0..SHARDS)
+        .filter_map(|n| std::fs::read(shard_file(out, n)).ok())
+        .filter_map(|bytes| postcard::from_bytes::<(u32, Entries)>(&bytes).ok())
+        .filter(|(version, _)| *version == VERSION)
+        .flat_map(|(_, entries)| entries)
+        .collect()
+}
+
+/// Writes the entries files numbered in `shards`.
+pub fn save_entries(
+    out: &Path,
+    entries: &Entries,
+    shards: &std::collections::BTreeSet<usize>,
+) -> anyhow::Result<()> {
+    let mut split: Vec<Entries> = vec![Entries::new(); SHARDS];
+    for (letter, entry) in entries {
+        let n = shard(letter);
+        if shards.contains(&n) {
+            split[n].insert(letter.clone(), entry.clone());
+        }
+    }
+    for &n in shards {
+        let bytes = postcard::to_stdvec(&(VERSION, &split[n])).expect("entries serialise");
+        output::write_atomic(&shard_file(out, n), &bytes)?;
+    }
+    Ok(())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -115,7 +169,7 @@ mod tests {
     #[test]
     fn a_damaged_or_old_state_means_a_full_build() {
         let dir = tempfile::tempdir().unwrap();
-        std::fs::write(dir.path().join(FILE_NAME), b"{not json").unwrap();
+        std::fs::write(dir.path().join(FILE_NAME), b"{not postcard").unwrap();
         assert!(State::load(dir.path()).letters.is_empty());
 
         let mut s = State {
@@ -125,9 +179,10 @@ mod tests {
         s.save(dir.path()).unwrap();
         assert_eq!(State::load(dir.path()).web_fonts.as_deref(), Some("abc"));
 
-        let old = std::fs::read_to_string(dir.path().join(FILE_NAME))
-            .unwrap()
-            .replace("\"version\":1", "\"version\":0");
+        // The version comes first, as a one-byte varint.
+        let mut old = std::fs::read(dir.path().join(FILE_NAME)).unwrap();
+        assert_eq!(old[0], VERSION as u8);
+        old[0] = VERSION as u8 - 1;
         std::fs::write(dir.path().join(FILE_NAME), old).unwrap();
         assert_eq!(State::load(dir.path()).web_fonts, None);
     }

@@ -119,13 +119,16 @@ impl Project {
     }
 
     /// Every file under output/, relative to it, but the build's own
-    /// bookkeeping (its state and its lock).
+    /// bookkeeping (its state, its index entries and its lock).
     pub fn files(&self) -> Vec<String> {
         let out = self.root().join("output");
         let mut files: Vec<String> = walk(&out)
             .into_iter()
             .map(|p| p.strip_prefix(&out).unwrap().to_string_lossy().into_owned())
-            .filter(|f| f != ".gongwen.state.json" && f != ".gongwen.lock")
+            .filter(|f| {
+                ![".gongwen.state", ".gongwen.lock"].contains(&f.as_str())
+                    && !f.starts_with(".gongwen.entries/")
+            })
             .collect();
         files.sort();
         files
@@ -416,17 +419,5 @@ impl TypstSpy {
 
 /// The `compile` runs among typst's calls.
 pub fn compiles(calls: &[String]) -> Vec<&String> {
-    calls
-        .iter()
-        .filter(|c| c.starts_with("compile") && !is_thumbnail(c))
-        .collect()
-}
-
-/// The typst runs that draw the index's first-page pictures (the only ones with `--ppi`).
-pub fn thumbnail_runs(calls: &[String]) -> Vec<&String> {
-    calls.iter().filter(|c| is_thumbnail(c)).collect()
-}
-
-fn is_thumbnail(call: &str) -> bool {
-    call.starts_with("compile") && call.contains(" --ppi ")
+    calls.iter().filter(|c| c.starts_with("compile")).collect()
 }
