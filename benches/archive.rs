@@ -99,6 +99,17 @@ fn main() {
         Duration::from_secs(1),
     ));
 
+    // The same full build without the index's first-page pictures.
+    let config = root.join("gongwen.yaml");
+    let with_pictures = std::fs::read_to_string(&config).unwrap();
+    write(&config, &format!("{with_pictures}thumbnails: false\n"));
+    std::fs::remove_dir_all(root.join("output")).unwrap();
+    let (bare, _) = timed(|| gongwen(root, &[], &spy));
+    println!(
+        "  full build with `thumbnails: false`: {bare:.2?}, {:.2}× the floor",
+        bare.as_secs_f64() / bundle.min(pool).as_secs_f64()
+    );
+
     if !quick {
         let big = tempfile::tempdir().unwrap();
         generate(big.path(), 10_000);

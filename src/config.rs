@@ -14,6 +14,8 @@ pub const FILE_NAME: &str = "gongwen.yaml";
 pub struct Config {
     pub defaults: RawMeta,
     pub site_title: Option<String>,
+    /// `thumbnails: false` turns the index's first-page pictures off.
+    pub thumbnails: Option<bool>,
 }
 
 impl Config {
@@ -21,18 +23,25 @@ impl Config {
         let known: Vec<&'static Field> = fields::ALL
             .iter()
             .copied()
-            .chain([&fields::SITE_TITLE])
+            .chain([&fields::SITE_TITLE, &fields::THUMBNAILS])
             .collect();
         let mut reader = Reader::new(Path::new(FILE_NAME), text, 1, &known)?;
         let site_title = reader
             .take::<Text>(&fields::SITE_TITLE, "text")
             .map(|t| t.0);
+        let thumbnails = reader.take::<bool>(&fields::THUMBNAILS, "true or false");
         let mut defaults = RawMeta::read(&mut reader);
         defaults.read_seal(&mut reader, Path::new(FILE_NAME));
         std::mem::take(&mut reader.diagnostics).into_result(Config {
             defaults,
             site_title,
+            thumbnails,
         })
+    }
+
+    /// Whether the index shows each letter's first page.
+    pub fn thumbnails(&self) -> bool {
+        self.thumbnails != Some(false)
     }
 
     /// The config of the project at `root`; none at all is fine.

@@ -163,14 +163,15 @@ struct Doc<'a> {
 }
 
 /// The index's entry of a letter: its page's `context`, the picture of its
-/// first page (`thumb`) and the text of its body and attachments.
+/// first page (`thumb`, unless pictures are off) and the text of its body
+/// and attachments.
 pub fn entry<'b>(
     context: &LetterContext,
-    thumb: &Path,
+    thumb: Option<&Path>,
     bodies: impl IntoIterator<Item = &'b Body>,
 ) -> Entry {
     let mut listing = serde_json::to_value(context).expect("context serialises");
-    listing["thumb"] = crate::project::url(thumb).into();
+    listing["thumb"] = thumb.map(crate::project::url).into();
     let text = bodies
         .into_iter()
         .map(plain_text)

@@ -355,3 +355,38 @@ fn decode(png_bytes: &[u8]) -> (usize, usize, Vec<u8>) {
     buf.truncate(info.buffer_size());
     (info.width as usize, info.height as usize, buf)
 }
+
+/// `thumbnails: false` in gongwen.yaml: no pictures drawn, none listed, and
+/// those of an earlier build are removed. A value that is not true or false
+/// is an error that names the file, the line and the field.
+#[test]
+fn thumbnails_can_be_turned_off_for_a_large_archive() {
+    let project = Project::with_letters(&[(
+        "2024/a.md",
+        &letter("关于甲事的函", "2024-03-01", "甲事正文。"),
+    )]);
+    let out = project.build();
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(project.output("2024/a.png").is_file());
+
+    let config = std::fs::read_to_string(project.root().join("gongwen.yaml")).unwrap();
+    let line = config.lines().count() + 1;
+    project.write("gongwen.yaml", format!("{config}thumbnails: false\n"));
+    let out = project.build();
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(!project.output("2024/a.png").exists());
+    let index = project.read("index.html");
+    assert!(
+        index.contains("关于甲事的函") && !index.contains("<img"),
+        "{index}"
+    );
+
+    project.write("gongwen.yaml", format!("{config}thumbnails: 不要\n"));
+    let out = project.build();
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        stderr(&out).contains(&format!("error: gongwen.yaml:{line}: `thumbnails` (首页缩略图): expected true or false, found text")),
+        "{}",
+        stderr(&out)
+    );
+}

@@ -241,8 +241,7 @@ fn prepare(
         date: letter.meta.date,
     });
 
-    let thumb = held_back
-        .is_none()
+    let thumb = (held_back.is_none() && site.config.thumbnails())
         .then(|| project::output_path(source, "png"));
     let mut outputs = vec![project::url(&pdf_path)];
     let media: Vec<PathBuf> = if held_back.is_none() {
@@ -259,10 +258,10 @@ fn prepare(
                 .map(|m| project::url(&Path::new("media").join(m))),
         );
     }
-    let entry = thumb.as_deref().map(|thumb| {
+    let entry = held_back.is_none().then(|| {
         index::entry(
             &context,
-            thumb,
+            thumb.as_deref(),
             [&body].into_iter().chain(attachments.iter().flatten()),
         )
     });
@@ -359,9 +358,13 @@ pub fn index_only(site: &Site, source: &Path) -> Option<Record> {
     )
     .ok();
     let entry = held_back.is_none().then(|| {
+        let thumb = site
+            .config
+            .thumbnails()
+            .then(|| project::output_path(source, "png"));
         index::entry(
             &LetterContext::new(&letter, html, pdf),
-            &project::output_path(source, "png"),
+            thumb.as_deref(),
             body.as_ref(),
         )
     });

@@ -52,6 +52,15 @@ pub static SITE_TITLE: Field = Field {
     aliases: &[],
 };
 
+/// Whether the index shows a picture of each letter's first page (`true`
+/// when absent). Drawing them costs about a third of a full build's time.
+pub static THUMBNAILS: Field = Field {
+    key: "thumbnails",
+    chinese: "首页缩略图",
+    example: "false",
+    aliases: &[],
+};
+
 /// The field a key names, in English or Chinese.
 pub fn lookup<'a>(fields: &[&'a Field], key: &str) -> Option<&'a Field> {
     fields
