@@ -30,11 +30,19 @@ fn main() {
     generate(root, 1000);
     let spy = Spy::new(root, &typst);
 
-    // Full build from an empty output/, keeping the Typst sources for the floor.
-    let (full, err) = timed(|| gongwen(root, &["--keep-work"], &spy));
+    // Full build from an empty output/, keeping the Typst sources for the
+    // floor. Three rounds, gongwen then the floor, and the middle of each:
+    // this machine's speed drifts by a tenth or more from minute to minute.
+    let (first, err) = timed(|| gongwen(root, &["--keep-work"], &spy));
     let work = kept_work(&err);
     let floor = Floor::new(root, &typst, &work);
-    let bundle = floor.bundles();
+    let (mut fulls, mut bundles) = (vec![first], vec![floor.bundles()]);
+    for _ in 0..2 {
+        clear_output(root, &work);
+        fulls.push(timed(|| gongwen(root, &[], &spy)).0);
+        bundles.push(floor.bundles());
+    }
+    let (full, bundle) = (middle(fulls), middle(bundles));
     let pool = floor.pool();
     let single = median(5, || floor.single());
     let thumbs = floor.thumbnails();
@@ -99,15 +107,29 @@ fn main() {
         Duration::from_secs(1),
     ));
 
-    // The same full build without the index's first-page pictures.
+    // The same full build and one-letter rebuild without the index's first-page pictures.
     let config = root.join("gongwen.yaml");
     let with_pictures = std::fs::read_to_string(&config).unwrap();
     write(&config, &format!("{with_pictures}thumbnails: false\n"));
-    std::fs::remove_dir_all(root.join("output")).unwrap();
-    let (bare, _) = timed(|| gongwen(root, &[], &spy));
+    let bare = middle(
+        (0..3)
+            .map(|_| {
+                clear_output(root, &work);
+                timed(|| gongwen(root, &[], &spy)).0
+            })
+            .collect(),
+    );
+    let bare_one = median(5, || {
+        n += 1;
+        let file = root.join(format!("letters/{}", letter_path(n)));
+        let text = std::fs::read_to_string(&file).unwrap();
+        std::fs::write(&file, text + &format!("\n第{n}次修改补充的一句话。\n")).unwrap();
+        timed(|| gongwen(root, &[], &spy)).0
+    });
     println!(
-        "  full build with `thumbnails: false`: {bare:.2?}, {:.2}× the floor",
-        bare.as_secs_f64() / bundle.min(pool).as_secs_f64()
+        "  with `thumbnails: false`: full build {bare:.2?}, {:.2}× the floor; one letter changed {bare_one:.2?}, {:.2}× its floor",
+        bare.as_secs_f64() / bundle.min(pool).as_secs_f64(),
+        bare_one.as_secs_f64() / single.as_secs_f64()
     );
 
     if !quick {
@@ -429,6 +451,26 @@ fn timed<T>(f: impl FnOnce() -> T) -> (Duration, T) {
     let start = Instant::now();
     let value = f();
     (start.elapsed(), value)
+}
+
+/// Empties `output/` but for the kept Typst sources (`work`) the floor runs on.
+fn clear_output(root: &Path, work: &Path) {
+    for entry in std::fs::read_dir(root.join("output")).unwrap() {
+        let path = entry.unwrap().path();
+        if path.file_name() == work.file_name() {
+            continue;
+        }
+        if path.is_dir() {
+            std::fs::remove_dir_all(&path).unwrap();
+        } else {
+            std::fs::remove_file(&path).unwrap();
+        }
+    }
+}
+
+fn middle(mut times: Vec<Duration>) -> Duration {
+    times.sort();
+    times[times.len() / 2]
 }
 
 fn median(runs: usize, mut f: impl FnMut() -> Duration) -> Duration {
