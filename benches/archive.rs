@@ -34,11 +34,11 @@ fn main() {
     // floor. Three rounds, gongwen then the floor, and the middle of each:
     // this machine's speed drifts by a tenth or more from minute to minute.
     let (first, err) = timed(|| gongwen(root, &["--keep-work"], &spy));
-    let work = kept_work(&err);
+    let work = kept_work(&err, root);
     let floor = Floor::new(root, &typst, &work);
     let (mut fulls, mut bundles) = (vec![first], vec![floor.bundles()]);
     for _ in 0..2 {
-        clear_output(root, &work);
+        std::fs::remove_dir_all(root.join("output")).unwrap();
         fulls.push(timed(|| gongwen(root, &[], &spy)).0);
         bundles.push(floor.bundles());
     }
@@ -111,7 +111,7 @@ fn main() {
     let bare = middle(
         (0..3)
             .map(|_| {
-                clear_output(root, &work);
+                std::fs::remove_dir_all(root.join("output")).unwrap();
                 timed(|| gongwen(root, &[], &spy)).0
             })
             .collect(),
@@ -254,12 +254,24 @@ fn gongwen(root: &Path, args: &[&str], spy: &Spy) -> String {
     err
 }
 
-fn kept_work(stderr: &str) -> PathBuf {
+/// The Typst sources gongwen kept, moved out of `output/` (where the next
+/// build would sweep them away as a dead build's scratch) to `floor-work/`,
+/// with the chunks' paths to their letters' data changed to match.
+fn kept_work(stderr: &str, root: &Path) -> PathBuf {
     let line = stderr
         .lines()
         .find_map(|l| l.strip_prefix("kept the Typst sources in "))
         .expect("gongwen kept its work folder");
-    PathBuf::from(line.trim())
+    let kept = PathBuf::from(line.trim());
+    let name = kept.file_name().unwrap().to_string_lossy().into_owned();
+    let moved = root.join("floor-work");
+    std::fs::rename(&kept, &moved).unwrap();
+    for manifest in files(&moved, "chunk-all.json") {
+        let text = std::fs::read_to_string(&manifest).unwrap();
+        let text = text.replace(&format!("/output/{name}/"), "/floor-work/");
+        std::fs::write(&manifest, text).unwrap();
+    }
+    moved
 }
 
 /// typst alone, on the sources gongwen generated.
@@ -453,21 +465,6 @@ fn one_letter_changed(root: &Path, n: usize, spy: &Spy) -> Duration {
     let text = std::fs::read_to_string(&file).unwrap();
     std::fs::write(&file, text + &format!("\n第{n}次修改补充的一句话。\n")).unwrap();
     timed(|| gongwen(root, &[], spy)).0
-}
-
-/// Empties `output/` but for the kept Typst sources (`work`) the floor runs on.
-fn clear_output(root: &Path, work: &Path) {
-    for entry in std::fs::read_dir(root.join("output")).unwrap() {
-        let path = entry.unwrap().path();
-        if path.file_name() == work.file_name() {
-            continue;
-        }
-        if path.is_dir() {
-            std::fs::remove_dir_all(&path).unwrap();
-        } else {
-            std::fs::remove_file(&path).unwrap();
-        }
-    }
 }
 
 fn middle(mut times: Vec<Duration>) -> Duration {

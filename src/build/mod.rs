@@ -408,14 +408,48 @@ impl Site {
         if state.site == Some(site_key(&state.letters)) && out.join("index.html").is_file() {
             return Ok(());
         }
-        let mut old = match old_entries {
+        let old = match old_entries {
             Some(loading) => loading.join().unwrap_or_default(),
             None => state::load_entries(&out),
         };
+        let (entries, changed) = self.entries(&mut state.letters, old);
+        let mut listed: Vec<(chrono::NaiveDate, &index::Entry)> = entries
+            .iter()
+            .map(|(path, e)| (state.letters[path].date, e))
+            .collect();
+        // The entries come in path order and the sort is stable, so a day's letters stay in path order.
+        listed.sort_by_key(|(date, _)| std::cmp::Reverse(*date));
+        let letters: Vec<&index::Entry> = listed.into_iter().map(|(_, e)| e).collect();
+        let (written, saved) = rayon::join(
+            || {
+                index::write(
+                    &out,
+                    &self.templates,
+                    self.config.site_title.as_deref(),
+                    &inputs,
+                    &letters,
+                    &mut state.index,
+                )
+            },
+            || state::save_entries(&out, &entries, &changed),
+        );
+        written.and(saved)?;
+        state.site = Some(site_key(&state.letters));
+        Ok(())
+    }
+
+    /// Every published letter's index entry: the one this build made, else
+    /// the last build's (`old`), else, when that is lost, one read again from
+    /// the letter. With the entries files that must be written again.
+    fn entries(
+        &self,
+        letters: &mut BTreeMap<String, Record>,
+        mut old: Entries,
+    ) -> (Entries, BTreeSet<usize>) {
         let mut entries = Entries::new();
         // The entries files to write again.
         let mut changed = BTreeSet::new();
-        for (path, r) in &mut state.letters {
+        for (path, r) in letters.iter_mut() {
             let previous = old.remove(path);
             let entry = match (r.entry_hash.is_some(), r.entry.take()) {
                 (false, _) => {
@@ -444,29 +478,7 @@ impl Site {
             entries.extend(entry.map(|e| (path.clone(), e)));
         }
         changed.extend(old.keys().map(|gone| state::shard(gone)));
-        let mut listed: Vec<(chrono::NaiveDate, &index::Entry)> = entries
-            .iter()
-            .map(|(path, e)| (state.letters[path].date, e))
-            .collect();
-        // The entries come in path order and the sort is stable, so a day's letters stay in path order.
-        listed.sort_by_key(|(date, _)| std::cmp::Reverse(*date));
-        let letters: Vec<&index::Entry> = listed.into_iter().map(|(_, e)| e).collect();
-        let (written, saved) = rayon::join(
-            || {
-                index::write(
-                    &out,
-                    &self.templates,
-                    self.config.site_title.as_deref(),
-                    &inputs,
-                    &letters,
-                    &mut state.index,
-                )
-            },
-            || state::save_entries(&out, &entries, &changed),
-        );
-        written.and(saved)?;
-        state.site = Some(site_key(&state.letters));
-        Ok(())
+        (entries, changed)
     }
 
     /// The stylesheet and the web fonts it names, next to the pages. The
