@@ -16,7 +16,6 @@ use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
 use crate::build::fingerprint::{Hash, Hasher};
-
 use crate::markdown::Body;
 use crate::output;
 use crate::render::html::LetterContext;

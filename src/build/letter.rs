@@ -1,6 +1,6 @@
 //! One letter through the pipeline: load → parse → render its page and its
-//! Typst data → (PDF compiled with its chunk) → write → draw its first page. Nothing lands in
-//! `output/` until its PDF and its page are both whole.
+//! Typst data → (PDF compiled with its chunk) → write → draw its first page.
+//! Nothing lands in `output/` until its PDF and its page are both whole.
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -113,7 +113,7 @@ pub struct Built {
 /// place. Drawing waits for nothing else, so it goes on beside the other
 /// chunks' layout and the index, not before them.
 pub struct Picture {
-    pub source: PathBuf,
+    source: PathBuf,
     pdf: PathBuf,
     png: PathBuf,
 }
