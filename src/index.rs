@@ -123,11 +123,12 @@ pub fn listings<'a, T>(
     (Filters { years, to, formats }, pages)
 }
 
-/// A letter as the index sees it, as JSON text: the build state keeps it so,
-/// the listing pages parse it only when one of them must be made again, and
-/// the search index is the letters' documents put one after another. Bytes,
-/// not strings, so that reading the state back does not check a thousand
-/// letters' text for UTF-8 (a third of the time a build with nothing to do took).
+/// A letter as the index sees it, as JSON text: the build keeps it so (in
+/// `output/.gongwen.entries/`), the listing pages parse it only when one of
+/// them must be made again, and the search index is the letters' documents
+/// put one after another. Bytes, not strings, so that reading the entries
+/// back does not check every letter's text for UTF-8 again (about a third
+/// of the time reading them took).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Entry {
     /// The listing pages' fields: the letter page's, and the first page's

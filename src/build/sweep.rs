@@ -14,7 +14,7 @@ use crate::output;
 /// (kill -9, power cut), and returns the files `output/` holds, relative to
 /// it in URL form. Called under the build lock, so no running build owns the
 /// scratch. One walk serves both: checking each letter's outputs one by one
-/// took thousands of `stat` calls, a third of a build with nothing to do.
+/// took thousands of `stat` calls, a seventh of a build with nothing to do.
 pub fn scan(out: &Path) -> HashSet<String> {
     let mut present = HashSet::new();
     let files = WalkDir::new(out)

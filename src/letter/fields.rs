@@ -53,7 +53,7 @@ pub static SITE_TITLE: Field = Field {
 };
 
 /// Whether the index shows a picture of each letter's first page (`true`
-/// when absent). Drawing them costs about a third of a full build's time.
+/// when absent). Drawing them takes about a quarter of a full build.
 pub static THUMBNAILS: Field = Field {
     key: "thumbnails",
     chinese: "首页缩略图",
