@@ -5,7 +5,7 @@
 use std::path::Path;
 use std::process::Command;
 
-use super::{html_text, MM};
+use super::{attr_text as attr, html_text, MM};
 
 fn run(program: &str, args: &[&str]) -> Vec<u8> {
     let out = Command::new(program)
@@ -100,16 +100,6 @@ fn faces(pdf: &Path) -> Vec<(String, String)> {
             ))
         })
         .collect()
-}
-
-fn attr(tag: &str, name: &str) -> String {
-    let key = format!(" {name}=\"");
-    let start = tag
-        .find(&key)
-        .unwrap_or_else(|| panic!("no {name} in {tag}"))
-        + key.len();
-    let end = start + tag[start..].find('"').unwrap();
-    tag[start..end].to_string()
 }
 
 /// Pixels per millimetre of whole-page images: 127 dpi.

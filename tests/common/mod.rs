@@ -263,13 +263,18 @@ pub fn pdf_words(pdf: &Path) -> (Vec<Page>, Vec<Word>) {
 }
 
 fn attr(tag: &str, name: &str) -> f64 {
-    let key = format!("{name}=\"");
+    attr_text(tag, name).parse().unwrap()
+}
+
+/// The value of the attribute `name` in a poppler XML tag.
+pub fn attr_text(tag: &str, name: &str) -> String {
+    let key = format!(" {name}=\"");
     let start = tag
         .find(&key)
         .unwrap_or_else(|| panic!("no {name} in {tag}"))
         + key.len();
     let end = start + tag[start..].find('"').unwrap();
-    tag[start..end].parse().unwrap()
+    tag[start..end].to_string()
 }
 
 pub fn unescape(s: &str) -> String {
