@@ -195,7 +195,7 @@ pub fn entry<'b>(
 /// What the listing pages and the search index were last made from, hashed,
 /// so that a build makes again only those whose inputs changed: editing one
 /// letter's text rewrites the search index and no listing page.
-#[derive(Debug, Default, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Default, Clone, Serialize, Deserialize)]
 pub struct Made {
     /// The inputs of all the listing pages together.
     listings: Option<Hash>,

@@ -26,7 +26,7 @@ pub const SHARDS: usize = 16;
 /// Bumped when the meaning of the file changes; an older file is ignored.
 const VERSION: u32 = 2;
 
-#[derive(Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Default, Serialize, Deserialize)]
 pub struct State {
     pub version: u32,
     /// The typst binary last used (a hash of its path, size and mtime) and
@@ -66,7 +66,7 @@ pub struct Cached {
 }
 
 /// One letter as last built.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Record {
     pub source: Hash,
     /// Files the letter reads besides itself (images, attachment files), with their hashes.
@@ -148,11 +148,12 @@ pub fn save_entries(
     entries: &Entries,
     shards: &std::collections::BTreeSet<usize>,
 ) -> anyhow::Result<()> {
-    let mut split: Vec<Entries> = vec![Entries::new(); SHARDS];
+    // Borrowed: postcard writes a map of references as it would the map itself.
+    let mut split: Vec<BTreeMap<&String, &Entry>> = vec![BTreeMap::new(); SHARDS];
     for (letter, entry) in entries {
         let n = shard(letter);
         if shards.contains(&n) {
-            split[n].insert(letter.clone(), entry.clone());
+            split[n].insert(letter, entry);
         }
     }
     for &n in shards {
