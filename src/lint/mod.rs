@@ -1,23 +1,34 @@
-//! The writing rules of 公文 (GB/T 9704-2012 and the 党政机关公文处理工作条例
-//! as offices apply them), checked on a letter's source text.
+//! The writing rules of 公文 (the 党政机关公文处理工作条例, GB/T 9704-2012,
+//! GB/T 15834 and GB/T 15835 as offices apply them), checked on a letter's
+//! source text.
 //!
-//! Each rule family has its own module and returns [`Finding`]s; a finding
-//! with an [`Edit`] is one `gongwen check --fix` may apply on its own,
-//! because it cannot change what the letter says.
+//! Every rule is listed, with its source, in [`rules::RULES`]. Each rule
+//! family has its own module and returns [`Finding`]s; a finding with an
+//! [`Edit`] is one `gongwen check --fix` may apply on its own, because it
+//! cannot change what the letter says.
 
+mod citation;
+mod closing;
 mod dates;
+mod digits;
+mod direction;
 mod document;
 mod elements;
 mod enumeration;
 mod headings;
+mod kinds;
+mod marks;
 pub mod number;
 mod punctuation;
+pub mod rules;
 
 use std::fmt;
 use std::ops::Range;
 use std::path::Path;
 
 pub use document::Document;
+
+use crate::letter::RawMeta;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub enum Severity {
@@ -62,6 +73,10 @@ impl Finding {
         message: impl Into<String>,
         help: impl Into<String>,
     ) -> Finding {
+        debug_assert!(
+            rules::find(rule).is_some_and(|r| severity <= r.severity),
+            "{rule} is not in rules::RULES with this severity"
+        );
         Finding {
             line,
             rule,
@@ -126,17 +141,36 @@ impl Finding {
 
 /// Every finding in a letter's text, in line order.
 pub fn lint(file: &Path, text: &str) -> Vec<Finding> {
-    let Some(doc) = Document::parse(file, text) else {
+    lint_with_defaults(file, text, &RawMeta::default())
+}
+
+/// [`lint`], with the office defaults of `gongwen.yaml` for what the letter leaves out.
+pub fn lint_with_defaults(file: &Path, text: &str, defaults: &RawMeta) -> Vec<Finding> {
+    let Some(mut doc) = Document::parse(file, text) else {
         return Vec::new();
     };
+    doc.defaults = defaults.clone();
     let mut findings = Vec::new();
     findings.extend(number::check(&doc));
-    findings.extend(punctuation::check(&doc));
-    findings.extend(dates::check(&doc));
-    findings.extend(headings::check(&doc));
-    findings.extend(enumeration::check(&doc));
+    findings.extend(kinds::check(&doc));
+    findings.extend(direction::check(&doc));
+    findings.extend(closing::check(&doc));
+    findings.extend(text_rules(&doc));
     findings.extend(elements::check(&doc));
     findings.sort_by_key(|f| f.line);
+    findings
+}
+
+/// The rules of running text, for a letter and for its attachments' files.
+fn text_rules(doc: &Document) -> Vec<Finding> {
+    let mut findings = Vec::new();
+    findings.extend(punctuation::check(doc));
+    findings.extend(marks::check(doc));
+    findings.extend(dates::check(doc));
+    findings.extend(digits::check(doc));
+    findings.extend(citation::check(doc));
+    findings.extend(headings::check(doc));
+    findings.extend(enumeration::check(doc));
     findings
 }
 
@@ -144,11 +178,7 @@ pub fn lint(file: &Path, text: &str) -> Vec<Finding> {
 /// (which has no frontmatter, 主送 or 附件说明 of its own).
 pub fn lint_attachment(text: &str) -> Vec<Finding> {
     let doc = Document::body_only(text);
-    let mut findings = Vec::new();
-    findings.extend(punctuation::check(&doc));
-    findings.extend(dates::check(&doc));
-    findings.extend(headings::check(&doc));
-    findings.extend(enumeration::check(&doc));
+    let mut findings = text_rules(&doc);
     findings.sort_by_key(|f| f.line);
     findings
 }
@@ -163,9 +193,14 @@ pub fn attachment_files(file: &Path, text: &str) -> Vec<String> {
 /// An attachment's own Markdown file, read by the attachments rule.
 pub type ReadAttachment<'a> = dyn Fn(&str) -> Option<String> + 'a;
 
-/// [`lint`], plus the rules that look into the attachments' files.
-pub fn lint_with_attachments(file: &Path, text: &str, read: &ReadAttachment) -> Vec<Finding> {
-    let mut findings = lint(file, text);
+/// [`lint_with_defaults`], plus the rules that look into the attachments' files.
+pub fn lint_with_attachments(
+    file: &Path,
+    text: &str,
+    defaults: &RawMeta,
+    read: &ReadAttachment,
+) -> Vec<Finding> {
+    let mut findings = lint_with_defaults(file, text, defaults);
     if let Some(doc) = Document::parse(file, text) {
         findings.extend(elements::attachment_titles(&doc, read));
         findings.sort_by_key(|f| f.line);
