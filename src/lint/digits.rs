@@ -34,7 +34,9 @@ pub fn check(doc: &Document) -> Vec<Finding> {
             let digits = m.get(2).unwrap();
             let before = text[..whole.start()].chars().next_back();
             let is_year = m.get(1).is_some() || m.get(3).is_some();
-            if !is_year || before.is_some_and(|c| c.is_ascii_digit() || c == '.') {
+            // 90年代 is a decade, for which GB/T 15835 writes 20世纪90年代.
+            let decade = text[whole.end()..].starts_with('代');
+            if !is_year || decade || before.is_some_and(|c| c.is_ascii_digit() || c == '.') {
                 continue;
             }
             found.push(Finding::warning(
@@ -118,7 +120,7 @@ mod tests {
         );
         assert!(of(
             "short-year",
-            "2023年底完成，工作23年，有效期10年，近10年以来，延长至10年，2020 年以来，8.19亿元。\n"
+            "2023年底完成，工作23年，有效期10年，近10年以来，延长至10年，始于90年代，2020 年以来，8.19亿元。\n"
         )
         .is_empty());
     }

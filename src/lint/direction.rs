@@ -31,7 +31,12 @@ pub fn check(doc: &Document) -> Vec<Finding> {
         found.push(Finding::warning(
             "request-addressee",
             line_of(&fields::TO).unwrap_or(title_line),
-            format!("a 请示 has {} 主送机关: {}", to.len(), to.join("、")),
+            format!(
+                "{} names {} offices for a 请示: {}",
+                fields::describe(&fields::TO),
+                to.len(),
+                to.join("、")
+            ),
             "send it to one 上级机关, and put the others in `cc` (抄送) if they need it",
         ));
     }
@@ -45,7 +50,8 @@ pub fn check(doc: &Document) -> Vec<Finding> {
                 "upward-cc-lower",
                 line_of(&fields::CC).unwrap_or(title_line),
                 format!(
-                    "a {} is 抄送 to `{name}`, an office below `{}`",
+                    "{} of a {} names `{name}`, an office below `{}`",
+                    fields::describe(&fields::CC),
                     kind.name(),
                     issuer.as_deref().unwrap_or_default()
                 ),
@@ -170,7 +176,7 @@ mod tests {
             vec![(
                 4,
                 "request-addressee",
-                "a 请示 has 2 主送机关: 自治区人民政府、自治区财政厅".into()
+                "`to` (主送机关) names 2 offices for a 请示: 自治区人民政府、自治区财政厅".into()
             )]
         );
         assert_eq!(
@@ -194,7 +200,7 @@ mod tests {
             vec![(
                 5,
                 "upward-cc-lower",
-                "a 报告 is 抄送 to `银川市自然资源局`, an office below `宁夏回族自治区自然资源厅`"
+                "`cc` (抄送机关) of a 报告 names `银川市自然资源局`, an office below `宁夏回族自治区自然资源厅`"
                     .into()
             )]
         );

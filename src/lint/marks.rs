@@ -106,11 +106,11 @@ static DENG: LazyLock<Regex> =
 static DOUBLED: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"，{2,}|。{2,}|、{2,}|；{2,}|：{2,}").unwrap());
 
-/// Opening and closing marks of the pairs GB/T 15834 names.
+/// Opening and closing marks of the pairs GB/T 15834 names; ‘’ are left
+/// out, as ’ is also the apostrophe of English names (People’s Bank).
 const PAIRS: &[(char, char)] = &[
     ('《', '》'),
     ('“', '”'),
-    ('‘', '’'),
     ('（', '）'),
     ('〔', '〕'),
     ('【', '】'),
