@@ -121,5 +121,10 @@ mod tests {
             fixed("---\ntitle: 关于某事的函\n---\n《通知》（宁政发［２０２３］5号）\n"),
             "---\ntitle: 关于某事的函\n---\n《通知》（宁政发〔2023〕5号）\n"
         );
+        // At once, though the half-width brackets are findings of their own.
+        assert_eq!(
+            fixed("---\ntitle: 关于某事的函\n---\n《通知》（宁政发(2023)第5号）\n"),
+            "---\ntitle: 关于某事的函\n---\n《通知》（宁政发〔2023〕5号）\n"
+        );
     }
 }

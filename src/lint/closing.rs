@@ -9,6 +9,7 @@ use regex::Regex;
 use super::document::{Block, BlockKind, Document};
 use super::kinds::{self, Kind};
 use super::Finding;
+use crate::letter::fields;
 
 /// A request for a decision, as a 请示 ends.
 static ASKS: LazyLock<Regex> = LazyLock::new(|| {
@@ -52,16 +53,21 @@ fn how_it_ends(kind: Kind) -> &'static str {
     }
 }
 
-/// The last paragraph of the text: the 附件说明, 抄送 or 印发 lines typed after it do not count.
+/// The lines an author may type after the text: 署名, 成文日期, 附注, 附件说明, 抄送, 印发.
+static AFTER_THE_TEXT: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"^(?:附\s*件|抄送|联系|[（(]|\d{4}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日)|印发$")
+        .unwrap()
+});
+
+/// The last paragraph of the text, before whatever is typed after it.
 fn last_paragraph<'d>(doc: &'d Document) -> Option<&'d Block> {
+    let issuer = doc.value(&fields::ISSUER);
     doc.blocks.iter().rev().find(|b| {
         let t = b.text.trim();
         b.kind == BlockKind::Paragraph
             && !b.nested
-            && !t.starts_with("附件")
-            && !t.starts_with("抄送")
-            && !t.ends_with("印发")
-            && !t.starts_with(['（', '('])
+            && !AFTER_THE_TEXT.is_match(t)
+            && issuer.as_deref() != Some(t)
     })
 }
 
@@ -168,6 +174,18 @@ mod tests {
             )]
         );
         assert_eq!(closing("报告", "正文。\n\n特此报告。\n"), vec![]);
+    }
+
+    #[test]
+    fn the_lines_typed_after_the_text_are_not_its_closing() {
+        let typed = "正文。\n\n妥否，请批示。\n\n宁夏回族自治区自然资源厅\n\n2024年6月10日\n\n（联系人：张三，电话：0951-5044000）\n";
+        assert_eq!(
+            findings(
+                "title: 关于某事的请示\nsigners: [张三]\nissuer: 宁夏回族自治区自然资源厅\n",
+                typed
+            ),
+            vec![]
+        );
     }
 
     #[test]

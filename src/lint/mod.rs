@@ -209,9 +209,11 @@ pub fn lint_with_attachments(
 }
 
 /// The text with every safe fix applied; overlapping fixes after the first are left for a later run.
+/// Of two fixes starting at one place the longer goes first: it mends the whole
+/// (a cited 宁政发(2023)5号 at once, not its brackets one by one).
 pub fn apply_fixes(text: &str, findings: &[Finding]) -> (String, usize) {
     let mut edits: Vec<&Edit> = findings.iter().filter_map(|f| f.edit.as_ref()).collect();
-    edits.sort_by_key(|e| (e.range.start, e.range.end));
+    edits.sort_by_key(|e| (e.range.start, std::cmp::Reverse(e.range.end)));
     let mut out = String::with_capacity(text.len());
     let mut at = 0;
     let mut applied = 0;
