@@ -22,7 +22,11 @@ pub fn check(doc: &Document) -> Vec<Finding> {
         found.push(Finding::error(
             "upward-signer",
             title_line,
-            format!("a {} is 上行文, and names no 签发人", kind.name()),
+            format!(
+                "a {} is 上行文, and {} is not given",
+                kind.name(),
+                fields::describe(&fields::SIGNERS)
+            ),
             "add `signers: [姓名]` (签发人): who signed the letter off",
         ));
     }
@@ -158,7 +162,7 @@ mod tests {
             vec![(
                 2,
                 "upward-signer",
-                "a 请示 is 上行文, and names no 签发人".into()
+                "a 请示 is 上行文, and `signers` (签发人) is not given".into()
             )]
         );
         assert_eq!(

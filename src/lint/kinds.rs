@@ -123,7 +123,10 @@ pub fn check(doc: &Document) -> Vec<Finding> {
         return vec![Finding::warning(
             "title-kind",
             line,
-            format!("the title `{title}` names no 文种"),
+            format!(
+                "{} `{title}` names no 文种",
+                fields::describe(&fields::TITLE)
+            ),
             "end the title with one of the 15 文种 of the 条例, e.g. …的通知, …的请示, …的函",
         )];
     };
@@ -132,7 +135,10 @@ pub fn check(doc: &Document) -> Vec<Finding> {
         out.push(Finding::error(
             "mixed-kinds",
             line,
-            format!("the title ends in `{words}`, two 文种 at once"),
+            format!(
+                "{} ends in `{words}`, two 文种 at once",
+                fields::describe(&fields::TITLE)
+            ),
             if found.kind == Kind::请示 {
                 "choose one: a 请示 asks for approval (…的请示); a 报告 reports and asks for nothing (…的报告)".to_string()
             } else {
@@ -241,7 +247,7 @@ mod tests {
             vec![(
                 2,
                 "title-kind",
-                "the title `关于某事的方案` names no 文种".into()
+                "`title` (标题) `关于某事的方案` names no 文种".into()
             )]
         );
         assert_eq!(rules("title: 关于某事的函\n"), vec![]);
@@ -254,7 +260,7 @@ mod tests {
             vec![(
                 2,
                 "mixed-kinds",
-                "the title ends in `请示报告`, two 文种 at once".into()
+                "`title` (标题) ends in `请示报告`, two 文种 at once".into()
             )]
         );
         assert_eq!(rules("title: 关于某事的请示\nsigners: [张三]\n"), vec![]);
