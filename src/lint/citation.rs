@@ -23,7 +23,10 @@ pub fn check(doc: &Document) -> Vec<Finding> {
                         "the document is cited by its 发文字号 `{}` before its title",
                         without_lead_in(&text[cited.range.clone()])
                     ),
-                    "cite the title first, then the 发文字号 in （）: 《关于……的通知》（宁政发〔2023〕5号）",
+                    format!(
+                        "cite the title first, then the 发文字号 in （）: 《……》（{}）",
+                        without_lead_in(&text[cited.range.clone()])
+                    ),
                 ));
             } else if text[..cited.range.start].trim_end().ends_with('》') {
                 found.push(Finding::warning(
