@@ -19,9 +19,10 @@ static ASKS: LazyLock<Regex> = LazyLock::new(|| {
     .unwrap()
 });
 
-/// The phrases by which a 报告 would ask for approval.
-static ASKS_APPROVAL: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"妥否|当否|如无不妥|请(?:予)?(?:批示|批准|审批|核准)").unwrap());
+/// The phrases by which a 报告 would ask for approval; 经报请批准 tells of an approval asked before.
+static ASKS_APPROVAL: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(妥否|当否|如无不妥)|(?:^|[^报申提呈转邀])(请予?(?:批示|批准|审批|核准))").unwrap()
+});
 
 /// 特此报告 and the like: the closing of one kind.
 static SPECIAL: LazyLock<Regex> = LazyLock::new(|| {
@@ -109,7 +110,10 @@ pub fn check(doc: &Document) -> Vec<Finding> {
         .is_some_and(|t| t.kind == Kind::报告 && t.mixed.is_none());
     if pure_report {
         for block in doc.blocks.iter().filter(|b| b.kind == BlockKind::Paragraph) {
-            if let Some(m) = ASKS_APPROVAL.find(&block.text) {
+            if let Some(m) = ASKS_APPROVAL
+                .captures(&block.text)
+                .and_then(|c| c.get(1).or(c.get(2)))
+            {
                 let line = doc.line_of(block.start) + block.text[..m.start()].matches('\n').count();
                 found.push(Finding::error(
                     "report-asks-approval",
@@ -173,7 +177,14 @@ mod tests {
                 "a 报告 asks for approval: `如无不妥`".into()
             )]
         );
-        assert_eq!(closing("报告", "正文。\n\n特此报告。\n"), vec![]);
+        assert_eq!(
+            closing("报告", "经报请批准后实施，项目已申请批准。\n\n特此报告。\n"),
+            vec![]
+        );
+        assert_eq!(
+            closing("报告", "正文，请批准。\n\n特此报告。\n")[0].2,
+            "a 报告 asks for approval: `请批准`"
+        );
     }
 
     #[test]

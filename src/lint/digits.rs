@@ -33,7 +33,10 @@ pub fn check(doc: &Document) -> Vec<Finding> {
             let whole = m.get(0).unwrap();
             let digits = m.get(2).unwrap();
             let before = text[..whole.start()].chars().next_back();
-            let is_year = m.get(1).is_some() || m.get(3).is_some();
+            // 于10年内 is a length of time too.
+            let span = text[whole.end()..]
+                .starts_with(['内', '前', '后', '间', '来', '左', '以', '多', '余']);
+            let is_year = m.get(3).is_some() || (m.get(1).is_some() && !span);
             // 90年代 is a decade, for which GB/T 15835 writes 20世纪90年代.
             let decade = text[whole.end()..].starts_with('代');
             if !is_year || decade || before.is_some_and(|c| c.is_ascii_digit() || c == '.') {
@@ -120,7 +123,7 @@ mod tests {
         );
         assert!(of(
             "short-year",
-            "2023年底完成，工作23年，有效期10年，近10年以来，延长至10年，始于90年代，2020 年以来，8.19亿元。\n"
+            "2023年底完成，工作23年，有效期10年，近10年以来，延长至10年，始于90年代，于10年内，2020 年以来，8.19亿元。\n"
         )
         .is_empty());
     }
