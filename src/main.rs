@@ -51,25 +51,12 @@ enum Command {
     /// Check every letter for mistakes without building: missing or wrong fields, and the
     /// writing rules of 公文 (发文字号, dates, punctuation, heading numbers, …).
     #[command(
-        long_about = "Check every letter for mistakes without building anything.
-
-First each letter is read as `build` reads it: a missing title, a date that is not in the calendar or an unknown key is an error. Then the text is held against the writing rules of 公文:
-
-  document-number         发文字号 as 机关代字〔2024〕33号: 〔〕 brackets, no 第, no leading zero
-  date-leading-zero       2022年6月3日, not 2022年06月03日
-  half-width-punctuation  ，；：（）？！ in Chinese text, not , ; : ( ) ? !
-  heading-numbers         一、 二、 三、 in sequence, and （一） under an 一、
-  enumeration-order       一是 二是 三是 in order
-  title-punctuation       no 。 or other mark at the end of the title
-  addressee-colon         a 主送 line typed into the text ends with ：
-  attachment-names        a 附件说明 typed into the text names the attachments listed in `attachments`
-  cc-full-stop            a 抄送 line typed into the text ends with 。
-
-Each finding reads `file:line: rule: message`, with the fix below it. Errors make the command exit with status 1; warnings do not.",
+        long_about = gongwen::lint::rules::check_help(),
         after_help = "Examples:
-  gongwen check               check every letter under letters/
-  gongwen check --fix         correct what is safe to correct (punctuation width, leading zeros, 发文字号 brackets) in place
-  gongwen check -q            show errors only"
+  gongwen check                      check every letter under letters/
+  gongwen check --fix                correct what is safe to correct (marks, number forms, 号→日, 发文字号 brackets) in place
+  gongwen check -q                   show errors only
+  gongwen check --explain date-hao   what a rule looks for, its source and its fix"
     )]
     Check(CheckArgs),
     /// Start a new letter: a file under letters/<year>/ with today's date and the next 发文字号.
@@ -142,8 +129,11 @@ struct CheckArgs {
     #[command(flatten)]
     project: ProjectArgs,
     /// Correct the safe findings in the letters' files (each written whole, in place).
-    #[arg(long)]
+    #[arg(long, conflicts_with = "explain")]
     fix: bool,
+    /// Explain a rule (what it looks for, its source, what --fix mends) instead of checking.
+    #[arg(long, value_name = "RULE")]
+    explain: Option<String>,
 }
 
 #[derive(Args)]
@@ -193,7 +183,10 @@ fn main() -> ExitCode {
             },
             &ui,
         ),
-        Command::Check(args) => cmd::check::run(&args.project.root, args.fix, &ui),
+        Command::Check(args) => match &args.explain {
+            Some(rule) => cmd::check::explain(rule, &ui),
+            None => cmd::check::run(&args.project.root, args.fix, &ui),
+        },
         Command::New(args) => cmd::new::run(
             &args.project.root,
             &args.title,

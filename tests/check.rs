@@ -109,3 +109,77 @@ fn colour_only_on_a_terminal_and_never_with_no_color() {
     assert!(plain.contains("error: letters/b-writing.md:5"), "{plain:?}");
     assert!(!plain.contains('\u{1b}'), "{plain:?}");
 }
+
+#[test]
+fn a_request_with_ten_mistakes_gives_ten_findings_and_written_right_none() {
+    let project = Project::fixture("check-request");
+    let out = gongwen(project.root(), &["check"]);
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    let stderr = stderr(&out);
+    let findings: Vec<&str> = stderr
+        .lines()
+        .filter(|l| l.starts_with("error:") || l.starts_with("warning:"))
+        .collect();
+    assert_eq!(findings.len(), 10, "{stderr}");
+    assert!(
+        findings.iter().all(|l| l.contains("letters/a-wrong.md:")),
+        "the request written right has no finding:\n{stderr}"
+    );
+    insta::assert_snapshot!(stderr);
+}
+
+#[test]
+fn fix_mends_only_what_cannot_change_the_meaning() {
+    let project = Project::fixture("check-request");
+    let out = gongwen(project.root(), &["check", "--fix"]);
+    assert!(
+        stderr(&out).ends_with("; fixed 3 problems in 1 file\n"),
+        "{}",
+        stderr(&out)
+    );
+    let fixed = std::fs::read_to_string(project.root().join("letters/a-wrong.md")).unwrap();
+    // The hyphen, the percentage and 号; the title, the citation, 23年, 《 and 等等…… are the author's to mend.
+    assert!(fixed.contains("实施了2021—2023年生态"), "{fixed}");
+    assert!(fixed.contains("比上年增长15%。目前仍有《贺兰山"), "{fixed}");
+    assert!(fixed.contains("经6月5日厅务会"), "{fixed}");
+    assert!(fixed.contains("宁政发〔2023〕5号文件《关于") && fixed.contains("23年底，"));
+}
+
+#[test]
+fn the_projects_own_letters_check_clean() {
+    let out = gongwen(&manifest(), &["check"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert!(
+        !stderr(&out).contains("warning:") && !stderr(&out).contains("error:"),
+        "{}",
+        stderr(&out)
+    );
+}
+
+#[test]
+fn explain_gives_a_rules_source_and_help_lists_every_rule() {
+    let project = Project::fixture("check-request");
+    let out = gongwen(project.root(), &["check", "--explain", "upward-signer"]);
+    assert_eq!(out.status.code(), Some(0));
+    assert_eq!(
+        String::from_utf8(out.stdout).unwrap(),
+        "upward-signer (行文, error)\n  looks for: a 请示 or 报告 (上行文) without `signers` (签发人)\n  \
+         source:    《党政机关公文处理工作条例》第九条（六） (上行文应当标注签发人姓名); GB/T 9704-2012 7.2.5\n  \
+         --fix:     no\n"
+    );
+    let wrong = gongwen(project.root(), &["check", "--explain", "upward-signers"]);
+    assert_eq!(wrong.status.code(), Some(1));
+    assert_eq!(
+        stderr(&wrong),
+        "error: no rule is named `upward-signers`\n  help: did you mean `upward-signer`?\n"
+    );
+    let help = gongwen(project.root(), &["check", "--help"]);
+    let help = String::from_utf8(help.stdout).unwrap();
+    for rule in gongwen::lint::rules::RULES {
+        assert!(
+            help.contains(&format!("  {} ", rule.name)),
+            "{} is not in check --help",
+            rule.name
+        );
+    }
+}

@@ -107,6 +107,26 @@ pub fn run(root: &Path, fix: bool, ui: &Ui) -> Result<bool> {
     Ok(errors == 0)
 }
 
+/// Prints what a rule looks for, its source and its fix; returns whether the rule exists.
+pub fn explain(name: &str, ui: &Ui) -> Result<bool> {
+    if let Some(rule) = lint::rules::find(name) {
+        print!("{}", rule.explain());
+        return Ok(true);
+    }
+    let names: Vec<&str> = lint::rules::RULES.iter().map(|r| r.name).collect();
+    let nearest = names
+        .iter()
+        .map(|n| (strsim::jaro_winkler(name, n), n))
+        .filter(|(score, _)| *score > 0.8)
+        .max_by(|a, b| a.0.total_cmp(&b.0));
+    let help = match nearest {
+        Some((_, n)) => format!("did you mean `{n}`?"),
+        None => format!("the rules are: {}", names.join(", ")),
+    };
+    ui.error(format!("error: no rule is named `{name}`\n  help: {help}"));
+    Ok(false)
+}
+
 /// A letter, read as `build` reads it and linted; with the attachment files it cites.
 fn check_letter(
     root: &Path,
@@ -119,7 +139,7 @@ fn check_letter(
         std::fs::read_to_string(root.join(path)).ok()
     };
     let (findings, fixed, text) = lint_file(root, source, fix, &|text| {
-        lint::lint_with_attachments(source, text, &read_attachment)
+        lint::lint_with_attachments(source, text, &config.defaults, &read_attachment)
     })?;
     let attachments = text
         .map(|t| lint::attachment_files(source, &t))

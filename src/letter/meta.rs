@@ -22,7 +22,8 @@ pub enum Format {
 }
 
 impl Format {
-    fn parse(s: &str) -> Option<Format> {
+    /// The format a `format` value names, if gongwen has it.
+    pub fn parse(s: &str) -> Option<Format> {
         match s.trim() {
             "letter" | "信函" | "信函格式" => Some(Format::Letter),
             "document" | "文件" | "文件格式" => Some(Format::Document),

@@ -3,7 +3,7 @@
 pub mod fields;
 pub mod frontmatter;
 mod meta;
-mod number;
+pub mod number;
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};

@@ -11,6 +11,7 @@ use serde_yaml::Value;
 use crate::letter::fields::{self, Field};
 use crate::letter::frontmatter::{self, Reader};
 use crate::letter::Attachment;
+use crate::letter::RawMeta;
 
 pub struct Document<'a> {
     pub text: &'a str,
@@ -23,6 +24,8 @@ pub struct Document<'a> {
     /// characters apply: body text (not code, not link targets) and
     /// single-line text values of the frontmatter.
     pub prose: Vec<Range<usize>>,
+    /// The office defaults of `gongwen.yaml`, for what a letter leaves out.
+    pub defaults: RawMeta,
     line_starts: Vec<usize>,
 }
 
@@ -64,6 +67,7 @@ impl<'a> Document<'a> {
             body_start,
             blocks: Vec::new(),
             prose: Vec::new(),
+            defaults: RawMeta::default(),
             line_starts: line_starts(text),
         };
         doc.read_fields(file, split.yaml, split.yaml_line);
@@ -80,6 +84,7 @@ impl<'a> Document<'a> {
             body_start: 0,
             blocks: Vec::new(),
             prose: Vec::new(),
+            defaults: RawMeta::default(),
             line_starts: line_starts(text),
         };
         doc.read_body(text);
@@ -94,6 +99,19 @@ impl<'a> Document<'a> {
             .iter()
             .filter_map(|a| a.file().map(str::to_string))
             .collect()
+    }
+
+    /// The prose ranges, those that follow one another joined: Markdown
+    /// splits text at `[` and `]`, which a 发文字号 may hold.
+    pub fn prose_runs(&self) -> Vec<Range<usize>> {
+        let mut runs: Vec<Range<usize>> = Vec::new();
+        for r in &self.prose {
+            match runs.last_mut() {
+                Some(last) if last.end == r.start => last.end = r.end,
+                _ => runs.push(r.clone()),
+            }
+        }
+        runs
     }
 
     /// 1-based line of a byte offset.
@@ -114,6 +132,40 @@ impl<'a> Document<'a> {
 
     pub fn field(&self, field: &Field) -> Option<&FieldValue> {
         self.fields.iter().find(|f| f.field.key == field.key)
+    }
+
+    /// The letter's title, as written.
+    pub fn title(&self) -> Option<&str> {
+        self.field(&fields::TITLE)?.value.as_str().map(str::trim)
+    }
+
+    /// The names a list field gives (`to`, `cc`, `signers`), from the letter or else the office defaults.
+    pub fn names(&self, field: &Field) -> Vec<String> {
+        if let Some(f) = self.field(field) {
+            return strings(&f.value);
+        }
+        let d = &self.defaults;
+        let default = match field.key {
+            "to" => &d.to,
+            "cc" => &d.cc,
+            "signers" => &d.signers,
+            _ => &None,
+        };
+        default.clone().unwrap_or_default()
+    }
+
+    /// A text field (`issuer`, `printer`, `format`), from the letter or else the office defaults.
+    pub fn value(&self, field: &Field) -> Option<String> {
+        if let Some(f) = self.field(field) {
+            return f.value.as_str().map(|s| s.trim().to_string());
+        }
+        let d = &self.defaults;
+        match field.key {
+            "issuer" => d.issuer.clone(),
+            "printer" => d.printer.clone(),
+            "format" => d.format.clone(),
+            _ => None,
+        }
     }
 
     /// Where `needle` stands on the field's key line or the lines below it
@@ -228,6 +280,18 @@ impl<'a> Document<'a> {
                 _ => {}
             }
         }
+    }
+}
+
+/// A text value or a list of them, each trimmed.
+pub fn strings(value: &Value) -> Vec<String> {
+    match value {
+        Value::String(s) => vec![s.trim().to_string()],
+        Value::Sequence(items) => items
+            .iter()
+            .filter_map(|v| v.as_str().map(|s| s.trim().to_string()))
+            .collect(),
+        _ => Vec::new(),
     }
 }
 

@@ -4,15 +4,14 @@
 use std::sync::LazyLock;
 
 use regex::Regex;
-use serde_yaml::Value;
 
-use super::document::{Block, BlockKind, Document, FieldValue};
+use super::document::{strings, Block, BlockKind, Document, FieldValue};
 use super::{Finding, ReadAttachment};
 use crate::letter::fields;
-use crate::letter::Attachment;
+use crate::letter::{Attachment, Format};
 
 /// Marks no title, 附件 name or organ name ends with.
-const CLOSING: &[char] = &[
+pub(super) const CLOSING: &[char] = &[
     '。', '，', '、', '；', '：', '？', '！', '.', ',', ';', ':', '?', '!',
 ];
 
@@ -22,18 +21,8 @@ pub fn check(doc: &Document) -> Vec<Finding> {
     found.extend(addressee(doc));
     found.extend(attachments(doc));
     found.extend(cc(doc));
+    found.extend(record_typed_twice(doc));
     found
-}
-
-fn strings(value: &Value) -> Vec<String> {
-    match value {
-        Value::String(s) => vec![s.trim().to_string()],
-        Value::Sequence(items) => items
-            .iter()
-            .filter_map(|v| v.as_str().map(|s| s.trim().to_string()))
-            .collect(),
-        _ => Vec::new(),
-    }
 }
 
 /// A finding whose fix drops the closing mark of `item`, when the item is found on its lines.
@@ -297,6 +286,45 @@ fn cc(doc: &Document) -> Vec<Finding> {
     found
 }
 
+/// An 印发 line: 2022年6月13日印发.
+static PRINTED: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"\d{4}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日\s*印发$").unwrap());
+
+/// A 版记 line typed into the text while the frontmatter (or `gongwen.yaml`) gives it too.
+fn record_typed_twice(doc: &Document) -> Vec<Finding> {
+    let cc = !doc.names(&fields::CC).is_empty();
+    // 信函格式 prints no 印发 line (GB/T 9704 10.1).
+    let format = doc.value(&fields::FORMAT);
+    let in_letter_format = format.as_deref().and_then(Format::parse) == Some(Format::Letter);
+    let printer = !in_letter_format && doc.value(&fields::PRINTER).is_some_and(|p| !p.is_empty());
+    let mut found = Vec::new();
+    for block in doc
+        .blocks
+        .iter()
+        .filter(|b| b.kind == BlockKind::Paragraph && !b.nested)
+    {
+        let text = block.text.trim();
+        let line = doc.line_of(block.start);
+        if cc && (text.starts_with("抄送：") || text.starts_with("抄送:")) {
+            found.push(Finding::warning(
+                "record-typed-twice",
+                line,
+                "a 抄送 line typed into the text, while `cc` (抄送机关) is given: the PDF prints the 抄送 twice",
+                "delete this paragraph: gongwen prints the 抄送 line in the 版记 from `cc`",
+            ));
+        }
+        if printer && PRINTED.is_match(text) {
+            found.push(Finding::warning(
+                "record-typed-twice",
+                line,
+                "an 印发 line typed into the text, while `printer` (印发机关) is given: the PDF prints the 印发 line twice",
+                "delete it and the 印发机关 typed above it: gongwen prints them in the 版记 from `printer` and `print_date`",
+            ));
+        }
+    }
+    found
+}
+
 #[cfg(test)]
 mod tests {
     use crate::lint::test_support::{findings_of, fixed};
@@ -410,5 +438,21 @@ mod tests {
             fixed("---\ntitle: x\n---\n抄送：甲厅，乙厅\n"),
             "---\ntitle: x\n---\n抄送：甲厅，乙厅。\n"
         );
+    }
+
+    #[test]
+    fn a_record_line_typed_while_the_frontmatter_gives_it() {
+        let body = "正文。\n\n抄送：自治区财政厅。\n\n宁夏回族自治区自然资源厅办公室\n\n2022年6月13日印发\n";
+        let messages = |fm: &str| -> Vec<(usize, String)> { rule(fm, body, "record-typed-twice") };
+        assert_eq!(
+            messages("title: x\ncc: [自治区财政厅]\nprinter: 办公室\n"),
+            vec![
+                (8, "a 抄送 line typed into the text, while `cc` (抄送机关) is given: the PDF prints the 抄送 twice".to_string()),
+                (12, "an 印发 line typed into the text, while `printer` (印发机关) is given: the PDF prints the 印发 line twice".to_string()),
+            ]
+        );
+        assert!(messages("title: x\n").is_empty());
+        // 信函格式 has no 印发 line to print twice.
+        assert!(messages("title: x\nprinter: 办公室\nformat: letter\n").is_empty());
     }
 }
