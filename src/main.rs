@@ -142,9 +142,9 @@ struct NewArgs {
     project: ProjectArgs,
     /// The title (标题), e.g. "关于……的函".
     title: String,
-    /// letter (信函格式), document (文件格式) or plain (no 版头); default: as in gongwen.yaml.
-    #[arg(long, value_parser = ["letter", "document", "plain"])]
-    format: Option<String>,
+    /// The format of the letter; default: as in gongwen.yaml.
+    #[arg(long, value_enum)]
+    format: Option<gongwen::letter::Format>,
     /// The series of the 发文字号 (机关代字), e.g. 宁自然资函; default: that of the latest letter of the same format.
     #[arg(long)]
     series: Option<String>,
@@ -190,7 +190,7 @@ fn main() -> ExitCode {
         Command::New(args) => cmd::new::run(
             &args.project.root,
             &args.title,
-            args.format.as_deref(),
+            args.format,
             args.series.as_deref(),
             args.date
                 .unwrap_or_else(|| chrono::Local::now().date_naive()),

@@ -13,6 +13,7 @@ use regex::Regex;
 use crate::config;
 use crate::letter::fields::{self, Field};
 use crate::letter::frontmatter::{self, Reader, Text};
+use crate::letter::Format;
 use crate::project::{self, LETTERS};
 
 /// A 发文字号 taken apart: 宁自然资函〔2024〕33号 → (宁自然资函, 2024, 33).
@@ -50,7 +51,8 @@ impl std::fmt::Display for Number {
 #[derive(Debug, Clone, Default)]
 pub struct Issued {
     pub number: Option<Number>,
-    pub format: Option<String>,
+    /// As parsed, so that `信函` and `letter` are the same format.
+    pub format: Option<Format>,
 }
 
 /// The next number of `series` in `year`: one past the highest used.
@@ -73,13 +75,13 @@ pub fn next_number(issued: &[Issued], series: &str, year: i32) -> Number {
 /// latest letter of the same format, else of the latest letter at all, else the config's.
 pub fn likely_series(
     issued: &[Issued],
-    format: &str,
+    format: Format,
     config_number: Option<&str>,
 ) -> Option<String> {
     let latest = |same_format: bool| {
         issued
             .iter()
-            .filter(|i| !same_format || i.format.as_deref().unwrap_or("plain") == format)
+            .filter(|i| !same_format || i.format.unwrap_or(Format::Plain) == format)
             .filter_map(|i| i.number.as_ref())
             .max_by_key(|n| (n.year, n.n))
             .map(|n| n.series.clone())
@@ -111,7 +113,7 @@ fn read_issued(source: &Path, text: &str) -> Issued {
     let mut text = |f: &'static Field| r.take::<Text>(f, "").map(|t| t.0);
     Issued {
         number: text(&fields::NUMBER).as_deref().and_then(Number::parse),
-        format: text(&fields::FORMAT).map(|f| f.trim().to_string()),
+        format: text(&fields::FORMAT).as_deref().and_then(Format::parse),
     }
 }
 
@@ -119,7 +121,7 @@ fn read_issued(source: &Path, text: &str) -> Issued {
 pub struct Draft<'a> {
     pub title: &'a str,
     pub date: NaiveDate,
-    pub format: Option<&'a str>,
+    pub format: Option<Format>,
     pub number: Option<Number>,
     /// The letter keys of gongwen.yaml, as written there.
     pub office_defaults: Vec<String>,
@@ -137,7 +139,7 @@ impl Draft<'_> {
             None => t.push_str("number:      # 发文字号, e.g. 宁自然资函〔2024〕33号\n"),
         }
         if let Some(f) = self.format {
-            t.push_str(&format!("format: {f}\n"));
+            t.push_str(&format!("format: {}\n", f.key()));
         }
         if !self.office_defaults.is_empty() {
             t.push_str("# From gongwen.yaml (add a key here to change it for this letter only):\n");
@@ -208,7 +210,7 @@ mod tests {
         list.iter()
             .map(|(n, f)| Issued {
                 number: Number::parse(n),
-                format: Some(f.to_string()),
+                format: Format::parse(f),
             })
             .collect()
     }
@@ -234,6 +236,8 @@ mod tests {
             ("宁自然资函〔2024〕7号", "letter"),
             ("宁自然资函〔2023〕90号", "letter"),
             ("宁自然资发〔2024〕50号", "document"),
+            ("宁自然资发〔2024〕51号", "文件格式"),
+            ("宁自然资函〔2024〕8号", "信函"),
         ]);
         assert_eq!(
             next_number(&all, "宁自然资函", 2024).to_string(),
@@ -244,18 +248,18 @@ mod tests {
             "宁自然资函〔2025〕1号"
         );
         assert_eq!(
-            likely_series(&all, "document", None).as_deref(),
+            likely_series(&all, Format::Document, None).as_deref(),
             Some("宁自然资发")
         );
         assert_eq!(
-            likely_series(&all, "letter", None).as_deref(),
+            likely_series(&all, Format::Letter, None).as_deref(),
             Some("宁自然资函")
         );
         assert_eq!(
-            likely_series(&all, "plain", Some("宁自然资办函〔2024〕1号")).as_deref(),
+            likely_series(&all, Format::Plain, Some("宁自然资办函〔2024〕1号")).as_deref(),
             Some("宁自然资办函")
         );
-        assert_eq!(likely_series(&[], "plain", None), None);
+        assert_eq!(likely_series(&[], Format::Plain, None), None);
     }
 
     #[test]
@@ -263,7 +267,7 @@ mod tests {
         let draft = Draft {
             title: "关于: 某事的函",
             date: NaiveDate::from_ymd_opt(2024, 6, 3).unwrap(),
-            format: Some("letter"),
+            format: Some(Format::Letter),
             number: Number::parse("宁自然资函〔2024〕34号"),
             office_defaults: office_defaults("# c\nsite_title: 公文\nissuer: 某厅\ncc:\n  - 甲\n"),
         };

@@ -78,3 +78,36 @@ fn without_any_numbered_letter_the_number_is_left_to_fill_in() {
     let (_, text) = new(&project, &["--series", "某函", "关于某事的函"]);
     assert!(text.contains("\nnumber: 某函〔2024〕1号\n"), "{text}");
 }
+
+#[test]
+fn a_format_written_in_chinese_counts_as_that_format() {
+    let project = Project::fixture("check");
+    // The highest number is a 文件格式 one; the 函 series must still come
+    // from the letter marked `format: 信函`, not from the latest letter at all.
+    let letters = project.root().join("letters");
+    for old in ["a-clean.md", "b-writing.md", "c-invalid.md"] {
+        std::fs::remove_file(letters.join(old)).unwrap();
+    }
+    std::fs::write(
+        letters.join("han.md"),
+        "---\ntitle: 关于某事的函\nto: 某局\nnumber: 宁自然资函〔2024〕5号\ndate: 2024-03-01\nformat: 信函\n---\n\n正文。\n",
+    )
+    .unwrap();
+    std::fs::write(
+        letters.join("fa.md"),
+        "---\ntitle: 关于某事的通知\nto: 某局\nnumber: 宁自然资发〔2024〕9号\ndate: 2024-05-01\nformat: 文件格式\n---\n\n正文。\n",
+    )
+    .unwrap();
+
+    let (_, text) = new(&project, &["--format", "letter", "关于又一事的函"]);
+    assert!(text.contains("\nnumber: 宁自然资函〔2024〕6号\n"), "{text}");
+    assert!(text.contains("\nformat: letter\n"), "{text}");
+
+    let out = gongwen(project.root(), &["new", "--format", "信函", "关于某事的函"]);
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("[possible values: letter, document, plain]"),
+        "{}",
+        stderr(&out)
+    );
+}

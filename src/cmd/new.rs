@@ -5,13 +5,14 @@ use chrono::NaiveDate;
 
 use super::ui::Ui;
 use crate::config::Config;
+use crate::letter::Format;
 use crate::new_letter::{self, Draft};
 
 /// Writes a new letter and prints its path.
 pub fn run(
     root: &Path,
     title: &str,
-    format: Option<&str>,
+    format: Option<Format>,
     series: Option<&str>,
     today: NaiveDate,
     ui: &Ui,
@@ -19,8 +20,8 @@ pub fn run(
     let config = Config::load(root)?;
     let issued = new_letter::issued(root)?;
     let format_used = format
-        .or(config.defaults.format.as_deref())
-        .unwrap_or("plain");
+        .or(config.defaults.format.as_deref().and_then(Format::parse))
+        .unwrap_or(Format::Plain);
     let series = series.map(str::to_string).or_else(|| {
         new_letter::likely_series(&issued, format_used, config.defaults.number.as_deref())
     });

@@ -10,14 +10,14 @@ use super::fields::{self, Field};
 use super::frontmatter::{Reader, Text, TextList};
 use crate::markdown::images;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, clap::ValueEnum)]
 #[serde(rename_all = "snake_case")]
 pub enum Format {
     /// 信函格式
     Letter,
     /// 文件格式
     Document,
-    /// No 版头.
+    /// No 版头 (无版头).
     Plain,
 }
 
@@ -29,6 +29,15 @@ impl Format {
             "document" | "文件" | "文件格式" => Some(Format::Document),
             "plain" | "无版头" => Some(Format::Plain),
             _ => None,
+        }
+    }
+
+    /// The value of `format:` that names it, as `new` writes it.
+    pub fn key(self) -> &'static str {
+        match self {
+            Format::Letter => "letter",
+            Format::Document => "document",
+            Format::Plain => "plain",
         }
     }
 

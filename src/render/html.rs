@@ -6,7 +6,7 @@ use pulldown_cmark::{CowStr, Event, HeadingLevel, Tag, TagEnd};
 use serde::Serialize;
 
 use super::sanitize;
-use crate::letter::{Format, Letter, Meta};
+use crate::letter::{Letter, Meta};
 use crate::markdown::Body;
 
 /// The HTML of a body; `root` is the relative way from the page to `output/`.
@@ -142,11 +142,7 @@ impl<'a> LetterContext<'a> {
             date_iso: m.date.format("%Y-%m-%d").to_string(),
             number: m.number.as_deref(),
             format: m.format.chinese(),
-            format_key: match m.format {
-                Format::Letter => "letter",
-                Format::Document => "document",
-                Format::Plain => "plain",
-            },
+            format_key: m.format.key(),
             header_lines: &m.header,
             copy_no: m.copy_no.as_deref(),
             secrecy: m.secrecy.as_deref(),
