@@ -46,7 +46,7 @@ impl Config {
 
     /// The config of the project at `root`; none at all is fine.
     pub fn load(root: &Path) -> Result<Config, Diagnostics> {
-        match std::fs::read_to_string(root.join(FILE_NAME)) {
+        match crate::regular::read_to_string(&root.join(FILE_NAME)) {
             Ok(text) => Config::parse(&text),
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(Config::default()),
             Err(e) => Err(crate::diagnostic::Diagnostic::new(

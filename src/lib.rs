@@ -17,6 +17,7 @@ pub mod markdown;
 pub mod new_letter;
 pub mod output;
 pub mod project;
+pub mod regular;
 pub mod render;
 pub mod serve;
 pub mod templates;

@@ -282,7 +282,7 @@ impl Site {
         options: &Options,
         present: &HashSet<String>,
     ) -> Result<Record, Box<Work>> {
-        let contents = std::fs::read(self.root.join(source)).map(|b| {
+        let contents = crate::regular::read(&self.root.join(source)).map(|b| {
             let hash = fingerprint::bytes(&b);
             (b, hash)
         });
@@ -374,7 +374,7 @@ impl Site {
     /// A letter another shard builds: its index entry only, so every shard
     /// writes the same index.
     fn other_shard(&self, source: &Path, old: Option<&Record>) -> Option<Record> {
-        let hash = std::fs::read(self.root.join(source)).map(|b| fingerprint::bytes(&b));
+        let hash = crate::regular::read(&self.root.join(source)).map(|b| fingerprint::bytes(&b));
         match old {
             Some(old) if hash.is_ok_and(|h| h == old.source) => Some(old.clone()),
             _ => letter::index_only(self, source),

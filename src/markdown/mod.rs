@@ -141,7 +141,7 @@ impl Body {
 
     /// Reads a Markdown file of the project (an attachment's pages).
     pub fn from_file(root: &Path, file: &Path, cited_by: &Path) -> Result<Body, Diagnostics> {
-        let bytes = std::fs::read(root.join(file)).map_err(|e| {
+        let bytes = crate::regular::read(&root.join(file)).map_err(|e| {
             Diagnostic::new(
                 cited_by,
                 format!("cannot read the attachment file {}: {e}", file.display()),
