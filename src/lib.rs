@@ -23,4 +23,5 @@ pub mod serve;
 pub mod templates;
 pub mod thumbnail;
 pub mod typst_cli;
+pub mod typst_diagnostics;
 pub mod watch;

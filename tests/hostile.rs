@@ -315,7 +315,13 @@ fn deep_nesting_is_named_with_its_line_and_never_blamed_on_the_layout() {
         .map(|i| format!("{}- 第{i}层\n", "  ".repeat(i)))
         .collect();
     let quotes = format!("{} 引文\n", ">".repeat(5000));
+    // As deep as allowed: lists in quotes, 10 levels.
+    let deepest = format!("{}最深一层\n", "> - ".repeat(5));
     let project = Project::with_letters(&[
+        (
+            "deepest.md",
+            &letter("关于深层的函", "2024-03-01", &deepest),
+        ),
         (
             "lists.md",
             &letter("关于列表的函", "2024-03-01", &format!("开头。\n\n{lists}")),
@@ -329,19 +335,20 @@ fn deep_nesting_is_named_with_its_line_and_never_blamed_on_the_layout() {
     let (code, stderr) = build_messages(&project);
     assert_eq!(code, Some(1), "{stderr}");
     for expected in [
-        "error: letters/lists.md:8: lists nested 300 deep; at most 16\n  \
+        "error: letters/lists.md:9: lists nested 300 deep; at most 10\n  \
          help: a letter needs three or four levels: indent less, or start lines with fewer `>`",
-        "error: letters/quotes.md:8: quotes (`>`) nested 5000 deep; at most 16\n",
+        "error: letters/quotes.md:9: quotes (`>`) nested 5000 deep; at most 10\n",
     ] {
         assert!(
             stderr.contains(expected),
             "missing `{expected}` in:\n{stderr}"
         );
     }
-    for wrong in ["layout", "typst", "JSON"] {
+    for wrong in ["layout", "typst", "JSON", "deepest"] {
         assert!(!stderr.contains(wrong), "`{wrong}` in:\n{stderr}");
     }
     assert!(project.output("good.pdf").is_file());
+    assert!(pdf_text(&project.output("deepest.pdf")).contains("最深一层"));
 }
 
 /// Makes a named pipe at `path` (in the project).

@@ -164,7 +164,7 @@ impl Body {
 /// a line. A letter needs three or four levels; the layout reads the body as
 /// JSON, whose reader in typst stops at 128 levels (a list level takes three),
 /// and every renderer walks the tree recursively.
-pub const MAX_NESTING: usize = 16;
+pub const MAX_NESTING: usize = 10;
 
 /// The deepest nest of one kind in a body, and where it starts.
 #[derive(Debug, Default, Clone, Copy)]
@@ -377,7 +377,7 @@ mod tests {
         let e = parse(&format!("{} 引文\n", ">".repeat(5000))).unwrap_err();
         assert!(
             e.to_string()
-                .starts_with("error: letters/a.md:5: quotes (`>`) nested 5000 deep; at most 16"),
+                .starts_with("error: letters/a.md:5: quotes (`>`) nested 5000 deep; at most 10"),
             "{e}"
         );
         parse(&nested_list(MAX_NESTING)).unwrap();
