@@ -446,6 +446,15 @@ fn links_to_letters_with_odd_file_names_resolve() {
         "{}",
         String::from_utf8_lossy(&out.stderr)
     );
+    // Written percent-encoded, Chinese too: as any server and any tool reads them.
+    let index = project.read("index.html");
+    for encoded in [
+        "href=\"t/name%20with%20%23hash%20%3Fq.html\"",
+        "href=\"t/50%25%20%26%20more.pdf\"",
+        "href=\"t/%E5%A4%8D%E5%87%BD%20%E7%94%B2.html\"",
+    ] {
+        assert!(index.contains(encoded), "no {encoded} in:\n{index}");
+    }
     let site = site(&project);
     let mut browser = Browser::launch();
     let mut tab = browser.tab(true);

@@ -411,3 +411,46 @@ fn a_named_pipe_for_the_config_a_template_or_a_font_is_named_and_never_read() {
         );
     }
 }
+
+#[test]
+fn a_letter_typst_cannot_finish_is_stopped_and_the_rest_of_its_chunk_built() {
+    let project = Project::with_letters(&[
+        ("a.md", &letter("关于甲事的函", "2024-03-01", "甲事正文。")),
+        ("b.md", &letter("关于乙事的函", "2024-03-02", "乙事正文。")),
+        (
+            "slow.md",
+            &letter("关于慢事的函", "2024-03-03", "卡住标记。"),
+        ),
+        ("c.md", &letter("关于丙事的函", "2024-03-04", "丙事正文。")),
+    ]);
+    let stall = TypstStall::new("卡住标记");
+    // One job: the four letters share one typst run, which never ends.
+    let out = project.build_with(
+        &["--jobs", "1"],
+        &[
+            ("GONGWEN_TYPST", &stall.program),
+            ("GONGWEN_LETTER_TIMEOUT", std::path::Path::new("5")),
+        ],
+    );
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{stderr}");
+    assert!(
+        stderr.starts_with(
+            "error: letters/slow.md: typst took longer than 5 s over this letter and was stopped\n  \
+             help: a very long table or a very large image is the usual cause"
+        ),
+        "{stderr}"
+    );
+    assert!(!stderr.contains("bug in the layout"), "{stderr}");
+    assert!(stderr.contains("built 3 letters"), "{stderr}");
+    for name in ["a", "b", "c"] {
+        assert!(
+            pdf_text(&project.output(&format!("{name}.pdf"))).contains("事正文"),
+            "{name}"
+        );
+    }
+    assert!(!project.output("slow.pdf").exists());
+    // Stopped with everything it started.
+    assert_eq!(processes_with(&stall.sleep), Vec::<u32>::new());
+    project.assert_no_scratch();
+}
