@@ -111,7 +111,7 @@ pub fn file_for(output: &Path, url: &str) -> Option<PathBuf> {
     path.is_file().then_some(path)
 }
 
-/// Whether `path` is in `output/restricted/`, where gongwen before 0.2 put
+/// Whether `path` is in `output/restricted/`, where an earlier gongwen put
 /// the PDFs of held-back letters: the next build moves them out, and until
 /// then they are not served. (With a `letters/restricted/` folder, that
 /// name holds published letters.)

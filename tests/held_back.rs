@@ -199,7 +199,7 @@ fn nothing_of_a_held_back_letter_is_in_output_while_the_build_runs() {
 #[test]
 fn held_back_pdfs_of_an_earlier_version_leave_output() {
     let project = project();
-    // Where gongwen before 0.2 put them.
+    // Where an earlier gongwen put them.
     project.write("output/restricted/2024/secret.pdf", "old secret PDF");
     project.write(
         "output/restricted/2023/gone.pdf",

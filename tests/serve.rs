@@ -280,7 +280,7 @@ fn serve_never_hands_out_held_back_pdfs() {
         letter("关于机密事项的函", "2024-05-02", "机密正文。")
             .replace("date:", "secrecy: 秘密★1年\ndate:"),
     );
-    // Where gongwen before 0.2 put held-back PDFs: there before serve starts.
+    // Where an earlier gongwen put held-back PDFs: there before serve starts.
     project.write("output/restricted/secret.pdf", "an old held-back PDF");
     let mut running = Running::start(&project, &["serve", "--port", "0"]);
     let addr = served_address(&mut running);

@@ -59,7 +59,7 @@ pub fn work_dirs(root: &Path) {
     }
 }
 
-/// Moves `output/restricted/`, where gongwen before 0.2 put the PDFs of
+/// Moves `output/restricted/`, where an earlier gongwen put the PDFs of
 /// held-back letters, to the restricted folder `to` (relative to `root`),
 /// so that `output/` holds only what may be published. Returns what it
 /// did, to be told. Left alone when `letters/restricted/` exists: then
