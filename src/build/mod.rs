@@ -103,7 +103,7 @@ impl Site {
             eprintln!("{moved}");
         }
         laps.lap("lock, sweep scratch files");
-        let before = State::load(&out);
+        let before = State::load(&self.root);
         let mut state = State {
             version: before.version,
             typst: before.typst.clone(),
@@ -223,7 +223,7 @@ impl Site {
                     problems,
                     stale: false,
                 }));
-            state.save(&out)?;
+            state.save(&self.root)?;
             laps.lap("save state");
             Ok(report)
         })

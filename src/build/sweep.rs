@@ -59,12 +59,19 @@ pub fn work_dirs(root: &Path) {
     }
 }
 
-/// Moves `output/restricted/`, where an earlier gongwen put the PDFs of
-/// held-back letters, to the restricted folder `to` (relative to `root`),
-/// so that `output/` holds only what may be published. Returns what it
-/// did, to be told. Left alone when `letters/restricted/` exists: then
-/// `output/restricted/` holds that folder's published letters.
+/// Takes out of `output/` what an earlier gongwen kept there about
+/// held-back letters, so that `output/` holds only what may be published:
+/// its build state (which named them) is removed, and `output/restricted/`
+/// (their PDFs) is moved to the restricted folder `to` (relative to
+/// `root`). Returns what it moved, to be told. `output/restricted/` is left
+/// alone when `letters/restricted/` exists: then it holds that folder's
+/// published letters.
 pub fn old_restricted(root: &Path, to: &Path) -> Result<Option<String>> {
+    // The state named every letter, held-back ones too; it is beside output/ now.
+    let _ = std::fs::remove_file(
+        root.join(crate::project::OUTPUT)
+            .join(super::state::FILE_NAME),
+    );
     let old = root.join(crate::project::OUTPUT).join("restricted");
     if !old.is_dir()
         || root
