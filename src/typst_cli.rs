@@ -194,6 +194,8 @@ pub enum Failure {
     Crashed { how: String, message: String },
     /// It could not be started, or its files not written: why.
     NotRun(String),
+    /// It ended well but left out a file it was to write: which.
+    NoOutput(String),
 }
 
 /// Ties a child to this process: in a process group of its own, so that

@@ -96,6 +96,8 @@ pub fn classify(failure: &Failure, deps: &[&str]) -> Cause {
         }
         Failure::Crashed { how, .. } => return Cause::Crashed { how: how.clone() },
         Failure::NotRun(_) => return Cause::Machine,
+        // The layout decides which files a run writes.
+        Failure::NoOutput(_) => return Cause::LayoutBug,
         Failure::Reported(stderr) => parse(stderr),
     };
     let errors: Vec<&Message> = messages
@@ -159,7 +161,7 @@ pub fn diagnostic(source: &Path, failure: &Failure, deps: &[&str]) -> Diagnostic
     let said = match failure {
         Failure::Reported(stderr) => shown(stderr),
         Failure::Crashed { message, .. } => shown(message),
-        Failure::NotRun(why) => why.clone(),
+        Failure::NotRun(why) | Failure::NoOutput(why) => why.clone(),
         Failure::TimedOut(_) => String::new(),
     };
     let (message, help) = match &cause {

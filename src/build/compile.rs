@@ -172,8 +172,9 @@ impl Compiler<'_> {
         // A bundle writes its files into `out`; each goes beside its data.
         for &i in which {
             let from = out.join(format!("{i}.pdf"));
-            std::fs::rename(&from, pdf_in(dir, i))
-                .map_err(|e| Failure::NotRun(format!("typst wrote no {}: {e}", from.display())))?;
+            std::fs::rename(&from, pdf_in(dir, i)).map_err(|e| {
+                Failure::NoOutput(format!("typst wrote no {}: {e}", from.display()))
+            })?;
         }
         Ok(())
     }
