@@ -254,8 +254,8 @@ fn gongwen(root: &Path, args: &[&str], spy: &Spy) -> String {
     err
 }
 
-/// The Typst sources gongwen kept, moved out of `output/` (where the next
-/// build would sweep them away as a dead build's scratch) to `floor-work/`,
+/// The Typst sources gongwen kept, moved from `.gongwen-work-…` (where the
+/// next build would sweep them away as a dead build's scratch) to `floor-work/`,
 /// with the chunks' paths to their letters' data changed to match.
 fn kept_work(stderr: &str, root: &Path) -> PathBuf {
     let line = stderr
@@ -268,7 +268,7 @@ fn kept_work(stderr: &str, root: &Path) -> PathBuf {
     std::fs::rename(&kept, &moved).unwrap();
     for manifest in files(&moved, "chunk-all.json") {
         let text = std::fs::read_to_string(&manifest).unwrap();
-        let text = text.replace(&format!("/output/{name}/"), "/floor-work/");
+        let text = text.replace(&format!("/{name}/"), "/floor-work/");
         std::fs::write(&manifest, text).unwrap();
     }
     moved
@@ -348,10 +348,11 @@ impl<'a> Floor<'a> {
         for entry in walkdir::WalkDir::new(self.root.join("output")) {
             let entry = entry.unwrap();
             let p = entry.path();
-            // The letters' PDFs: not those of held-back letters, nor this floor's own scratch.
+            // The letters' PDFs: not this floor's own scratch.
             let skipped = p.components().any(|c| {
-                let c = c.as_os_str().to_string_lossy();
-                c == "restricted" || c.starts_with(".gongwen-work-")
+                c.as_os_str()
+                    .to_string_lossy()
+                    .starts_with(".gongwen-work-")
             });
             if p.extension().is_some_and(|e| e == "pdf") && !skipped {
                 pdfs.push(p.to_path_buf());

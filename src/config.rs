@@ -1,12 +1,13 @@
 //! The office config, `gongwen.yaml` at the project root: defaults for every
 //! letter (issuer, header, printer, format, …) and the site's title.
 
-use std::path::Path;
+use std::path::{Component, Path, PathBuf};
 
 use crate::diagnostic::Diagnostics;
 use crate::letter::fields::{self, Field};
 use crate::letter::frontmatter::{Reader, Text};
 use crate::letter::RawMeta;
+use crate::project;
 
 pub const FILE_NAME: &str = "gongwen.yaml";
 
@@ -16,6 +17,47 @@ pub struct Config {
     pub site_title: Option<String>,
     /// `thumbnails: false` turns the index's first-page pictures off.
     pub thumbnails: Option<bool>,
+    /// `restricted:`, checked: a plain relative path, outside `output/`.
+    pub restricted: Option<PathBuf>,
+}
+
+/// Where held-back PDFs go unless `gongwen.yaml` says otherwise.
+pub const DEFAULT_RESTRICTED: &str = "restricted";
+
+/// A folder of the project for held-back PDFs: relative, inside the
+/// project, and in none of the folders gongwen reads or publishes.
+fn restricted_folder(reader: &mut Reader, given: &str) -> Option<PathBuf> {
+    let path = Path::new(given.trim().trim_end_matches('/'));
+    let plain = path.components().count() > 0
+        && path.components().all(|c| matches!(c, Component::Normal(_)));
+    let first = path
+        .components()
+        .next()
+        .map(|c| c.as_os_str().to_string_lossy().into_owned());
+    let taken = first.as_deref().is_some_and(|f| {
+        [
+            project::OUTPUT,
+            project::LETTERS,
+            project::FONTS,
+            crate::templates::DIR,
+        ]
+        .contains(&f)
+    });
+    if plain && !taken {
+        return Some(path.to_path_buf());
+    }
+    reader.error(
+        &fields::RESTRICTED,
+        format!("`{given}` cannot hold the held-back PDFs"),
+        Some(format!(
+            "name a folder of the project outside `{}/`, `{}/`, `{}/` and `{}/`, e.g. `restricted: {DEFAULT_RESTRICTED}`",
+            project::OUTPUT,
+            project::LETTERS,
+            project::FONTS,
+            crate::templates::DIR
+        )),
+    );
+    None
 }
 
 impl Config {
@@ -23,20 +65,35 @@ impl Config {
         let known: Vec<&'static Field> = fields::ALL
             .iter()
             .copied()
-            .chain([&fields::SITE_TITLE, &fields::THUMBNAILS])
+            .chain([
+                &fields::SITE_TITLE,
+                &fields::THUMBNAILS,
+                &fields::RESTRICTED,
+            ])
             .collect();
         let mut reader = Reader::new(Path::new(FILE_NAME), text, 1, &known)?;
         let site_title = reader
             .take::<Text>(&fields::SITE_TITLE, "text")
             .map(|t| t.0);
         let thumbnails = reader.take::<bool>(&fields::THUMBNAILS, "true or false");
+        let restricted = reader
+            .take::<Text>(&fields::RESTRICTED, "a folder of the project")
+            .and_then(|t| restricted_folder(&mut reader, &t.0));
         let mut defaults = RawMeta::read(&mut reader);
         defaults.read_seal(&mut reader, Path::new(FILE_NAME));
         std::mem::take(&mut reader.diagnostics).into_result(Config {
             defaults,
             site_title,
             thumbnails,
+            restricted,
         })
+    }
+
+    /// The folder, relative to the project, that takes the PDFs of held-back letters.
+    pub fn restricted(&self) -> PathBuf {
+        self.restricted
+            .clone()
+            .unwrap_or_else(|| PathBuf::from(DEFAULT_RESTRICTED))
     }
 
     /// Whether the index shows each letter's first page.
@@ -46,7 +103,7 @@ impl Config {
 
     /// The config of the project at `root`; none at all is fine.
     pub fn load(root: &Path) -> Result<Config, Diagnostics> {
-        match std::fs::read_to_string(root.join(FILE_NAME)) {
+        match crate::regular::read_to_string(&root.join(FILE_NAME)) {
             Ok(text) => Config::parse(&text),
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(Config::default()),
             Err(e) => Err(crate::diagnostic::Diagnostic::new(
@@ -77,6 +134,23 @@ mod tests {
             ),
             "{e}"
         );
+        assert_eq!(Config::default().restricted(), PathBuf::from("restricted"));
+        let c = Config::parse("restricted: secret/pdf/\n").unwrap();
+        assert_eq!(c.restricted(), PathBuf::from("secret/pdf"));
+        for bad in [
+            "output/restricted",
+            "../elsewhere",
+            "/srv/secret",
+            "letters/x",
+        ] {
+            let e = Config::parse(&format!("restricted: {bad}\n")).unwrap_err();
+            assert!(
+                e.to_string().starts_with(&format!(
+                    "error: gongwen.yaml:1: `restricted` (不公开文件夹): `{bad}` cannot hold the held-back PDFs"
+                )),
+                "{e}"
+            );
+        }
         let e = Config::parse("isuer: 某厅\n").unwrap_err();
         assert_eq!(
             e.to_string(),

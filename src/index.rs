@@ -30,7 +30,7 @@ pub const SEARCH_SCRIPT: &str = "assets/search.js";
 #[derive(Debug, Serialize, PartialEq)]
 pub struct Filter {
     pub label: String,
-    /// Relative to `output/`.
+    /// The link, relative to `output/` (percent-encoded).
     pub href: String,
     pub count: usize,
 }
@@ -81,14 +81,14 @@ pub fn listings<'a, T>(
         heading: None,
         letters: letters.to_vec(),
     }];
-    let mut filter = |label: String, heading: String, href: String, list: Vec<&'a T>| {
+    let mut filter = |label: String, heading: String, path: String, list: Vec<&'a T>| {
         let f = Filter {
             label,
-            href: href.clone(),
+            href: crate::project::href(&path),
             count: list.len(),
         };
         pages.push(Listing {
-            path: href,
+            path,
             heading: Some(heading),
             letters: list,
         });
@@ -171,7 +171,9 @@ pub fn entry<'b>(
     bodies: impl IntoIterator<Item = &'b Body>,
 ) -> Entry {
     let mut listing = serde_json::to_value(context).expect("context serialises");
-    listing["thumb"] = thumb.map(crate::project::url).into();
+    listing["thumb"] = thumb
+        .map(|t| crate::project::href(&crate::project::url(t)))
+        .into();
     let text = bodies
         .into_iter()
         .map(plain_text)
@@ -278,7 +280,8 @@ fn write_listings(
             let mut c = tera::Context::new();
             c.insert("site_title", &site_title);
             c.insert("root", &crate::project::way_back(Path::new(&page.path)));
-            c.insert("page", &page.path);
+            // As the filters' links have it, to mark the current one.
+            c.insert("page", &crate::project::href(&page.path));
             c.insert("heading", &page.heading);
             let letters: Vec<&Value> = page.letters.iter().map(|(v, _)| v).collect();
             c.insert("letters", &letters);
@@ -404,8 +407,8 @@ mod tests {
         assert_eq!(
             filters.to,
             [
-                f("财政厅", "_by/to/财政厅.html", 2),
-                f("各市/县", "_by/to/各市-县.html", 1)
+                f("财政厅", "_by/to/%E8%B4%A2%E6%94%BF%E5%8E%85.html", 2),
+                f("各市/县", "_by/to/%E5%90%84%E5%B8%82-%E5%8E%BF.html", 1)
             ]
         );
         assert_eq!(

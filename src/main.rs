@@ -119,7 +119,7 @@ struct BuildArgs {
     /// Build only the K-th of N stable shares of the letters (the index still lists them all).
     #[arg(long, value_name = "K/N")]
     shard: Option<Shard>,
-    /// Keep the generated Typst sources in output/ (until the next build), to inspect a layout.
+    /// Keep the generated Typst sources in .gongwen-work-… beside output/ (until the next build), to inspect a layout.
     #[arg(long, hide = true)]
     keep_work: bool,
 }

@@ -95,7 +95,7 @@ pub fn likely_series(
 pub fn issued(root: &Path) -> Result<Vec<Issued>> {
     let mut all = Vec::new();
     for source in project::find_letters(root)?.letters {
-        let Ok(text) = std::fs::read_to_string(root.join(&source)) else {
+        let Ok(text) = crate::regular::read_to_string(&root.join(&source)) else {
             continue;
         };
         all.push(read_issued(&source, &text));
@@ -199,7 +199,7 @@ pub fn write(root: &Path, draft: &Draft) -> Result<PathBuf> {
 
 /// gongwen.yaml's text, or none.
 pub fn config_text(root: &Path) -> String {
-    std::fs::read_to_string(root.join(config::FILE_NAME)).unwrap_or_default()
+    crate::regular::read_to_string(&root.join(config::FILE_NAME)).unwrap_or_default()
 }
 
 #[cfg(test)]

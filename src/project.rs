@@ -7,6 +7,7 @@ use anyhow::{bail, Result};
 use walkdir::WalkDir;
 
 use crate::diagnostic::{Diagnostic, Diagnostics};
+use crate::regular;
 
 pub const LETTERS: &str = "letters";
 pub const OUTPUT: &str = "output";
@@ -55,12 +56,25 @@ pub fn find_letters(root: &Path) -> Result<Found> {
             }
         };
         let path = entry.path();
-        if entry.file_type().is_file()
-            && path
-                .extension()
-                .is_some_and(|e| e.eq_ignore_ascii_case("md"))
-        {
+        let markdown = path
+            .extension()
+            .is_some_and(|e| e.eq_ignore_ascii_case("md"));
+        if !markdown {
+            continue;
+        }
+        if entry.file_type().is_file() {
             found.letters.push(relative(path));
+        } else if let Some(kind) = entry.metadata().ok().as_ref().and_then(regular::odd_kind) {
+            found.problems.push(
+                Diagnostic::new(
+                    relative(path),
+                    format!("{kind}, not a file: skipped, never read"),
+                )
+                .help(
+                    "a letter is a plain .md file: remove this one, or rename it to start with `_`",
+                )
+                .into(),
+            );
         }
     }
     Ok(found)
@@ -94,6 +108,7 @@ fn walk_problem(e: &walkdir::Error, relative: impl Fn(&Path) -> PathBuf) -> Diag
 pub fn font_dirs(root: &Path) -> Result<Vec<PathBuf>> {
     let own = root.join(FONTS);
     if own.is_dir() {
+        no_odd_files(root, &own)?;
         return Ok(vec![own]);
     }
     let bundled = Path::new(env!("CARGO_MANIFEST_DIR")).join(FONTS);
@@ -101,6 +116,22 @@ pub fn font_dirs(root: &Path) -> Result<Vec<PathBuf>> {
         return Ok(vec![bundled]);
     }
     bail!("no `{FONTS}/` folder in {}\n  help: copy the Fandol fonts there (see fonts/README.md in gongwen)", root.display())
+}
+
+/// Fails on a named pipe, socket or device in `dir`: typst reads every
+/// file of its font folders, and would wait on a pipe for ever.
+fn no_odd_files(root: &Path, dir: &Path) -> Result<()> {
+    for entry in WalkDir::new(dir).follow_links(true).into_iter().flatten() {
+        if let Some(kind) = entry.metadata().ok().as_ref().and_then(regular::odd_kind) {
+            let path = entry.path().strip_prefix(root).unwrap_or(entry.path());
+            bail!(
+                "{}: {kind} among the fonts; no PDF can be built while it is there\n  \
+                 help: remove it: `{FONTS}/` holds only font files",
+                path.display()
+            );
+        }
+    }
+    Ok(())
 }
 
 /// `letters/2022/70.md` → `2022/70.<extension>`, relative to `output/`.
@@ -120,6 +151,24 @@ pub fn way_back(page: &Path) -> String {
 /// absolute from the project, `/output/…`. None for a file outside it.
 pub fn typst_path(root: &Path, file: &Path) -> Option<String> {
     file.strip_prefix(root).ok().map(|p| format!("/{}", url(p)))
+}
+
+/// What a path segment keeps in a link: RFC 3986's unreserved characters.
+/// Everything else is percent-encoded, so `#`, `?`, `%`, `&` and spaces in
+/// a file name stay part of it, and non-ASCII names work on any server.
+const SEGMENT: &percent_encoding::AsciiSet = &percent_encoding::NON_ALPHANUMERIC
+    .remove(b'-')
+    .remove(b'.')
+    .remove(b'_')
+    .remove(b'~');
+
+/// A relative path in URL form (`/`-separated), as a link: each segment percent-encoded.
+pub fn href(url_path: &str) -> String {
+    url_path
+        .split('/')
+        .map(|segment| percent_encoding::utf8_percent_encode(segment, SEGMENT).to_string())
+        .collect::<Vec<_>>()
+        .join("/")
 }
 
 /// URL form of a relative path.
@@ -180,6 +229,30 @@ mod tests {
         );
     }
 
+    #[cfg(unix)]
+    #[test]
+    fn a_pipe_among_the_letters_is_reported_and_the_rest_is_found() {
+        let dir = tempfile::tempdir().unwrap();
+        let year = dir.path().join("letters/2024");
+        std::fs::create_dir_all(&year).unwrap();
+        std::fs::write(year.join("a.md"), "").unwrap();
+        let made = std::process::Command::new("mkfifo")
+            .arg(year.join("pipe.md"))
+            .status()
+            .unwrap();
+        assert!(made.success());
+        let found = find_letters(dir.path()).unwrap();
+        assert_eq!(found.letters, vec![PathBuf::from("letters/2024/a.md")]);
+        let problems: Vec<String> = found.problems.iter().map(|p| p.to_string()).collect();
+        assert_eq!(
+            problems,
+            vec![
+                "error: letters/2024/pipe.md: a named pipe (FIFO), not a file: skipped, never read\n  \
+                 help: a letter is a plain .md file: remove this one, or rename it to start with `_`"
+            ]
+        );
+    }
+
     #[test]
     fn output_paths_mirror_letters() {
         assert_eq!(
@@ -188,5 +261,10 @@ mod tests {
         );
         assert_eq!(way_back(Path::new("2022/70.html")), "../");
         assert_eq!(way_back(Path::new("a.html")), "");
+        assert_eq!(
+            href("t/name with #hash ?q&a=50%.html"),
+            "t/name%20with%20%23hash%20%3Fq%26a%3D50%25.html"
+        );
+        assert_eq!(href("2022/复函.pdf"), "2022/%E5%A4%8D%E5%87%BD.pdf");
     }
 }

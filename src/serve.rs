@@ -95,15 +95,34 @@ pub fn file_for(output: &Path, url: &str) -> Option<PathBuf> {
     let mut path = output.to_path_buf();
     for part in Path::new(decoded.trim_start_matches('/')).components() {
         match part {
+            // Never the build's own files (.gongwen.state, a scratch folder…).
+            Component::Normal(p) if p.to_string_lossy().starts_with('.') => return None,
             Component::Normal(p) => path.push(p),
             Component::CurDir => {}
             _ => return None,
         }
     }
+    if held_back_folder_of_old(output, &path) {
+        return None;
+    }
     if path.is_dir() {
         path.push("index.html");
     }
     path.is_file().then_some(path)
+}
+
+/// Whether `path` is in `output/restricted/`, where an earlier gongwen put
+/// the PDFs of held-back letters: the next build moves them out, and until
+/// then they are not served. (With a `letters/restricted/` folder, that
+/// name holds published letters.)
+fn held_back_folder_of_old(output: &Path, path: &Path) -> bool {
+    let old = output.join("restricted");
+    let published = output.parent().is_some_and(|root| {
+        root.join(crate::project::LETTERS)
+            .join("restricted")
+            .is_dir()
+    });
+    path.starts_with(&old) && !published
 }
 
 fn content_type(path: &Path) -> &'static str {
@@ -221,6 +240,14 @@ mod tests {
         assert_eq!(file_for(&out, "/../secret"), None);
         assert_eq!(file_for(&out, "/%2e%2e/secret"), None);
         assert_eq!(file_for(&out, "/2024/missing.html"), None);
+        for f in [".gongwen.state", "restricted/2024/secret.pdf"] {
+            std::fs::create_dir_all(out.join(f).parent().unwrap()).unwrap();
+            std::fs::write(out.join(f), "s").unwrap();
+            assert_eq!(file_for(&out, &format!("/{f}")), None, "{f}");
+        }
+        // Unless restricted/ is a folder of letters, published.
+        std::fs::create_dir_all(dir.path().join("letters/restricted")).unwrap();
+        assert!(file_for(&out, "/restricted/2024/secret.pdf").is_some());
     }
 
     #[test]

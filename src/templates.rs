@@ -72,7 +72,7 @@ impl Templates {
 /// path to name in messages.
 fn file(root: &Path, name: &str) -> Result<(Vec<u8>, PathBuf)> {
     let own = Path::new(DIR).join(name);
-    match std::fs::read(root.join(&own)) {
+    match crate::regular::read(&root.join(&own)) {
         Ok(bytes) => Ok((bytes, own)),
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
             let (_, bytes) = DEFAULTS

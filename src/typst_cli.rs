@@ -6,11 +6,15 @@
 use std::ffi::OsString;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
+use std::time::Duration;
 
 use anyhow::{bail, Context, Result};
+use wait_timeout::ChildExt;
 
 pub const VERSION: &str = "0.15.1";
 pub const ENV: &str = "GONGWEN_TYPST";
+/// Seconds typst may spend on one letter (see `build/compile.rs`).
+pub const TIMEOUT_ENV: &str = "GONGWEN_LETTER_TIMEOUT";
 
 #[derive(Debug, Clone)]
 pub struct Typst {
@@ -76,8 +80,7 @@ impl Typst {
                 anyhow::anyhow!("`{} --version` failed: {e}", self.program.display())
             }
         };
-        let out = Command::new(&self.program)
-            .arg("--version")
+        let out = tied_to_us(Command::new(&self.program).arg("--version"))
             .output()
             .map_err(|e| ran(e.to_string()))?;
         if !out.status.success() {
@@ -97,7 +100,7 @@ impl Typst {
     pub fn families(&self, font_dirs: &[PathBuf]) -> Result<Vec<String>> {
         let mut cmd = Command::new(&self.program);
         cmd.arg("fonts").args(font_args(font_dirs));
-        let out = cmd
+        let out = tied_to_us(&mut cmd)
             .output()
             .with_context(|| format!("cannot run {}", self.program.display()))?;
         if !out.status.success() {
@@ -114,8 +117,9 @@ impl Typst {
             .collect())
     }
 
-    /// Compiles `main` (inside `root`) to `output`; on failure, Typst's own message.
-    pub fn compile(&self, job: &CompileJob) -> Result<(), String> {
+    /// Compiles `main` (inside `root`) to `output`, within `job.budget`;
+    /// on failure, how it failed, with typst's own message.
+    pub fn compile(&self, job: &CompileJob) -> Result<(), Failure> {
         let mut cmd = Command::new(&self.program);
         cmd.arg("compile");
         match job.kind {
@@ -133,16 +137,127 @@ impl Typst {
             arg.push(value);
             cmd.arg("--input").arg(arg);
         }
-        cmd.arg(job.main).arg(job.output).stdin(Stdio::null());
-        let out = cmd
-            .output()
-            .map_err(|e| format!("cannot run {}: {e}", self.program.display()))?;
-        if out.status.success() {
-            Ok(())
-        } else {
-            Err(String::from_utf8_lossy(&out.stderr).trim().to_string())
+        cmd.arg(job.main)
+            .arg(job.output)
+            .stdin(Stdio::null())
+            .stdout(Stdio::null())
+            .stderr(Stdio::piped());
+        let mut child = tied_to_us(&mut cmd)
+            .spawn()
+            .map_err(|e| Failure::NotRun(format!("cannot run {}: {e}", self.program.display())))?;
+        // Read while typst runs, so that a full pipe never stops it.
+        let mut stderr = child.stderr.take().expect("stderr is piped");
+        let reading = std::thread::spawn(move || {
+            let mut bytes = Vec::new();
+            let _ = std::io::Read::read_to_end(&mut stderr, &mut bytes);
+            bytes
+        });
+        let status = match child.wait_timeout(job.budget) {
+            Ok(Some(status)) => Ok(status),
+            Ok(None) => {
+                stop_group(&mut child);
+                Err(Failure::TimedOut(job.budget))
+            }
+            Err(e) => {
+                stop_group(&mut child);
+                Err(Failure::NotRun(format!(
+                    "cannot wait for {}: {e}",
+                    self.program.display()
+                )))
+            }
+        };
+        let message = String::from_utf8_lossy(&reading.join().unwrap_or_default())
+            .trim()
+            .to_string();
+        let status = status?;
+        if status.success() {
+            return Ok(());
+        }
+        match status.code() {
+            Some(_) => Err(Failure::Reported(message)),
+            None => Err(Failure::Crashed {
+                how: describe_status(&status),
+                message,
+            }),
         }
     }
+}
+
+/// How a typst run failed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Failure {
+    /// Typst ran and reported errors: its messages (`--diagnostic-format short`).
+    Reported(String),
+    /// It ran past its time budget and was stopped.
+    TimedOut(Duration),
+    /// It died from a signal (a stack overflow, out of memory, killed).
+    Crashed { how: String, message: String },
+    /// It could not be started, or its files not written: why.
+    NotRun(String),
+    /// It ended well but left out a file it was to write: which.
+    NoOutput(String),
+}
+
+/// Ties a child to this process: in a process group of its own, so that
+/// it and anything it starts can be stopped together, and (on Linux) killed
+/// by the kernel when gongwen dies, even by kill -9, so no typst goes on
+/// writing into a folder the next build sweeps.
+pub fn tied_to_us(cmd: &mut Command) -> &mut Command {
+    #[cfg(unix)]
+    {
+        use std::os::unix::process::CommandExt;
+        cmd.process_group(0);
+    }
+    #[cfg(target_os = "linux")]
+    {
+        use std::os::unix::process::CommandExt;
+        let parent = std::process::id() as libc::pid_t;
+        // SAFETY: prctl, getppid and _exit are async-signal-safe, and the
+        // closure touches no memory the parent's other threads may hold.
+        unsafe {
+            cmd.pre_exec(move || {
+                if libc::prctl(libc::PR_SET_PDEATHSIG, libc::SIGKILL) != 0 {
+                    return Err(std::io::Error::last_os_error());
+                }
+                // The parent died before the line above: nobody is left to signal us.
+                if libc::getppid() != parent {
+                    libc::_exit(1);
+                }
+                Ok(())
+            });
+        }
+    }
+    cmd
+}
+
+/// Kills a child started by [`tied_to_us`] and everything in its process
+/// group, and reaps it.
+fn stop_group(child: &mut std::process::Child) {
+    #[cfg(unix)]
+    // SAFETY: kill(2) with the group of a child we started and have not reaped.
+    unsafe {
+        libc::kill(-(child.id() as libc::pid_t), libc::SIGKILL);
+    }
+    let _ = child.kill();
+    let _ = child.wait();
+}
+
+fn describe_status(status: &std::process::ExitStatus) -> String {
+    #[cfg(unix)]
+    {
+        use std::os::unix::process::ExitStatusExt;
+        if let Some(signal) = status.signal() {
+            return match signal {
+                libc::SIGKILL => {
+                    "was killed (SIGKILL: out of memory, or stopped from outside)".into()
+                }
+                libc::SIGSEGV => "crashed (SIGSEGV: usually its stack overflowed)".into(),
+                libc::SIGABRT => "aborted (SIGABRT: usually its stack overflowed)".into(),
+                other => format!("died from signal {other}"),
+            };
+        }
+    }
+    format!("ended with {status}")
 }
 
 /// Whether `typst --version` names a typst with bundle export (0.15 and later).
@@ -161,6 +276,8 @@ pub struct CompileJob<'a> {
     pub output: &'a Path,
     pub kind: Kind,
     pub inputs: Vec<(&'static str, OsString)>,
+    /// How long the run may take before it is stopped.
+    pub budget: Duration,
 }
 
 pub enum Kind {

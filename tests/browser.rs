@@ -374,3 +374,139 @@ fn letter_pages_print_on_a4_like_the_pdf() {
         std::fs::remove_file(&printed).unwrap();
     }
 }
+
+/// Letters whose file names hold what a URL gives a meaning to: a space,
+/// `#` (a fragment), `?` (a query), `%` (an escape), `&`, and Chinese.
+const ODD_NAMES: &[(&str, &str)] = &[
+    ("t/name with #hash ?q.md", "关于井号问号的函"),
+    ("t/50% & more.md", "关于百分号的函"),
+    ("t/复函 甲.md", "关于中文名的函"),
+];
+
+/// Every link and picture of the page open in `tab`, as the browser
+/// resolved it: the file it asks for (its path, decoded), for those that
+/// lead into `output/`, and whether that file is there.
+fn resolved_links(browser: &mut Browser, tab: &mut Tab, project: &Project) -> Vec<(String, bool)> {
+    let urls = browser.eval(
+        tab,
+        "[...document.querySelectorAll('a[href], img[src], link[href]')]\
+           .map(e => new URL(e.href || e.src))\
+           .filter(u => u.protocol === 'file:')\
+           .map(u => u.pathname)",
+    );
+    let out = project.output("").canonicalize().unwrap();
+    urls.as_array()
+        .unwrap()
+        .iter()
+        .map(|u| {
+            let path = percent_encoding::percent_decode_str(u.as_str().unwrap())
+                .decode_utf8()
+                .unwrap()
+                .into_owned();
+            let file = std::path::Path::new(&path);
+            let there = file.starts_with(&out) && file.is_file();
+            (path, there)
+        })
+        .collect()
+}
+
+/// Fails unless every link of the page in `tab` leads to a file of `output/`;
+/// returns how many there were.
+fn assert_links_resolve(
+    browser: &mut Browser,
+    tab: &mut Tab,
+    project: &Project,
+    page: &str,
+) -> usize {
+    let links = resolved_links(browser, tab, project);
+    let dead: Vec<&String> = links.iter().filter(|(_, ok)| !ok).map(|(p, _)| p).collect();
+    assert!(dead.is_empty(), "{page}: dead links {dead:?}");
+    links.len()
+}
+
+#[test]
+fn links_to_letters_with_odd_file_names_resolve() {
+    let project = Project::with_letters(&[]);
+    for (name, title) in ODD_NAMES {
+        project.write(
+            &format!("letters/{name}"),
+            format!(
+                "---\ntitle: {title}\nto: 某局 #1 ?&%\ndate: 2024-03-01\n---\n\n正文。\n\n![图](<图 #1?&%.png>)\n"
+            ),
+        );
+    }
+    std::fs::copy(
+        common::manifest().join("tests/fixtures/features/letters/map.png"),
+        project.root().join("letters/t/图 #1?&%.png"),
+    )
+    .unwrap();
+    let out = project.build();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    // Written percent-encoded, Chinese too: as any server and any tool reads them.
+    let index = project.read("index.html");
+    for encoded in [
+        "href=\"t/name%20with%20%23hash%20%3Fq.html\"",
+        "href=\"t/50%25%20%26%20more.pdf\"",
+        "href=\"t/%E5%A4%8D%E5%87%BD%20%E7%94%B2.html\"",
+    ] {
+        assert!(index.contains(encoded), "no {encoded} in:\n{index}");
+    }
+    let site = site(&project);
+    let mut browser = Browser::launch();
+    let mut tab = browser.tab(true);
+
+    browser.open(&mut tab, &format!("{site}index.html"));
+    // 3 letters × (picture, title, page, PDF), the filters, the stylesheet.
+    assert!(assert_links_resolve(&mut browser, &mut tab, &project, "index.html") >= 12);
+    let pages = browser.eval(
+        &mut tab,
+        "[...document.querySelectorAll('table.letters td.title a, nav.filters a')].map(a => a.href)",
+    );
+    let pages: Vec<String> = pages
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| p.as_str().unwrap().to_string())
+        .collect();
+    // The letters, then 全部 and one filter each of year, 主送机关 and format.
+    assert_eq!(pages.len(), ODD_NAMES.len() + 4, "{pages:?}");
+    let mut titles = Vec::new();
+    for page in &pages {
+        browser.open(&mut tab, page);
+        assert_links_resolve(&mut browser, &mut tab, &project, page);
+        titles.push(browser.eval(&mut tab, "document.querySelector('h1').textContent"));
+        // The picture in a letter's body is drawn.
+        if page.ends_with(".html") && !page.contains("_by") && !page.ends_with("index.html") {
+            assert_eq!(
+                browser.eval(&mut tab, "[...document.querySelectorAll('article img')].filter(i => i.complete && i.naturalWidth > 0).length"),
+                1,
+                "{page}"
+            );
+        }
+    }
+    for (_, title) in ODD_NAMES {
+        assert!(
+            titles.iter().any(|t| t == title),
+            "{title} never reached: {titles:?}"
+        );
+    }
+
+    // The search's links too.
+    browser.open(&mut tab, &format!("{site}index.html"));
+    let (heading, hrefs, _) = search(&mut browser, &mut tab, "正文");
+    assert_eq!(heading, "检索“正文”：找到 3 件");
+    assert_eq!(hrefs.len(), 3);
+    assert_links_resolve(&mut browser, &mut tab, &project, "index.html?q=正文");
+    let first = browser.eval(
+        &mut tab,
+        "document.querySelector('#search-results li h3 a').href",
+    );
+    browser.open(&mut tab, first.as_str().unwrap());
+    let title = browser.eval(&mut tab, "document.querySelector('h1').textContent");
+    assert!(ODD_NAMES.iter().any(|(_, t)| title == *t), "{title}");
+    assert_stayed_inside(&tab, &site, "a letter with an odd name");
+}

@@ -275,3 +275,183 @@ fn paths_that_leave_the_project_are_errors_and_the_other_letters_build() {
     );
     project.assert_no_scratch();
 }
+
+/// `gongwen build` on `project`: its status code and its messages.
+fn build_messages(project: &Project) -> (Option<i32>, String) {
+    let out = project.build();
+    (
+        out.status.code(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+#[test]
+fn a_pasted_page_for_a_title_is_named_and_the_other_letters_build() {
+    let title: String = "关于进一步加强和规范全区历史遗留废弃矿山生态修复项目管理工作的通知"
+        .repeat(40)
+        .chars()
+        .take(1200)
+        .collect();
+    let project = Project::with_letters(&[
+        ("long.md", &letter(&title, "2024-03-01", "正文。")),
+        ("good.md", &letter("关于好事的函", "2024-03-02", "正文。")),
+    ]);
+    let (code, stderr) = build_messages(&project);
+    assert_eq!(code, Some(1), "{stderr}");
+    assert!(
+        stderr.contains(
+            "error: letters/long.md:2: `title` (标题): 1200 characters long; at most 200\n  \
+             help: a title is one line of what the letter is about: was more text pasted into it?"
+        ),
+        "{stderr}"
+    );
+    assert!(stderr.contains("built 1 letter"), "{stderr}");
+    assert!(project.output("good.pdf").is_file());
+}
+
+#[test]
+fn deep_nesting_is_named_with_its_line_and_never_blamed_on_the_layout() {
+    let lists: String = (0..300)
+        .map(|i| format!("{}- 第{i}层\n", "  ".repeat(i)))
+        .collect();
+    let quotes = format!("{} 引文\n", ">".repeat(5000));
+    // As deep as allowed: lists in quotes, 10 levels.
+    let deepest = format!("{}最深一层\n", "> - ".repeat(5));
+    let project = Project::with_letters(&[
+        (
+            "deepest.md",
+            &letter("关于深层的函", "2024-03-01", &deepest),
+        ),
+        (
+            "lists.md",
+            &letter("关于列表的函", "2024-03-01", &format!("开头。\n\n{lists}")),
+        ),
+        (
+            "quotes.md",
+            &letter("关于引文的函", "2024-03-01", &format!("开头。\n\n{quotes}")),
+        ),
+        ("good.md", &letter("关于好事的函", "2024-03-02", "正文。")),
+    ]);
+    let (code, stderr) = build_messages(&project);
+    assert_eq!(code, Some(1), "{stderr}");
+    for expected in [
+        "error: letters/lists.md:9: lists nested 300 deep; at most 10\n  \
+         help: a letter needs three or four levels: indent less, or start lines with fewer `>`",
+        "error: letters/quotes.md:9: quotes (`>`) nested 5000 deep; at most 10\n",
+    ] {
+        assert!(
+            stderr.contains(expected),
+            "missing `{expected}` in:\n{stderr}"
+        );
+    }
+    for wrong in ["layout", "typst", "JSON", "deepest"] {
+        assert!(!stderr.contains(wrong), "`{wrong}` in:\n{stderr}");
+    }
+    assert!(project.output("good.pdf").is_file());
+    assert!(pdf_text(&project.output("deepest.pdf")).contains("最深一层"));
+}
+
+/// Makes a named pipe at `path` (in the project).
+#[cfg(unix)]
+fn mkfifo(project: &Project, path: &str) {
+    let path = project.root().join(path);
+    std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+    let made = std::process::Command::new("mkfifo")
+        .arg(&path)
+        .status()
+        .unwrap();
+    assert!(made.success());
+}
+
+#[cfg(unix)]
+#[test]
+fn a_named_pipe_among_the_letters_is_named_and_never_read() {
+    let project =
+        Project::with_letters(&[("good.md", &letter("关于好事的函", "2024-03-02", "正文。"))]);
+    mkfifo(&project, "letters/2024/pipe.md");
+    // Nobody writes to the pipe: reading it would wait for ever.
+    let (code, stderr) = build_messages(&project);
+    assert_eq!(code, Some(1), "{stderr}");
+    assert!(
+        stderr.contains(
+            "error: letters/2024/pipe.md: a named pipe (FIFO), not a file: skipped, never read"
+        ),
+        "{stderr}"
+    );
+    assert!(stderr.contains("built 1 letter"), "{stderr}");
+    assert!(project.output("good.pdf").is_file());
+}
+
+#[cfg(unix)]
+#[test]
+fn a_named_pipe_for_the_config_a_template_or_a_font_is_named_and_never_read() {
+    let good = letter("关于好事的函", "2024-03-02", "正文。");
+    let cases = [
+        ("gongwen.yaml", "gongwen.yaml: cannot read: it is a named pipe (FIFO), not a regular file"),
+        (
+            "templates/letter.html",
+            "cannot read templates/letter.html: it is a named pipe (FIFO), not a regular file",
+        ),
+        (
+            "fonts/Pipe-Regular.otf",
+            "fonts/Pipe-Regular.otf: a named pipe (FIFO) among the fonts; no PDF can be built while it is there",
+        ),
+    ];
+    for (pipe, expected) in cases {
+        let project = Project::with_letters(&[("good.md", &good)]);
+        if pipe == "gongwen.yaml" {
+            std::fs::remove_file(project.root().join(pipe)).unwrap();
+        }
+        mkfifo(&project, pipe);
+        let (code, stderr) = build_messages(&project);
+        assert_ne!(code, Some(0), "{pipe}: {stderr}");
+        assert!(
+            stderr.contains(expected),
+            "{pipe}: missing `{expected}` in:\n{stderr}"
+        );
+    }
+}
+
+#[test]
+fn a_letter_typst_cannot_finish_is_stopped_and_the_rest_of_its_chunk_built() {
+    let project = Project::with_letters(&[
+        ("a.md", &letter("关于甲事的函", "2024-03-01", "甲事正文。")),
+        ("b.md", &letter("关于乙事的函", "2024-03-02", "乙事正文。")),
+        (
+            "slow.md",
+            &letter("关于慢事的函", "2024-03-03", "卡住标记。"),
+        ),
+        ("c.md", &letter("关于丙事的函", "2024-03-04", "丙事正文。")),
+    ]);
+    let stall = TypstStall::new("卡住标记");
+    // One job: the four letters share one typst run, which never ends. The
+    // budget leaves a busy machine time for the others, run one by one after.
+    let out = project.build_with(
+        &["--jobs", "1"],
+        &[
+            ("GONGWEN_TYPST", &stall.program),
+            ("GONGWEN_LETTER_TIMEOUT", std::path::Path::new("8")),
+        ],
+    );
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{stderr}");
+    assert!(
+        stderr.starts_with(
+            "error: letters/slow.md: typst took longer than 8 s over this letter and was stopped\n  \
+             help: a very long table or a very large image is the usual cause"
+        ),
+        "{stderr}"
+    );
+    assert!(!stderr.contains("bug in the layout"), "{stderr}");
+    assert!(stderr.contains("built 3 letters"), "{stderr}");
+    for name in ["a", "b", "c"] {
+        assert!(
+            pdf_text(&project.output(&format!("{name}.pdf"))).contains("事正文"),
+            "{name}"
+        );
+    }
+    assert!(!project.output("slow.pdf").exists());
+    // Stopped with everything it started.
+    assert_eq!(processes_with(&stall.sleep), Vec::<u32>::new());
+    project.assert_no_scratch();
+}

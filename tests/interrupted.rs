@@ -102,6 +102,86 @@ fn a_build_killed_halfway_leaves_whole_files_and_the_next_one_finishes() {
     }
 }
 
+/// The typst processes laying out `project`'s letters: they name its folder as `--root`.
+fn typst_of(project: &Project) -> Vec<u32> {
+    let root = project.root().canonicalize().unwrap();
+    common::processes_with(&format!("--root {}", root.display()))
+        .into_iter()
+        .filter(|&pid| {
+            std::fs::read(format!("/proc/{pid}/cmdline"))
+                .is_ok_and(|c| String::from_utf8_lossy(&c).starts_with(&typst_program()))
+        })
+        .collect()
+}
+
+fn typst_program() -> String {
+    gongwen::typst_cli::Typst::find_or_install()
+        .unwrap()
+        .program
+        .display()
+        .to_string()
+}
+
+#[test]
+fn typst_dies_with_a_build_killed_by_kill_9_and_the_next_build_leaves_no_scratch() {
+    let project = Project::with_letters(&[(
+        "2024/stuck.md",
+        &letter("关于卡住的函", "2024-06-02", "卡住标记。"),
+    )]);
+    write_all(&project, &many_letters("正文。"));
+    // A typst that would run for ever on one chunk, writing nothing: only
+    // gongwen's care can end it (a real typst often dies of a closed pipe,
+    // but not always).
+    let stall = common::TypstStall::exec("卡住标记");
+    // Only gongwen is killed, not its process group: typst must go by itself.
+    let mut child = gongwen(&project, &["--jobs", "2"])
+        .env("GONGWEN_TYPST", &stall.program)
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let started = Instant::now();
+    while common::processes_with(&stall.sleep).is_empty() {
+        assert!(
+            started.elapsed() < Duration::from_secs(120),
+            "typst never started"
+        );
+        assert!(child.try_wait().unwrap().is_none(), "the build ended first");
+        std::thread::sleep(Duration::from_millis(5));
+    }
+    child.kill().unwrap(); // SIGKILL
+    child.wait().unwrap();
+    let killed = Instant::now();
+    let left = || {
+        let mut left = common::processes_with(&stall.sleep);
+        left.extend(typst_of(&project));
+        left
+    };
+    // The kernel's word that typst is gone can take a moment; more than a second is a leak.
+    while !left().is_empty() && killed.elapsed() < Duration::from_secs(1) {
+        std::thread::sleep(Duration::from_millis(10));
+    }
+    assert_eq!(
+        left(),
+        Vec::<u32>::new(),
+        "typst outlived the build killed by kill -9"
+    );
+
+    let out = project.build();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    project.assert_no_scratch();
+    for i in 0..LETTERS {
+        assert!(
+            project.output(&format!("2024/l{i:02}.pdf")).is_file(),
+            "letter {i}"
+        );
+    }
+    assert!(pdf_text(&project.output("2024/stuck.pdf")).contains("卡住标记"));
+}
+
 #[test]
 fn two_builds_at_once_take_turns() {
     let project = Project::with_letters(&[

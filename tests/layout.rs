@@ -65,12 +65,12 @@ struct Doc {
 }
 
 fn doc(name: &'static str) -> Doc {
-    // A letter with a 密级 is held back from the site: its PDF is in restricted/.
+    // A letter with a 密级 is held back from the site: its PDF is in restricted/, beside output/.
     let public = built().output(&format!("{name}.pdf"));
     let pdf = if public.exists() {
         public
     } else {
-        built().output(&format!("restricted/{name}.pdf"))
+        built().root().join(format!("restricted/{name}.pdf"))
     };
     let (pages, words) = pdf_words(&pdf);
     let runs = common::measure::runs(&pdf);

@@ -271,3 +271,33 @@ fn an_open_page_reloads_itself_in_a_real_browser() {
             .filter(|t| t.contains("关于银川市申请核减耕地保护目标的复函"))
     });
 }
+
+#[test]
+fn serve_never_hands_out_held_back_pdfs() {
+    let project = project();
+    project.write(
+        "letters/secret.md",
+        letter("关于机密事项的函", "2024-05-02", "机密正文。")
+            .replace("date:", "secrecy: 秘密★1年\ndate:"),
+    );
+    // Where an earlier gongwen put held-back PDFs: there before serve starts.
+    project.write("output/restricted/secret.pdf", "an old held-back PDF");
+    let mut running = Running::start(&project, &["serve", "--port", "0"]);
+    let addr = served_address(&mut running);
+    assert_eq!(get(&addr, "/restricted/secret.pdf").0, 404);
+
+    wait_for("the first build", &running, || {
+        running.log().contains("watching").then_some(())
+    });
+    assert!(project.root().join("restricted/secret.pdf").is_file());
+    assert!(!project.output("restricted").exists());
+    for path in [
+        "/restricted/secret.pdf",
+        "/secret.pdf",
+        "/secret.html",
+        "/.gongwen.state",
+    ] {
+        assert_eq!(get(&addr, path).0, 404, "{path}");
+    }
+    assert_eq!(get(&addr, "/a-clean.html").0, 200);
+}

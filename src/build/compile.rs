@@ -6,13 +6,14 @@
 
 use std::ffi::OsString;
 use std::path::{Path, PathBuf};
+use std::time::Duration;
 
 use chrono::{Datelike, NaiveDate, NaiveTime};
 use serde::Serialize;
 
 use crate::output;
 use crate::project;
-use crate::typst_cli::{CompileJob, Kind, Typst};
+use crate::typst_cli::{CompileJob, Failure, Kind, Typst, TIMEOUT_ENV};
 
 /// The generated main files, next to the layout in the work folder.
 const BUNDLE_MAIN: &str = "bundle.typ";
@@ -29,10 +30,33 @@ pub struct Compiler<'a> {
     pub font_dirs: &'a [PathBuf],
     /// `--input fonts=…`: the families present, so the layout skips absent official faces quietly.
     pub families: String,
-    /// `output/.gongwen-work-…`, inside the project so Typst (held to `--root`) can read it.
+    /// `.gongwen-work-…` at the project root, inside the project so Typst
+    /// (held to `--root`) can read it, outside `output/` (it holds held-back PDFs).
     pub work: &'a Path,
     /// Whether this typst has bundle export; without it, one process per letter.
     pub bundle: bool,
+    /// How long typst may take over one letter before it is stopped.
+    pub letter_budget: Duration,
+}
+
+/// A real letter takes typst well under a second; a minute is room enough
+/// for a long table on a busy machine, and a bound on a letter that would
+/// never finish.
+const DEFAULT_LETTER_BUDGET: Duration = Duration::from_secs(60);
+
+/// What a letter in a shared run may add to its budget: several times what
+/// a letter takes. A chunk past its budget is run again letter by letter,
+/// each with the whole budget of one letter, so the one at fault is found
+/// and none is stopped only for sharing a run with it.
+const SHARE_OF_A_CHUNK: Duration = Duration::from_secs(2);
+
+/// The time budget of one letter: [`TIMEOUT_ENV`], else a minute.
+pub fn letter_budget() -> Duration {
+    std::env::var(TIMEOUT_ENV)
+        .ok()
+        .and_then(|s| s.trim().parse::<f64>().ok())
+        .filter(|s| *s > 0.0 && s.is_finite())
+        .map_or(DEFAULT_LETTER_BUDGET, Duration::from_secs_f64)
 }
 
 /// One letter to lay out.
@@ -71,15 +95,15 @@ impl Compiler<'_> {
 
     /// Lays out `jobs` in the folder `dir` (inside the work folder): the PDF
     /// of each, or typst's message for it.
-    pub fn compile(&self, dir: &Path, jobs: &[Job]) -> Vec<Result<PathBuf, String>> {
-        let data: Vec<Result<PathBuf, String>> = jobs
+    pub fn compile(&self, dir: &Path, jobs: &[Job]) -> Vec<Result<PathBuf, Failure>> {
+        let data: Vec<Result<PathBuf, Failure>> = jobs
             .iter()
             .enumerate()
             .map(|(i, job)| {
                 let file = dir.join(format!("{i}.json"));
                 output::write_atomic(&file, &job.data)
                     .map(|()| file)
-                    .map_err(|e| format!("{e:#}"))
+                    .map_err(|e| Failure::NotRun(format!("{e:#}")))
             })
             .collect();
         if !self.bundle {
@@ -116,9 +140,9 @@ impl Compiler<'_> {
         dir: &Path,
         name: &str,
         jobs: &[Job],
-        data: &[Result<PathBuf, String>],
+        data: &[Result<PathBuf, Failure>],
         which: &[usize],
-    ) -> Result<(), String> {
+    ) -> Result<(), Failure> {
         let manifest: Vec<ManifestEntry> = which
             .iter()
             .map(|&i| ManifestEntry {
@@ -131,7 +155,7 @@ impl Compiler<'_> {
             .collect();
         let file = dir.join(format!("chunk-{name}.json"));
         output::write_atomic(&file, &serde_json::to_vec(&manifest).expect("serialises"))
-            .map_err(|e| format!("{e:#}"))?;
+            .map_err(|e| Failure::NotRun(format!("{e:#}")))?;
         let out = dir.join("out");
         self.typst.compile(&CompileJob {
             root: self.root,
@@ -143,18 +167,20 @@ impl Compiler<'_> {
                 ("chunk", self.typst_path(&file).into()),
                 ("fonts", OsString::from(&self.families)),
             ],
+            budget: self.budget(which.len()),
         })?;
         // A bundle writes its files into `out`; each goes beside its data.
         for &i in which {
             let from = out.join(format!("{i}.pdf"));
-            std::fs::rename(&from, pdf_in(dir, i))
-                .map_err(|e| format!("typst wrote no {}: {e}", from.display()))?;
+            std::fs::rename(&from, pdf_in(dir, i)).map_err(|e| {
+                Failure::NoOutput(format!("typst wrote no {}: {e}", from.display()))
+            })?;
         }
         Ok(())
     }
 
     /// A typst without bundle export: one process for one letter.
-    fn single(&self, dir: &Path, i: usize, job: &Job, data: &Path) -> Result<PathBuf, String> {
+    fn single(&self, dir: &Path, i: usize, job: &Job, data: &Path) -> Result<PathBuf, Failure> {
         let pdf = pdf_in(dir, i);
         self.typst.compile(&CompileJob {
             root: self.root,
@@ -168,8 +194,18 @@ impl Compiler<'_> {
                 ("data", self.typst_path(data).into()),
                 ("fonts", OsString::from(&self.families)),
             ],
+            budget: self.letter_budget,
         })?;
         Ok(pdf)
+    }
+
+    /// The budget of a run of `letters` letters: one letter's alone, or
+    /// one letter's and a share for each in a chunk.
+    fn budget(&self, letters: usize) -> Duration {
+        match letters {
+            0 | 1 => self.letter_budget,
+            n => self.letter_budget + SHARE_OF_A_CHUNK * n as u32,
+        }
     }
 
     /// A file of the project as Typst names it: absolute from `--root`.

@@ -43,7 +43,7 @@ pub fn bytes(bytes: &[u8]) -> Hash {
 /// The hash of a file, or `missing` when it cannot be read, so that a file
 /// that disappears counts as a change.
 pub fn file(path: &Path) -> Hash {
-    std::fs::read(path).map_or_else(|_| "missing".to_string(), |b| bytes(&b))
+    crate::regular::read(path).map_or_else(|_| "missing".to_string(), |b| bytes(&b))
 }
 
 /// Every font file under `dirs`, names and contents: adding, removing or

@@ -21,9 +21,8 @@ use crate::render::html::{body_html, AttachmentContext, LetterContext};
 use crate::render::typst_data::LetterData;
 use crate::templates;
 use crate::thumbnail;
-
-/// Where the PDFs of held-back letters go: not part of the published site.
-pub const RESTRICTED: &str = "restricted";
+use crate::typst_cli::Failure;
+use crate::typst_diagnostics;
 
 /// A letter that must be (re)built.
 pub struct Work {
@@ -90,7 +89,8 @@ fn key(kind: &str, global: &Hash, source: &Hash, deps: &BTreeMap<String, Hash>) 
 /// A letter loaded and rendered, waiting for its PDF.
 struct Prepared {
     record: Record,
-    pdf_path: PathBuf,
+    /// Where its PDF goes: in `output/`, or in the restricted folder outside it.
+    pdf_dest: PathBuf,
     /// The page and where it goes, when it must be (re)written.
     page: Option<(PathBuf, String)>,
     /// Images the page shows, copied under `output/media/`.
@@ -157,11 +157,14 @@ pub fn build_chunk(
     } else {
         match output::create_dir_all(&dir) {
             Ok(()) => compiler.compile(&dir, &jobs),
-            Err(e) => jobs.iter().map(|_| Err(format!("{e:#}"))).collect(),
+            Err(e) => jobs
+                .iter()
+                .map(|_| Err(Failure::NotRun(format!("{e:#}"))))
+                .collect(),
         }
     }
     .into_iter();
-    let pdfs: Vec<Option<Result<PathBuf, String>>> = prepared
+    let pdfs: Vec<Option<Result<PathBuf, Failure>>> = prepared
         .iter()
         .map(|p| match p {
             Ok(p) if p.needs_pdf => compiled.next(),
@@ -215,13 +218,14 @@ fn prepare(
     let out = site.root.join(OUTPUT);
     let html_path = project::output_path(source, "html");
     let public_pdf = project::output_path(source, "pdf");
-    let pdf_path = match held_back {
-        Some(_) => Path::new(RESTRICTED).join(&public_pdf),
-        None => public_pdf.clone(),
+    // Never under output/, not even for a moment: output/ may be copied to a web server at any time.
+    let held_pdf = held_back.map(|_| site.config.restricted().join(&public_pdf));
+    let pdf_dest = match &held_pdf {
+        Some(held) => site.root.join(held),
+        None => out.join(&public_pdf),
     };
     let old = work.old.as_ref();
-    let need_pdf =
-        force || old.is_none_or(|r| r.pdf_key != pdf_key) || !out.join(&pdf_path).is_file();
+    let need_pdf = force || old.is_none_or(|r| r.pdf_key != pdf_key) || !pdf_dest.is_file();
     let need_html = html_key.is_some()
         && (force || old.is_none_or(|r| r.html_key != html_key) || !out.join(&html_path).is_file());
 
@@ -243,13 +247,14 @@ fn prepare(
 
     let thumb = (held_back.is_none() && site.config.thumbnails())
         .then(|| project::output_path(source, "png"));
-    let mut outputs = vec![project::url(&pdf_path)];
+    let mut outputs = Vec::new();
     let media: Vec<PathBuf> = if held_back.is_none() {
         images
     } else {
         Vec::new()
     };
     if held_back.is_none() {
+        outputs.push(project::url(&public_pdf));
         outputs.push(project::url(&html_path));
         outputs.extend(thumb.as_deref().map(project::url));
         outputs.extend(
@@ -272,12 +277,13 @@ fn prepare(
             pdf_key,
             html_key,
             outputs,
+            held_pdf: held_pdf.as_deref().map(project::url),
             entry_hash: entry.as_ref().map(index::Entry::hash),
             entry,
             date: letter.meta.date,
             held_back,
         },
-        pdf_path,
+        pdf_dest,
         page,
         media,
         thumb,
@@ -291,20 +297,21 @@ fn finish(
     site: &Site,
     source: &Path,
     p: Prepared,
-    pdf: Option<Result<PathBuf, String>>,
+    pdf: Option<Result<PathBuf, Failure>>,
 ) -> Result<Built, Diagnostics> {
     let fail = |e: anyhow::Error| Diagnostics::from(Diagnostic::new(source, format!("{e:#}")));
     let out = site.root.join(OUTPUT);
-    let pdf = pdf
-        .transpose()
-        .map_err(|message| typst_failed(source, &message, &p.record.deps))?;
+    let pdf = pdf.transpose().map_err(|failure| {
+        let deps: Vec<&str> = p.record.deps.keys().map(String::as_str).collect();
+        typst_diagnostics::diagnostic(source, &failure, &deps)
+    })?;
     if p.page.is_some() {
         for image in &p.media {
             output::copy_if_changed(&site.root.join(image), &out.join("media").join(image))
                 .map_err(fail)?;
         }
     }
-    let dest = out.join(&p.pdf_path);
+    let dest = p.pdf_dest.clone();
     // From the new PDF, or from the one in place when only the picture is missing.
     let picture = p
         .thumb
@@ -374,6 +381,7 @@ pub fn index_only(site: &Site, source: &Path) -> Option<Record> {
         pdf_key: String::new(),
         html_key: None,
         outputs: Vec::new(),
+        held_pdf: None,
         entry_hash: entry.as_ref().map(index::Entry::hash),
         entry,
         date: letter.meta.date,
@@ -489,104 +497,5 @@ fn all_or_problems(
             d.0.extend(problems.0);
             Err(d)
         }
-    }
-}
-
-/// `…/output/.gongwen-work-x1/gongwen.typ:289:28: …` → `templates/gongwen.typ:289:28: …`:
-/// the layout as the office knows it, not the build's scratch copy.
-fn layout_named(line: &str) -> String {
-    let copy = "/gongwen.typ";
-    match (line.find(".gongwen-work-"), line.find(copy)) {
-        (Some(work), Some(end)) if work < end => {
-            let start = line[..work].rfind(char::is_whitespace).map_or(0, |i| i + 1);
-            format!(
-                "{}templates/gongwen.typ{}",
-                &line[..start],
-                &line[end + copy.len()..]
-            )
-        }
-        _ => line.to_string(),
-    }
-}
-
-/// Typst's message, without its notice that bundles are experimental, and
-/// the likely cause: the letter's text cannot break the layout, an image can.
-fn typst_failed(source: &Path, message: &str, deps: &BTreeMap<String, Hash>) -> Diagnostics {
-    let message: Vec<String> = message
-        .lines()
-        .filter(|l| {
-            !l.starts_with("warning: bundle export is experimental")
-                && !l.contains("hint: its behaviour may change")
-                && !l.contains("hint: do not rely on this feature")
-        })
-        .map(layout_named)
-        .collect();
-    let images: Vec<&str> = deps
-        .keys()
-        .map(String::as_str)
-        .filter(|d| !d.ends_with(".md"))
-        .collect();
-    let help = if images.is_empty() {
-        "this is a bug in the layout (templates/gongwen.typ): the letter's text cannot cause it"
-            .to_string()
-    } else {
-        format!(
-            "a damaged image is the usual cause: open {} and save it again as PNG or JPEG \
-             (the letter's text cannot cause this; otherwise it is a bug in templates/gongwen.typ)",
-            images.join(", ")
-        )
-    };
-    Diagnostic::new(
-        source,
-        format!(
-            "typst could not lay out the letter:\n{}",
-            indent(&message.join("\n"))
-        ),
-    )
-    .help(help)
-    .into()
-}
-
-fn indent(text: &str) -> String {
-    text.lines()
-        .map(|l| format!("    {l}"))
-        .collect::<Vec<_>>()
-        .join("\n")
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn typst_messages_name_the_layout_not_its_scratch_copy() {
-        assert_eq!(
-            layout_named("../../t/output/.gongwen-work-1m5/gongwen.typ:289:28: error: failed"),
-            "templates/gongwen.typ:289:28: error: failed"
-        );
-        assert_eq!(
-            layout_named("error: something else"),
-            "error: something else"
-        );
-    }
-
-    #[test]
-    fn a_typst_failure_points_at_the_letters_images() {
-        let deps = BTreeMap::from([
-            ("letters/_a/t.md".to_string(), "h".to_string()),
-            ("letters/broken.png".to_string(), "h".to_string()),
-        ]);
-        let text = typst_failed(
-            Path::new("letters/d.md"),
-            "x/.gongwen-work-1/gongwen.typ:1:2: error: failed to decode image\nwarning: bundle export is experimental\n = hint: its behaviour may change at any time",
-            &deps,
-        )
-        .to_string();
-        assert_eq!(
-            text,
-            "error: letters/d.md: typst could not lay out the letter:\n    templates/gongwen.typ:1:2: error: failed to decode image\n  \
-             help: a damaged image is the usual cause: open letters/broken.png and save it again as PNG or JPEG \
-             (the letter's text cannot cause this; otherwise it is a bug in templates/gongwen.typ)"
-        );
     }
 }

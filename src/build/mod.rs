@@ -53,6 +53,8 @@ pub struct Report {
     pub held_back: Vec<(PathBuf, HoldBack)>,
     /// Files removed because the build no longer makes them (deleted letters…).
     pub removed: usize,
+    /// Where the held-back letters' PDFs are, relative to the project.
+    pub restricted: PathBuf,
 }
 
 #[derive(Debug)]
@@ -95,8 +97,13 @@ impl Site {
         output::create_dir_all(&out)?;
         let _lock = output::lock(&out)?;
         let present = sweep::scan(&out);
+        sweep::work_dirs(&self.root);
+        let restricted = self.config.restricted();
+        if let Some(moved) = sweep::old_restricted(&self.root, &restricted)? {
+            eprintln!("{moved}");
+        }
         laps.lap("lock, sweep scratch files");
-        let before = State::load(&out);
+        let before = State::load(&self.root);
         let mut state = State {
             version: before.version,
             typst: before.typst.clone(),
@@ -201,7 +208,8 @@ impl Site {
                 }
             }
 
-            report.removed = sweep::unmade(&out, &before, &state)?;
+            report.removed = sweep::unmade(&self.root, &before, &state)?;
+            report.restricted = restricted;
             laps.lap("remove unmade outputs");
             self.write_index(&mut state, &globals, old_entries)?;
             laps.lap("index");
@@ -215,7 +223,7 @@ impl Site {
                     problems,
                     stale: false,
                 }));
-            state.save(&out)?;
+            state.save(&self.root)?;
             laps.lap("save state");
             Ok(report)
         })
@@ -282,7 +290,7 @@ impl Site {
         options: &Options,
         present: &HashSet<String>,
     ) -> Result<Record, Box<Work>> {
-        let contents = std::fs::read(self.root.join(source)).map(|b| {
+        let contents = crate::regular::read(&self.root.join(source)).map(|b| {
             let hash = fingerprint::bytes(&b);
             (b, hash)
         });
@@ -298,6 +306,9 @@ impl Site {
                         .is_none()
                         .then(|| letter::html_key(globals, &r.source, &r.deps))
                 && r.outputs.iter().all(|o| present.contains(o))
+                && r.held_pdf
+                    .as_ref()
+                    .is_none_or(|p| self.root.join(p).is_file())
         });
         match fresh {
             Some(record) => Ok(record.clone()),
@@ -323,12 +334,13 @@ impl Site {
         if work.is_empty() {
             return Ok(Vec::new());
         }
-        let out = self.root.join(OUTPUT);
-        // Typst reads only inside --root, so its scratch files live in the project.
+        // Typst reads only inside --root, so its scratch files live in the
+        // project: beside output/, not in it, as they hold held-back PDFs,
+        // and on its file system, so that putting a PDF in place is a rename.
         let scratch = tempfile::Builder::new()
-            .prefix(".gongwen-work-")
-            .tempdir_in(&out)
-            .with_context(|| format!("cannot create a work folder in {}", out.display()))?;
+            .prefix(sweep::WORK_PREFIX)
+            .tempdir_in(&self.root)
+            .with_context(|| format!("cannot create a work folder in {}", self.root.display()))?;
         let families = State::cached(&mut state.families, &globals.fonts, || {
             Ok(self.typst.families(&self.font_dirs)?.join(","))
         })?;
@@ -340,6 +352,7 @@ impl Site {
             families,
             work: scratch.path(),
             bundle: typst_cli::has_bundle(version),
+            letter_budget: compile::letter_budget(),
         };
         compiler.prepare(&self.templates.layout)?;
 
@@ -374,7 +387,7 @@ impl Site {
     /// A letter another shard builds: its index entry only, so every shard
     /// writes the same index.
     fn other_shard(&self, source: &Path, old: Option<&Record>) -> Option<Record> {
-        let hash = std::fs::read(self.root.join(source)).map(|b| fingerprint::bytes(&b));
+        let hash = crate::regular::read(&self.root.join(source)).map(|b| fingerprint::bytes(&b));
         match old {
             Some(old) if hash.is_ok_and(|h| h == old.source) => Some(old.clone()),
             _ => letter::index_only(self, source),

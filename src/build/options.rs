@@ -13,9 +13,9 @@ pub struct Options {
     pub shard: Option<Shard>,
     /// A progress bar on a terminal.
     pub progress: bool,
-    /// Leave the generated Typst sources in `output/.gongwen-work-…` (for
-    /// inspecting a layout, and for the benchmark's typst-only floor); the
-    /// next build removes them.
+    /// Leave the generated Typst sources in `.gongwen-work-…` at the project
+    /// root (for inspecting a layout, and for the benchmark's typst-only
+    /// floor); the next build removes them.
     pub keep_work: bool,
 }
 

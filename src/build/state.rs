@@ -1,9 +1,11 @@
-//! `output/.gongwen.state`: what the last build made of each letter and
-//! from which inputs (by content hash), so the next build redoes only what
-//! changed and knows which outputs belong to letters that are gone.
+//! `.gongwen.state` at the project root: what the last build made of each
+//! letter and from which inputs (by content hash), so the next build redoes
+//! only what changed and knows which outputs belong to letters that are gone.
 //!
-//! It holds hashes and output paths: no title of a held-back letter and no
-//! absolute path. The index entries of published letters (their fields and
+//! It holds hashes and paths, no absolute path; and as it names every
+//! letter, the held-back ones too (their paths, dates, why they are held
+//! back), it is beside `output/`, never in it: `output/` is published whole.
+//! The index entries of published letters (their fields and
 //! text, 5 MB for a thousand letters) are in `output/.gongwen.entries/`,
 //! read on a thread of their own and only waited for when the index must be
 //! made again, and split in [`SHARDS`] files so that one letter's edit
@@ -24,7 +26,7 @@ pub const ENTRIES_DIR: &str = ".gongwen.entries";
 /// How many files the entries are split in.
 pub const SHARDS: usize = 16;
 /// Bumped when the meaning of the file changes; an older file is ignored.
-const VERSION: u32 = 2;
+const VERSION: u32 = 3;
 
 #[derive(Debug, Default, Serialize, Deserialize)]
 pub struct State {
@@ -76,6 +78,9 @@ pub struct Record {
     pub html_key: Option<Hash>,
     /// Everything the letter put in `output/`, relative to it.
     pub outputs: Vec<String>,
+    /// The PDF of a letter held back from the site, relative to the
+    /// project: in the restricted folder, outside `output/`.
+    pub held_pdf: Option<String>,
     /// A hash of the letter as the index lists it; None when held back.
     pub entry_hash: Option<Hash>,
     /// That entry, when this build made it or read it back from the entries file.
@@ -87,19 +92,20 @@ pub struct Record {
 }
 
 impl State {
-    /// The state of the last build; a missing or unreadable file means a full build.
-    pub fn load(out: &Path) -> State {
-        std::fs::read(out.join(FILE_NAME))
+    /// The state of the last build of the project at `root`; a missing or
+    /// unreadable file means a full build.
+    pub fn load(root: &Path) -> State {
+        std::fs::read(root.join(FILE_NAME))
             .ok()
             .and_then(|bytes| postcard::from_bytes::<State>(&bytes).ok())
             .filter(|s| s.version == VERSION)
             .unwrap_or_default()
     }
 
-    pub fn save(&mut self, out: &Path) -> anyhow::Result<()> {
+    pub fn save(&mut self, root: &Path) -> anyhow::Result<()> {
         self.version = VERSION;
         let bytes = postcard::to_stdvec(self).expect("state serialises");
-        output::write_if_changed(&out.join(FILE_NAME), &bytes)
+        output::write_if_changed(&root.join(FILE_NAME), &bytes)
     }
 
     /// A cached value when its key still holds, else `compute`'s (then cached).

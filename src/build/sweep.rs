@@ -4,7 +4,7 @@
 use std::collections::{BTreeSet, HashSet};
 use std::path::Path;
 
-use anyhow::Result;
+use anyhow::{Context, Result};
 use walkdir::WalkDir;
 
 use super::state::State;
@@ -39,9 +39,77 @@ pub fn scan(out: &Path) -> HashSet<String> {
     present
 }
 
+/// The start of a build's work folder's name: `.gongwen-work-…` at the project root.
+pub const WORK_PREFIX: &str = ".gongwen-work-";
+
 fn is_work_dir(name: &std::ffi::OsStr) -> bool {
-    name.to_str()
-        .is_some_and(|n| n.starts_with(".gongwen-work-"))
+    name.to_str().is_some_and(|n| n.starts_with(WORK_PREFIX))
+}
+
+/// Removes the work folders that builds killed before they could clean up
+/// left at the project root. Called under the build lock: no running
+/// build owns one, and a killed build's typst died with it.
+pub fn work_dirs(root: &Path) {
+    if let Ok(entries) = std::fs::read_dir(root) {
+        for e in entries.flatten() {
+            if is_work_dir(&e.file_name()) && e.file_type().is_ok_and(|t| t.is_dir()) {
+                let _ = std::fs::remove_dir_all(e.path());
+            }
+        }
+    }
+}
+
+/// Takes out of `output/` what an earlier gongwen kept there about
+/// held-back letters, so that `output/` holds only what may be published:
+/// its build state (which named them) is removed, and `output/restricted/`
+/// (their PDFs) is moved to the restricted folder `to` (relative to
+/// `root`). Returns what it moved, to be told. `output/restricted/` is left
+/// alone when `letters/restricted/` exists: then it holds that folder's
+/// published letters.
+pub fn old_restricted(root: &Path, to: &Path) -> Result<Option<String>> {
+    // The state named every letter, held-back ones too; it is beside output/ now.
+    let _ = std::fs::remove_file(
+        root.join(crate::project::OUTPUT)
+            .join(super::state::FILE_NAME),
+    );
+    let old = root.join(crate::project::OUTPUT).join("restricted");
+    if !old.is_dir()
+        || root
+            .join(crate::project::LETTERS)
+            .join("restricted")
+            .is_dir()
+    {
+        return Ok(None);
+    }
+    let new = root.join(to);
+    if !new.exists() {
+        output::create_dir_all(new.parent().unwrap_or(root))?;
+        std::fs::rename(&old, &new)
+            .with_context(|| format!("cannot move {} to {}", old.display(), new.display()))?;
+    } else {
+        // Merge: the newer build's PDFs win; the old ones are rebuilt if needed.
+        for e in WalkDir::new(&old).into_iter().filter_map(Result::ok) {
+            let Ok(relative) = e.path().strip_prefix(&old) else {
+                continue;
+            };
+            let target = new.join(relative);
+            if e.file_type().is_file() && !target.exists() {
+                output::create_dir_all(target.parent().unwrap_or(&new))?;
+                std::fs::rename(e.path(), &target).with_context(|| {
+                    format!("cannot move {} to {}", e.path().display(), target.display())
+                })?;
+            }
+        }
+        std::fs::remove_dir_all(&old)
+            .with_context(|| format!("cannot remove {}", old.display()))?;
+    }
+    Ok(Some(format!(
+        "moved {}/restricted/ (PDFs of held-back letters, from an earlier gongwen) to {}/: \
+         {}/ now holds only what may be published",
+        crate::project::OUTPUT,
+        crate::project::url(to),
+        crate::project::OUTPUT
+    )))
 }
 
 fn is_temp_file(name: &std::ffi::OsStr) -> bool {
@@ -51,14 +119,25 @@ fn is_temp_file(name: &std::ffi::OsStr) -> bool {
 
 /// Removes what the last build made and this one no longer does: the
 /// outputs of deleted letters, the page of a letter now held back, images no
-/// letter uses. Returns how many files went.
-pub fn unmade(out: &Path, before: &State, now: &State) -> Result<usize> {
+/// letter uses, held-back PDFs of letters gone or published now. Returns
+/// how many files went.
+pub fn unmade(root: &Path, before: &State, now: &State) -> Result<usize> {
+    let out = root.join(crate::project::OUTPUT);
     let kept: BTreeSet<&str> = outputs(now).collect();
     let gone: BTreeSet<&str> = outputs(before).filter(|o| !kept.contains(o)).collect();
     for file in &gone {
-        output::remove(out, file)?;
+        output::remove(&out, file)?;
     }
-    Ok(gone.len())
+    let kept: BTreeSet<&str> = held_pdfs(now).collect();
+    let held: BTreeSet<&str> = held_pdfs(before).filter(|p| !kept.contains(p)).collect();
+    for file in &held {
+        output::remove(root, file)?;
+    }
+    Ok(gone.len() + held.len())
+}
+
+fn held_pdfs(state: &State) -> impl Iterator<Item = &str> {
+    state.letters.values().filter_map(|r| r.held_pdf.as_deref())
 }
 
 fn outputs(state: &State) -> impl Iterator<Item = &str> {

@@ -68,9 +68,10 @@ pub fn summary(report: &Report, seconds: f64) -> String {
         }
         let why: Vec<String> = reasons.iter().map(|(r, n)| format!("{r} {n}")).collect();
         line += &format!(
-            "; {} held back from the HTML site ({}), PDF only, in output/restricted/",
+            "; {} held back from the HTML site ({}), PDF only, in {}/ (outside output/)",
             letters(report.held_back.len()),
-            why.join(", ")
+            why.join(", "),
+            report.restricted.display()
         );
     }
     if report.removed > 0 {

@@ -136,7 +136,7 @@ fn check_letter(
 ) -> Result<(Checked, Vec<PathBuf>)> {
     let read_attachment = |file: &str| {
         let path = images::within_project(source, file)?;
-        std::fs::read_to_string(root.join(path)).ok()
+        crate::regular::read_to_string(&root.join(path)).ok()
     };
     let (findings, fixed, text) = lint_file(root, source, fix, &|text| {
         lint::lint_with_attachments(source, text, &config.defaults, &read_attachment)
@@ -147,7 +147,7 @@ fn check_letter(
         .iter()
         .filter_map(|f| images::within_project(source, f))
         .collect();
-    let mut invalid = match std::fs::read(root.join(source)) {
+    let mut invalid = match crate::regular::read(&root.join(source)) {
         Ok(bytes) => build::load(root, &config.defaults, source, bytes).err(),
         Err(e) => Some(Diagnostic::new(source, format!("cannot read the file: {e}")).into()),
     };
@@ -187,7 +187,7 @@ fn lint_file(
 ) -> Result<(Vec<Finding>, usize, Option<String>)> {
     let path = root.join(file);
     // A file that is not UTF-8 is the loader's to explain.
-    let Ok(text) = std::fs::read_to_string(&path) else {
+    let Ok(text) = crate::regular::read_to_string(&path) else {
         return Ok((Vec::new(), 0, None));
     };
     let findings = lint(&text);

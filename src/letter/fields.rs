@@ -61,6 +61,15 @@ pub static THUMBNAILS: Field = Field {
     aliases: &[],
 };
 
+/// Where the PDFs of letters held back from the site go: a folder of the
+/// project outside `output/`, so that `output/` can be published whole.
+pub static RESTRICTED: Field = Field {
+    key: "restricted",
+    chinese: "不公开文件夹",
+    example: "restricted",
+    aliases: &[],
+};
+
 /// The field a key names, in English or Chinese.
 pub fn lookup<'a>(fields: &[&'a Field], key: &str) -> Option<&'a Field> {
     fields

@@ -238,7 +238,8 @@ pub struct Meta {
 impl Meta {
     /// Checks the merged fields; problems go to `r`, and then `None` comes back.
     pub fn resolve(raw: RawMeta, r: &mut Reader) -> Option<Meta> {
-        let title = required(r, &fields::TITLE, raw.title, "关于……的函");
+        let title =
+            required(r, &fields::TITLE, raw.title, "关于……的函").and_then(|t| within_length(r, t));
         let issuer = required(r, &fields::ISSUER, raw.issuer, "宁夏回族自治区自然资源厅");
         let date = required(r, &fields::DATE, raw.date, "2022-06-13")
             .and_then(|d| parse_date(r, &fields::DATE, &d));
@@ -355,6 +356,26 @@ fn strip_parentheses(note: &str) -> &str {
     note.strip_prefix(['（', '('])
         .and_then(|n| n.strip_suffix(['）', ')']))
         .unwrap_or(note)
+}
+
+/// The longest title taken: ten lines of the 版心 in 2号 type. Titles of
+/// real letters stay well under it; past it is a paste gone wrong, and
+/// breaking it into lines would only hide the mistake.
+pub const MAX_TITLE_CHARS: usize = 200;
+
+fn within_length(r: &mut Reader, title: String) -> Option<String> {
+    let length = title.chars().filter(|c| !c.is_whitespace()).count();
+    if length <= MAX_TITLE_CHARS {
+        return Some(title);
+    }
+    r.error(
+        &fields::TITLE,
+        format!("{length} characters long; at most {MAX_TITLE_CHARS}"),
+        Some(
+            "a title is one line of what the letter is about: was more text pasted into it?".into(),
+        ),
+    );
+    None
 }
 
 fn required(

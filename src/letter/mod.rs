@@ -62,7 +62,7 @@ impl Letter {
         source: &Path,
         defaults: &RawMeta,
     ) -> Result<Letter, Diagnostics> {
-        let bytes = std::fs::read(root.join(source)).map_err(|e| {
+        let bytes = crate::regular::read(&root.join(source)).map_err(|e| {
             Diagnostic::new(source, format!("cannot read the file: {e}"))
                 .help("check that the file is there and readable")
         })?;

@@ -47,6 +47,19 @@ impl Body {
         let raw: Vec<(Event, Range<usize>)> =
             Parser::new_ext(text, options).into_offset_iter().collect();
         let line_at = |offset: usize| source.first_line + text[..offset].matches('\n').count();
+        if let Some((nest, start)) = too_deep(&raw) {
+            return Err(Diagnostic::new(
+                source.file,
+                format!(
+                    "{} nested {} deep; at most {MAX_NESTING}",
+                    nest.what(),
+                    nest.depth
+                ),
+            )
+            .at(Some(line_at(start)), None)
+            .help(nest.help())
+            .into());
+        }
 
         let mut diagnostics = Diagnostics::default();
         let mut events = Vec::with_capacity(raw.len());
@@ -128,7 +141,7 @@ impl Body {
 
     /// Reads a Markdown file of the project (an attachment's pages).
     pub fn from_file(root: &Path, file: &Path, cited_by: &Path) -> Result<Body, Diagnostics> {
-        let bytes = std::fs::read(root.join(file)).map_err(|e| {
+        let bytes = crate::regular::read(&root.join(file)).map_err(|e| {
             Diagnostic::new(
                 cited_by,
                 format!("cannot read the attachment file {}: {e}", file.display()),
@@ -145,6 +158,99 @@ impl Body {
             &text,
         )
     }
+}
+
+/// How deep lists and block quotes may nest, and emphasis and links within
+/// a line. A letter needs three or four levels; the layout reads the body as
+/// JSON, whose reader in typst stops at 128 levels (a list level takes three),
+/// and every renderer walks the tree recursively.
+pub const MAX_NESTING: usize = 10;
+
+/// The deepest nest of one kind in a body, and where it starts.
+#[derive(Debug, Default, Clone, Copy)]
+struct Nest {
+    depth: usize,
+    lists: bool,
+    quotes: bool,
+    inline: bool,
+}
+
+impl Nest {
+    fn what(&self) -> &'static str {
+        match (self.lists, self.quotes, self.inline) {
+            (_, _, true) => "emphasis and links",
+            (true, true, _) => "lists and quotes",
+            (true, false, _) => "lists",
+            _ => "quotes (`>`)",
+        }
+    }
+
+    fn help(&self) -> &'static str {
+        if self.inline {
+            "close each `*`, `**`, `~~` and `[` before opening many more inside it"
+        } else {
+            "a letter needs three or four levels: indent less, or start lines with fewer `>`"
+        }
+    }
+}
+
+/// The deepest nest of blocks or of inlines in a body when it is deeper than
+/// [`MAX_NESTING`], with the offset where its outermost level starts.
+/// Checked before anything recursive sees the body.
+fn too_deep(events: &[(Event, Range<usize>)]) -> Option<(Nest, usize)> {
+    // Open lists and quotes (true for a list), and open inlines, each with where it starts.
+    let mut blocks: Vec<(bool, usize)> = Vec::new();
+    let mut inlines: Vec<usize> = Vec::new();
+    let (mut lists, mut quotes) = (0, 0);
+    let mut worst: Option<(Nest, usize)> = None;
+    for (event, range) in events {
+        match event {
+            Event::Start(Tag::List(_)) => {
+                blocks.push((true, range.start));
+                lists += 1;
+            }
+            Event::Start(Tag::BlockQuote(_)) => {
+                blocks.push((false, range.start));
+                quotes += 1;
+            }
+            Event::End(TagEnd::List(_) | TagEnd::BlockQuote(_)) => {
+                match blocks.pop() {
+                    Some((true, _)) => lists -= 1,
+                    Some((false, _)) => quotes -= 1,
+                    None => {}
+                }
+                continue;
+            }
+            Event::Start(Tag::Emphasis | Tag::Strong | Tag::Strikethrough | Tag::Link { .. }) => {
+                inlines.push(range.start)
+            }
+            Event::End(
+                TagEnd::Emphasis | TagEnd::Strong | TagEnd::Strikethrough | TagEnd::Link,
+            ) => {
+                inlines.pop();
+                continue;
+            }
+            _ => continue,
+        }
+        let deeper = |depth: usize| depth > worst.as_ref().map_or(MAX_NESTING, |w| w.0.depth);
+        if deeper(blocks.len()) {
+            let nest = Nest {
+                depth: blocks.len(),
+                lists: lists > 0,
+                quotes: quotes > 0,
+                inline: false,
+            };
+            worst = Some((nest, blocks[0].1));
+        } else if deeper(inlines.len()) {
+            let nest = Nest {
+                depth: inlines.len(),
+                inline: true,
+                ..Nest::default()
+            };
+            worst = Some((nest, inlines[0]));
+        }
+    }
+    worst
 }
 
 /// Intranet pages must never run code from a letter, so `javascript:`,
@@ -250,6 +356,32 @@ mod tests {
 
     fn texts(body: &Body) -> String {
         body.events.iter().filter_map(text_of).collect()
+    }
+
+    fn nested_list(depth: usize) -> String {
+        (0..depth)
+            .map(|i| format!("{}- 第{i}层\n", "  ".repeat(i)))
+            .collect()
+    }
+
+    #[test]
+    fn nesting_deeper_than_a_letter_needs_is_an_error_at_its_first_line() {
+        let e = parse(&format!("开头。\n\n{}", nested_list(300))).unwrap_err();
+        assert_eq!(
+            e.to_string(),
+            format!(
+                "error: letters/a.md:7: lists nested 300 deep; at most {MAX_NESTING}\n  \
+                 help: a letter needs three or four levels: indent less, or start lines with fewer `>`"
+            )
+        );
+        let e = parse(&format!("{} 引文\n", ">".repeat(5000))).unwrap_err();
+        assert!(
+            e.to_string()
+                .starts_with("error: letters/a.md:5: quotes (`>`) nested 5000 deep; at most 10"),
+            "{e}"
+        );
+        parse(&nested_list(MAX_NESTING)).unwrap();
+        parse(&format!("{} 引文\n", "> - ".repeat(MAX_NESTING / 2))).unwrap();
     }
 
     #[test]

@@ -77,24 +77,10 @@ fn page_level(level: HeadingLevel) -> HeadingLevel {
     HeadingLevel::try_from((level as usize + 1).min(6)).unwrap_or(HeadingLevel::H6)
 }
 
-/// Where an image of the project (path relative to the root) lands in `output/`.
+/// Where an image of the project (path relative to the root) lands in
+/// `output/`, as a link.
 pub fn media_path(project_path: &str) -> String {
-    let encoded: Vec<String> = project_path.split('/').map(percent_encode).collect();
-    format!("media/{}", encoded.join("/"))
-}
-
-/// Browsers take Chinese in URLs as is; spaces and ASCII punctuation need escaping.
-fn percent_encode(segment: &str) -> String {
-    segment
-        .chars()
-        .map(|c| {
-            if c.is_ascii_alphanumeric() || "-._~".contains(c) || !c.is_ascii() {
-                c.to_string()
-            } else {
-                format!("%{:02X}", c as u32)
-            }
-        })
-        .collect()
+    crate::project::href(&format!("media/{project_path}"))
 }
 
 /// A letter's fields as the templates see them.
@@ -124,12 +110,13 @@ pub struct LetterContext<'a> {
     pub publish: Option<String>,
     /// Relative to the project root, e.g. `letters/2022/70.md`.
     pub source: String,
-    /// Relative to `output/`.
+    /// Links relative to `output/` (percent-encoded).
     pub html: String,
     pub pdf: String,
 }
 
 impl<'a> LetterContext<'a> {
+    /// `html` and `pdf` are the files' paths relative to `output/`, in URL form.
     pub fn new(letter: &'a Letter, html: String, pdf: String) -> Self {
         let m: &Meta = &letter.meta;
         LetterContext {
@@ -154,8 +141,8 @@ impl<'a> LetterContext<'a> {
             print_date: m.print_date_text(),
             publish: m.publish.map(|p| format!("{p:?}")),
             source: crate::project::url(&letter.source),
-            html,
-            pdf,
+            html: crate::project::href(&html),
+            pdf: crate::project::href(&pdf),
         }
     }
 }
@@ -206,7 +193,7 @@ mod tests {
     fn media_paths_are_encoded() {
         assert_eq!(
             media_path("letters/2022/图 1.png"),
-            "media/letters/2022/图%201.png"
+            "media/letters/2022/%E5%9B%BE%201.png"
         );
     }
 }

@@ -101,22 +101,32 @@ fn words(title: &str) -> Vec<String> {
     units
 }
 
+/// How many partial breakings the search may try before it settles for
+/// [`fill_lines`]: the search is exhaustive, and its cost grows with the
+/// number of words to the power of the number of lines.
+const SEARCH_BUDGET: usize = 200_000;
+
 /// The best breaking of `units` into the fewest lines that fit.
 fn break_words(units: &[String]) -> Vec<String> {
-    let total: f64 = units.iter().map(|u| ems(u)).sum();
+    let widths: Vec<f64> = units.iter().map(|u| ems(u)).collect();
+    let total: f64 = widths.iter().sum();
     let fewest = (total / LINE_EMS).ceil().max(1.0) as usize;
+    let mut budget = SEARCH_BUDGET;
     for n in fewest..=units.len() {
         let mut best: Option<(f64, Vec<usize>)> = None;
-        each_split(units.len(), n, &mut Vec::new(), &mut |cuts| {
-            let widths = widths(units, cuts);
-            if widths.iter().any(|w| *w > LINE_EMS) {
-                return;
-            }
-            let cost = shape_cost(&widths);
+        let search = Search {
+            widths: &widths,
+            lines: n,
+        };
+        let finished = search.each(&mut Vec::new(), &mut budget, &mut |cuts| {
+            let cost = shape_cost(&line_widths(&widths, cuts));
             if best.as_ref().is_none_or(|(c, _)| cost < *c) {
                 best = Some((cost, cuts.to_vec()));
             }
         });
+        if !finished {
+            return lines(units, &fill_lines(&widths));
+        }
         if let Some((_, cuts)) = best {
             return lines(units, &cuts);
         }
@@ -125,18 +135,63 @@ fn break_words(units: &[String]) -> Vec<String> {
     vec![units.concat()]
 }
 
-/// Calls `f` with every choice of `n - 1` cut points in `1..len`, ascending.
-fn each_split(len: usize, n: usize, cuts: &mut Vec<usize>, f: &mut impl FnMut(&[usize])) {
-    if cuts.len() + 1 == n {
-        f(cuts);
-        return;
+/// The breakings of units of the given widths into `lines` lines that each fit.
+struct Search<'a> {
+    widths: &'a [f64],
+    lines: usize,
+}
+
+impl Search<'_> {
+    /// Calls `f` with every choice of `lines - 1` ascending cut points in
+    /// `1..len` whose lines fit; a line that is already too wide is not
+    /// extended. False when the budget ran out first.
+    fn each(
+        &self,
+        cuts: &mut Vec<usize>,
+        budget: &mut usize,
+        f: &mut impl FnMut(&[usize]),
+    ) -> bool {
+        if *budget == 0 {
+            return false;
+        }
+        *budget -= 1;
+        let from = cuts.last().copied().unwrap_or(0);
+        if cuts.len() + 1 == self.lines {
+            if self.widths[from..].iter().sum::<f64>() <= LINE_EMS {
+                f(cuts);
+            }
+            return true;
+        }
+        let mut width = 0.0;
+        for c in from + 1..self.widths.len() {
+            width += self.widths[c - 1];
+            if width > LINE_EMS {
+                break;
+            }
+            cuts.push(c);
+            let finished = self.each(cuts, budget, f);
+            cuts.pop();
+            if !finished {
+                return false;
+            }
+        }
+        true
     }
-    let from = cuts.last().map_or(1, |c| c + 1);
-    for c in from..len {
-        cuts.push(c);
-        each_split(len, n, cuts, f);
-        cuts.pop();
+}
+
+/// Cuts that fill each line as far as it goes: linear, for titles too long
+/// for the search (the longest titles are refused when a letter is read).
+fn fill_lines(widths: &[f64]) -> Vec<usize> {
+    let mut cuts = Vec::new();
+    let mut width = 0.0;
+    for (i, w) in widths.iter().enumerate() {
+        if i > 0 && width + w > LINE_EMS {
+            cuts.push(i);
+            width = 0.0;
+        }
+        width += w;
     }
+    cuts
 }
 
 fn lines(units: &[String], cuts: &[usize]) -> Vec<String> {
@@ -149,8 +204,14 @@ fn lines(units: &[String], cuts: &[usize]) -> Vec<String> {
         .collect()
 }
 
-fn widths(units: &[String], cuts: &[usize]) -> Vec<f64> {
-    lines(units, cuts).iter().map(|l| ems(l)).collect()
+fn line_widths(widths: &[f64], cuts: &[usize]) -> Vec<f64> {
+    let mut bounds = vec![0];
+    bounds.extend_from_slice(cuts);
+    bounds.push(widths.len());
+    bounds
+        .windows(2)
+        .map(|b| widths[b[0]..b[1]].iter().sum())
+        .collect()
 }
 
 /// Lower is better. Neighbouring lines should differ by about two characters:
@@ -248,6 +309,20 @@ mod tests {
                 assert!(!l.ends_with(|c| OPENING.contains(c)), "{lines:?}");
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod long_titles {
+    use super::*;
+
+    #[test]
+    fn a_pasted_page_of_a_title_is_broken_at_once_into_lines_that_fit() {
+        let title = "关于进一步加强和规范全区历史遗留废弃矿山生态修复项目管理工作的通知".repeat(40);
+        // The unbounded search never came back from this one.
+        let lines = title_lines(std::slice::from_ref(&title));
+        assert_eq!(lines.concat(), title);
+        assert!(lines.iter().all(|l| ems(l) <= LINE_EMS), "{lines:?}");
     }
 }
 

@@ -134,13 +134,20 @@ impl Project {
         files
     }
 
-    /// Fails if a temporary or work file of a build is left in output/.
+    /// Fails if a temporary or work file of a build is left in output/, or
+    /// a work folder beside it.
     pub fn assert_no_scratch(&self) {
         let files = self.files();
         assert!(
             !files.iter().any(|f| f.contains(".gongwen-")),
             "scratch files left: {files:?}"
         );
+        let work: Vec<String> = std::fs::read_dir(self.root())
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .filter(|n| n.starts_with(".gongwen-work-"))
+            .collect();
+        assert_eq!(work, Vec::<String>::new(), "work folders left");
     }
 }
 
@@ -425,4 +432,86 @@ impl TypstSpy {
 /// The `compile` runs among typst's calls.
 pub fn compiles(calls: &[String]) -> Vec<&String> {
     calls.iter().filter(|c| c.starts_with("compile")).collect()
+}
+
+/// A typst that never finishes a run holding a letter whose data contains
+/// `marker`, and runs the real one otherwise; given as `GONGWEN_TYPST`.
+pub struct TypstStall {
+    _dir: tempfile::TempDir,
+    pub program: PathBuf,
+    /// The `sleep` it waits in, to be found among the processes.
+    pub sleep: String,
+}
+
+impl TypstStall {
+    /// It waits in a `sleep` child of its own: stopping it alone leaves the
+    /// child behind.
+    pub fn new(marker: &str) -> TypstStall {
+        TypstStall::make(marker, "")
+    }
+
+    /// It becomes `sleep` (exec): one process that never writes to stderr,
+    /// so nothing but its parent's care ends it.
+    pub fn exec(marker: &str) -> TypstStall {
+        TypstStall::make(marker, "exec ")
+    }
+
+    fn make(marker: &str, exec: &str) -> TypstStall {
+        let real = gongwen::typst_cli::Typst::find_or_install()
+            .expect("the tests need typst: run `cargo run -- doctor`")
+            .program;
+        let dir = tempfile::tempdir().unwrap();
+        let program = dir.path().join("typst");
+        // Seconds no test waits for: the process is found by this command line.
+        let sleep = format!("sleep {}", 3000 + std::process::id() % 1000);
+        std::fs::write(
+            &program,
+            format!(
+                "#!/bin/sh\n\
+                 root=; prev=; files=\n\
+                 for a in \"$@\"; do\n  \
+                   [ \"$prev\" = --root ] && root=\"$a\"\n  \
+                   case \"$a\" in chunk=*) chunk=\"${{a#chunk=}}\";; data=*) files=\"${{a#data=}}\";; esac\n  \
+                   prev=\"$a\"\n\
+                 done\n\
+                 [ -n \"$chunk\" ] && files=$(grep -o '\"data\":\"[^\"]*\"' \"$root$chunk\" | cut -d'\"' -f4)\n\
+                 for f in $files; do grep -q '{marker}' \"$root$f\" && {exec}{sleep}; done\n\
+                 exec '{}' \"$@\"\n",
+                real.display()
+            ),
+        )
+        .unwrap();
+        std::fs::set_permissions(
+            &program,
+            std::os::unix::fs::PermissionsExt::from_mode(0o755),
+        )
+        .unwrap();
+        TypstStall {
+            _dir: dir,
+            program,
+            sleep,
+        }
+    }
+}
+
+/// The processes whose command line contains `text`, by id (Linux: /proc).
+pub fn processes_with(text: &str) -> Vec<u32> {
+    let mut found = Vec::new();
+    for entry in std::fs::read_dir("/proc").into_iter().flatten().flatten() {
+        let Some(pid) = entry
+            .file_name()
+            .to_str()
+            .and_then(|n| n.parse::<u32>().ok())
+        else {
+            continue;
+        };
+        let Ok(cmdline) = std::fs::read(entry.path().join("cmdline")) else {
+            continue;
+        };
+        let cmdline = String::from_utf8_lossy(&cmdline).replace('\0', " ");
+        if cmdline.contains(text) && pid != std::process::id() {
+            found.push(pid);
+        }
+    }
+    found
 }
