@@ -17,9 +17,9 @@ use crate::letter::{fields, Letter, Meta, Publish, RawMeta};
 use crate::markdown::{images, Body, Source};
 use crate::output;
 use crate::project::{self, OUTPUT};
-use crate::render::html::{body_html, AttachmentContext, LetterContext};
-use crate::render::typst_data::LetterData;
-use crate::templates;
+use crate::render::html::{HtmlPage, LetterContext};
+use crate::render::typst_data::TypstData;
+use crate::render::{Links, Renderer, Rendering};
 use crate::thumbnail;
 use crate::typst_cli::Failure;
 use crate::typst_diagnostics;
@@ -229,21 +229,29 @@ fn prepare(
     let need_html = html_key.is_some()
         && (force || old.is_none_or(|r| r.html_key != html_key) || !out.join(&html_path).is_file());
 
-    let context = LetterContext::new(&letter, project::url(&html_path), project::url(&public_pdf));
+    let rendering = Rendering {
+        letter: &letter,
+        body: &body,
+        attachments: &attachments,
+        links: Links::of(source),
+    };
     let page = if need_html {
-        let back = project::way_back(&html_path);
-        Some((
-            html_path.clone(),
-            render_page(site, &letter, &context, &body, &attachments, &back)?,
-        ))
+        let page = HtmlPage {
+            templates: &site.templates,
+            site_title: site.config.site_title.as_deref(),
+        };
+        Some((html_path.clone(), page.render(&rendering)?))
     } else {
         None
     };
-    let job = need_pdf.then(|| Job {
-        data: serde_json::to_vec(&LetterData::new(&letter, &body, &attachments))
-            .expect("letter data serialises"),
-        date: letter.meta.date,
-    });
+    let job = if need_pdf {
+        Some(Job {
+            data: TypstData.render(&rendering)?,
+            date: letter.meta.date,
+        })
+    } else {
+        None
+    };
 
     let thumb = (held_back.is_none() && site.config.thumbnails())
         .then(|| project::output_path(source, "png"));
@@ -265,7 +273,7 @@ fn prepare(
     }
     let entry = held_back.is_none().then(|| {
         index::entry(
-            &context,
+            &LetterContext::new(&letter, &rendering.links),
             thumb.as_deref(),
             [&body].into_iter().chain(attachments.iter().flatten()),
         )
@@ -353,8 +361,6 @@ fn draw(source: &Path, pdf: &Path) -> Result<Vec<u8>, Diagnostics> {
 pub fn index_only(site: &Site, source: &Path) -> Option<Record> {
     let letter = Letter::from_file(&site.root, source, &site.config.defaults).ok()?;
     let held_back = HoldBack::of(&letter.meta);
-    let html = project::url(&project::output_path(source, "html"));
-    let pdf = project::url(&project::output_path(source, "pdf"));
     let body = Body::parse(
         &Source {
             root: &site.root,
@@ -370,7 +376,7 @@ pub fn index_only(site: &Site, source: &Path) -> Option<Record> {
             .thumbnails()
             .then(|| project::output_path(source, "png"));
         index::entry(
-            &LetterContext::new(&letter, html, pdf),
+            &LetterContext::new(&letter, &Links::of(source)),
             thumb.as_deref(),
             body.as_ref(),
         )
@@ -419,39 +425,6 @@ pub fn load(
         .collect();
     let (body, attachments) = all_or_problems(body, attachments)?;
     Ok((letter, body, attachments))
-}
-
-fn render_page(
-    site: &Site,
-    letter: &Letter,
-    context: &LetterContext,
-    body: &Body,
-    attachments: &[Option<Body>],
-    back: &str,
-) -> Result<String, Diagnostics> {
-    let attachments: Vec<_> = letter
-        .meta
-        .attachments
-        .iter()
-        .zip(attachments)
-        .map(|(a, b)| AttachmentContext {
-            name: a.name(),
-            html: b.as_ref().map(|b| body_html(b, back)),
-        })
-        .collect();
-    let mut c = tera::Context::new();
-    c.insert("site_title", &site.config.site_title);
-    c.insert("root", back);
-    c.insert("letter", context);
-    c.insert("body", &body_html(body, back));
-    c.insert("attachments", &attachments);
-    let pdf_name = Path::new(&context.pdf)
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned());
-    c.insert("pdf_href", &pdf_name);
-    site.templates
-        .render(templates::LETTER, &c)
-        .map_err(|e| Diagnostic::new(&letter.source, e).into())
 }
 
 /// An attachment's own Markdown file, relative to the letter.

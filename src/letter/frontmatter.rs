@@ -157,6 +157,11 @@ impl<'a> Reader<'a> {
         })
     }
 
+    /// The file being read, as the user sees it.
+    pub fn file(&self) -> &Path {
+        self.file
+    }
+
     /// The line where a field's key stands, as the author spelt it.
     pub fn line_of(&self, field: &Field) -> Option<usize> {
         self.field_lines.get(field.key).copied()
@@ -252,7 +257,7 @@ fn describe_value(value: &Value) -> &'static str {
     }
 }
 
-/// A scalar read as text: `printer: 2022` or `copy_no: 1` are still text to an author.
+/// A scalar read as text: `printer: 2022` or `份号: 1` are still text to an author.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Text(pub String);
 

@@ -144,14 +144,7 @@ impl<'a> Document<'a> {
         if let Some(f) = self.field(field) {
             return strings(&f.value);
         }
-        let d = &self.defaults;
-        let default = match field.key {
-            "to" => &d.to,
-            "cc" => &d.cc,
-            "signers" => &d.signers,
-            _ => &None,
-        };
-        default.clone().unwrap_or_default()
+        self.defaults.names(field).unwrap_or_default()
     }
 
     /// A text field (`issuer`, `printer`, `format`), from the letter or else the office defaults.
@@ -159,13 +152,7 @@ impl<'a> Document<'a> {
         if let Some(f) = self.field(field) {
             return f.value.as_str().map(|s| s.trim().to_string());
         }
-        let d = &self.defaults;
-        match field.key {
-            "issuer" => d.issuer.clone(),
-            "printer" => d.printer.clone(),
-            "format" => d.format.clone(),
-            _ => None,
-        }
+        self.defaults.text(field)
     }
 
     /// Where `needle` stands on the field's key line or the lines below it
