@@ -6,13 +6,27 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use rayon::prelude::*;
+use serde::{Deserialize, Serialize};
 use walkdir::WalkDir;
 use xxhash_rust::xxh3::Xxh3;
 
 use super::state::FontFile;
 
-/// A 128-bit content hash in hex, as the state file keeps it.
-pub type Hash = String;
+/// A 128-bit content hash.
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+pub struct Hash([u8; 16]);
+
+impl Hash {
+    pub fn as_bytes(&self) -> &[u8] {
+        &self.0
+    }
+}
+
+impl std::fmt::Display for Hash {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{:032x}", u128::from_le_bytes(self.0))
+    }
+}
 
 /// A hash of several labelled parts; the labels keep `("ab", "c")` apart from `("a", "bc")`.
 #[derive(Default, Clone)]
@@ -31,19 +45,24 @@ impl Hasher {
         self
     }
 
+    /// A file's hash, or its absence (no bytes: a hash always has 16).
+    pub fn file(&mut self, hash: &Option<Hash>) -> &mut Self {
+        self.part(hash.as_ref().map_or(&[], Hash::as_bytes))
+    }
+
     pub fn finish(&self) -> Hash {
-        format!("{:032x}", self.0.digest128())
+        Hash(self.0.digest128().to_le_bytes())
     }
 }
 
 pub fn bytes(bytes: &[u8]) -> Hash {
-    format!("{:032x}", xxhash_rust::xxh3::xxh3_128(bytes))
+    Hash(xxhash_rust::xxh3::xxh3_128(bytes).to_le_bytes())
 }
 
-/// The hash of a file, or `missing` when it cannot be read, so that a file
+/// The hash of a file, or `None` when it cannot be read, so that a file
 /// that disappears counts as a change.
-pub fn file(path: &Path) -> Hash {
-    crate::regular::read(path).map_or_else(|_| "missing".to_string(), |b| bytes(&b))
+pub fn file(path: &Path) -> Option<Hash> {
+    crate::regular::read(path).ok().map(|b| bytes(&b))
 }
 
 /// Every font file under `dirs`, names and contents: adding, removing or
@@ -78,7 +97,7 @@ pub fn fonts(dirs: &[PathBuf], known: &mut BTreeMap<String, FontFile>) -> Hash {
                 .map_or(0, |d| d.as_nanos());
             let hash = match known.get(name) {
                 Some(k) if k.len == len && k.modified_ns == modified_ns && modified_ns > 0 => {
-                    k.hash.clone()
+                    k.hash
                 }
                 _ => file(path),
             };
@@ -94,7 +113,7 @@ pub fn fonts(dirs: &[PathBuf], known: &mut BTreeMap<String, FontFile>) -> Hash {
         .collect();
     let mut h = Hasher::new("fonts");
     for (name, f) in &stamped {
-        h.part(name.as_bytes()).part(f.hash.as_bytes());
+        h.part(name.as_bytes()).file(&f.hash);
     }
     *known = stamped.into_iter().collect();
     h.finish()
@@ -111,9 +130,9 @@ mod tests {
         let dirs = [dir.path().to_path_buf()];
         let mut known = BTreeMap::new();
         let first = fonts(&dirs, &mut known);
-        assert_eq!(known["A.otf"].hash, bytes(b"font a"));
+        assert_eq!(known["A.otf"].hash, Some(bytes(b"font a")));
         // A stale cache entry with the file's own size and time is trusted…
-        known.get_mut("A.otf").unwrap().hash = "cached".into();
+        known.get_mut("A.otf").unwrap().hash = Some(bytes(b"cached"));
         assert_ne!(fonts(&dirs, &mut known), first);
         // …and one whose size differs is not.
         known.get_mut("A.otf").unwrap().len += 1;
@@ -126,7 +145,7 @@ mod tests {
         let a_bc = Hasher::new("k").part(b"a").part(b"bc").finish();
         assert_ne!(ab_c, a_bc);
         assert_eq!(ab_c, Hasher::new("k").part(b"ab").part(b"c").finish());
-        assert_eq!(ab_c.len(), 32);
+        assert_eq!(ab_c.to_string().len(), 32);
     }
 
     #[test]

@@ -69,19 +69,23 @@ impl HoldBack {
     }
 }
 
-pub fn pdf_key(globals: &Globals, source: &Hash, deps: &BTreeMap<String, Hash>) -> Hash {
+/// The files a letter uses (attachments, images, seal), each with its hash
+/// or `None` when it is missing.
+pub type Deps = BTreeMap<String, Option<Hash>>;
+
+pub fn pdf_key(globals: &Globals, source: &Hash, deps: &Deps) -> Hash {
     key("pdf", &globals.pdf, source, deps)
 }
 
-pub fn html_key(globals: &Globals, source: &Hash, deps: &BTreeMap<String, Hash>) -> Hash {
+pub fn html_key(globals: &Globals, source: &Hash, deps: &Deps) -> Hash {
     key("html", &globals.html, source, deps)
 }
 
-fn key(kind: &str, global: &Hash, source: &Hash, deps: &BTreeMap<String, Hash>) -> Hash {
+fn key(kind: &str, global: &Hash, source: &Hash, deps: &Deps) -> Hash {
     let mut h = Hasher::new(kind);
     h.part(global.as_bytes()).part(source.as_bytes());
     for (path, hash) in deps {
-        h.part(path.as_bytes()).part(hash.as_bytes());
+        h.part(path.as_bytes()).file(hash);
     }
     h.finish()
 }
@@ -280,7 +284,7 @@ fn prepare(
     });
     Ok(Prepared {
         record: Record {
-            source: source_hash.clone(),
+            source: *source_hash,
             deps,
             pdf_key,
             html_key,
@@ -382,9 +386,9 @@ pub fn index_only(site: &Site, source: &Path) -> Option<Record> {
         )
     });
     Some(Record {
-        source: String::new(),
+        source: Hash::default(),
         deps: BTreeMap::new(),
-        pdf_key: String::new(),
+        pdf_key: Hash::default(),
         html_key: None,
         outputs: Vec::new(),
         held_pdf: None,

@@ -108,9 +108,9 @@ impl Site {
             version: before.version,
             typst: before.typst.clone(),
             families: before.families.clone(),
-            web_fonts: before.web_fonts.clone(),
+            web_fonts: before.web_fonts,
             font_files: before.font_files.clone(),
-            site: before.site.clone(),
+            site: before.site,
             index: before.index.clone(),
             title_breaks: before.title_breaks.clone(),
             ..State::default()
@@ -269,12 +269,12 @@ impl Site {
             .part(typst.as_bytes())
             .part(&self.templates.layout)
             .part(fonts.as_bytes())
-            .part(config.as_bytes())
+            .file(&config)
             .finish();
         let html = Hasher::new("html")
             .part(gongwen.as_bytes())
             .part(&self.templates.letter_source)
-            .part(config.as_bytes())
+            .file(&config)
             .finish();
         Ok(Globals { pdf, html, fonts })
     }
@@ -516,7 +516,7 @@ impl Site {
             for (from, to) in &fonts {
                 output::copy_if_changed(from, to)?;
             }
-            state.web_fonts = Some(globals.fonts.clone());
+            state.web_fonts = Some(globals.fonts);
         }
         Ok(())
     }

@@ -26,7 +26,7 @@ pub const ENTRIES_DIR: &str = ".gongwen.entries";
 /// How many files the entries are split in.
 pub const SHARDS: usize = 16;
 /// Bumped when the meaning of the file changes; an older file is ignored.
-const VERSION: u32 = 3;
+const VERSION: u32 = 4;
 
 #[derive(Debug, Default, Serialize, Deserialize)]
 pub struct State {
@@ -58,7 +58,8 @@ pub struct State {
 pub struct FontFile {
     pub len: u64,
     pub modified_ns: u128,
-    pub hash: Hash,
+    /// `None` when it could not be read.
+    pub hash: Option<Hash>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -72,7 +73,7 @@ pub struct Cached {
 pub struct Record {
     pub source: Hash,
     /// Files the letter reads besides itself (images, attachment files), with their hashes.
-    pub deps: BTreeMap<String, Hash>,
+    pub deps: super::letter::Deps,
     pub pdf_key: Hash,
     /// None for a letter held back from the site.
     pub html_key: Option<Hash>,
@@ -119,7 +120,7 @@ impl State {
         }
         let value = compute()?;
         *slot = Some(Cached {
-            key: key.clone(),
+            key: *key,
             value: value.clone(),
         });
         Ok(value)
@@ -172,6 +173,7 @@ pub fn save_entries(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::build::fingerprint;
 
     #[test]
     fn a_damaged_or_old_state_means_a_full_build() {
@@ -180,11 +182,14 @@ mod tests {
         assert!(State::load(dir.path()).letters.is_empty());
 
         let mut s = State {
-            web_fonts: Some("abc".into()),
+            web_fonts: Some(fingerprint::bytes(b"abc")),
             ..State::default()
         };
         s.save(dir.path()).unwrap();
-        assert_eq!(State::load(dir.path()).web_fonts.as_deref(), Some("abc"));
+        assert_eq!(
+            State::load(dir.path()).web_fonts,
+            Some(fingerprint::bytes(b"abc"))
+        );
 
         // The version comes first, as a one-byte varint.
         let mut old = std::fs::read(dir.path().join(FILE_NAME)).unwrap();
@@ -197,14 +202,14 @@ mod tests {
     #[test]
     fn cached_values_are_reused_only_for_the_same_key() {
         let mut slot = None;
-        let k1 = "k1".to_string();
+        let k1 = fingerprint::bytes(b"k1");
         assert_eq!(
             State::cached(&mut slot, &k1, || Ok("a".into())).unwrap(),
             "a"
         );
         let again = State::cached(&mut slot, &k1, || panic!("not recomputed"));
         assert_eq!(again.unwrap(), "a");
-        let k2 = "k2".to_string();
+        let k2 = fingerprint::bytes(b"k2");
         assert_eq!(
             State::cached(&mut slot, &k2, || Ok("b".into())).unwrap(),
             "b"
