@@ -73,7 +73,7 @@ pub struct Cached {
 pub struct Record {
     pub source: Hash,
     /// Files the letter reads besides itself (images, attachment files), with their hashes.
-    pub deps: super::letter::Deps,
+    pub deps: super::Deps,
     pub pdf_key: Hash,
     /// None for a letter held back from the site.
     pub html_key: Option<Hash>,
@@ -89,7 +89,7 @@ pub struct Record {
     pub entry: Option<Entry>,
     pub date: chrono::NaiveDate,
     /// Why it is kept off the site, if it is.
-    pub held_back: Option<super::HoldBack>,
+    pub held_back: Option<crate::build::HoldBack>,
 }
 
 impl State {
