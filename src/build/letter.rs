@@ -271,7 +271,7 @@ fn draw(source: &Path, pdf: &Path) -> Result<Vec<u8>, Diagnostics> {
     thumbnail::first_page(bytes).map_err(|why| {
         Diagnostics::from(Diagnostic::new(
             source,
-            format!("cannot draw the PDF's first page for the index: {why}"),
+            format!("cannot draw the PDF's first page for the index: {why:#}"),
         ))
     })
 }

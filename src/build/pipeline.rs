@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 use serde::{Deserialize, Serialize};
 
 use super::Site;
-use crate::diagnostic::{Diagnostic, Diagnostics};
+use crate::diagnostic::Diagnostics;
 use crate::index;
 use crate::letter::{fields, Letter, Meta, Publish};
 use crate::markdown::{images, Body, Source};
@@ -184,18 +184,11 @@ fn attachment_body(
     line: Option<usize>,
     file: &str,
 ) -> Result<Body, Diagnostics> {
-    let bad = |message: String| {
-        Diagnostics::from(Diagnostic::new(letter, message).at(line, None).field(&fields::ATTACHMENTS).help(
+    let path = images::project_file(root, letter, file).map_err(|problem| {
+        Diagnostics::from(problem.at(line, None).field(&fields::ATTACHMENTS).help(
             "give the attachment's Markdown file relative to the letter, e.g. `file: _attachments/table.md` \
              (a name starting with `_` keeps it from being built as a letter)",
         ))
-    };
-    let path = images::project_file(root, letter, file).map_err(|e| match e {
-        images::Escape::Outside => bad(format!("file `{file}` is outside the project")),
-        images::Escape::Missing => bad(match images::within_project(letter, file) {
-            Some(p) => format!("file `{file}` not found (looked for {})", p.display()),
-            None => format!("file `{file}` not found"),
-        }),
     })?;
     Body::from_file(root, &path, letter)
 }

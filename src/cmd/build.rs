@@ -14,7 +14,7 @@ pub fn run(root: &Path, mut options: Options, ui: &Ui) -> Result<bool> {
     let site = Site::open(root)?;
     let report = site.build_with(&options)?;
     for failure in &report.failed {
-        ui.error(&failure.problems);
+        ui.diagnostics(&failure.problems);
     }
     for built in &report.built {
         ui.detail(format!("built {}", built.display()));

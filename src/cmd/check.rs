@@ -53,25 +53,22 @@ pub fn run(root: &Path, fix: bool, ui: &Ui) -> Result<bool> {
     // Folders that could not be walked (a symlink loop, no permission).
     for problems in &found.problems {
         errors += problems.0.len();
-        ui.error(problems);
+        ui.diagnostics(problems);
     }
     for c in &checked {
         if let Some(problems) = &c.invalid {
             errors += problems.0.len();
-            ui.error(problems);
+            ui.diagnostics(problems);
         }
-        for f in &c.findings {
-            match f.severity {
-                Severity::Error => {
-                    errors += 1;
-                    ui.error(f.display(&c.source));
-                }
-                Severity::Warning => {
-                    warnings += 1;
-                    ui.warning(f.display(&c.source));
-                }
+        let findings: Vec<Diagnostic> =
+            c.findings.iter().map(|f| f.diagnostic(&c.source)).collect();
+        for d in &findings {
+            match d.severity {
+                Severity::Error => errors += 1,
+                Severity::Warning | Severity::Note => warnings += 1,
             }
         }
+        ui.diagnostics(&findings);
         if c.fixed > 0 {
             fixed += c.fixed;
             fixed_files += 1;

@@ -45,7 +45,7 @@ impl Rebuilder {
 
 fn tell(report: &Report, seconds: f64, ui: &Ui) {
     for failure in &report.failed {
-        ui.error(&failure.problems);
+        ui.diagnostics(&failure.problems);
     }
     for built in &report.built {
         ui.detail(format!("built {}", built.display()));

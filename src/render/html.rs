@@ -150,7 +150,7 @@ impl Renderer for HtmlPage<'_> {
         c.insert("pdf_href", &pdf_name);
         self.templates
             .render(templates::LETTER, &c)
-            .map_err(|e| Diagnostic::new(&letter.source, e).into())
+            .map_err(|e| Diagnostic::new(&letter.source, format!("{e:#}")).into())
     }
 }
 

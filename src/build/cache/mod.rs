@@ -134,7 +134,7 @@ fn key_of(kind: &str, global: &Hash, source: &Hash, deps: &Deps) -> Hash {
 pub struct Work {
     pub source: PathBuf,
     /// The file's bytes and their hash, or why it could not be read.
-    pub contents: Result<(Vec<u8>, Hash), String>,
+    pub contents: std::io::Result<(Vec<u8>, Hash)>,
     /// What the last build made of it, if anything.
     pub old: Option<Record>,
 }
@@ -191,7 +191,7 @@ pub fn plan(
         Some(record) => Ok(record.clone()),
         None => Err(Box::new(Work {
             source: source.to_path_buf(),
-            contents: contents.map_err(|e| e.to_string()),
+            contents,
             old: old.cloned(),
         })),
     }
