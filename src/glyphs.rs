@@ -16,7 +16,7 @@ use skrifa::raw::{FileRef, TableProvider};
 use skrifa::{string::StringId, MetadataProvider};
 use walkdir::WalkDir;
 
-use crate::letter::fields::Field;
+use crate::letter::fields::{self, Field};
 use crate::lint::Document;
 
 /// The faces of the layout. Their font lists mirror `FONTS` in
@@ -322,47 +322,48 @@ impl GlyphWarning {
     }
 }
 
-/// The warnings of the letters a build made and of the attachment files
-/// they print, each as the lines to show. Reads no font when no letter was built.
+/// The warnings of the letters a build made, of the attachment files they
+/// print and of `gongwen.yaml`, each as the lines to show. Reads no font when no letter was built.
 pub fn warnings_for_built(root: &Path, font_dirs: &[PathBuf], letters: &[PathBuf]) -> Vec<String> {
     if letters.is_empty() {
         return Vec::new();
     }
     let book = FontBook::load(font_dirs);
-    let mut attachments = std::collections::BTreeSet::new();
-    let mut shown: Vec<String> = letters
+    let shown = |file: &Path, warnings: Vec<GlyphWarning>| -> Vec<String> {
+        warnings
+            .iter()
+            .map(|w| w.display(file).to_string())
+            .collect()
+    };
+    let config = Path::new(crate::config::FILE_NAME);
+    let mut lines = std::fs::read_to_string(root.join(config))
+        .map(|text| shown(config, check_config(&book, &text)))
+        .unwrap_or_default();
+    let per_letter: Vec<(Vec<String>, Vec<PathBuf>)> = letters
         .par_iter()
         .map(|letter| {
             let Ok(text) = std::fs::read_to_string(root.join(letter)) else {
                 return (Vec::new(), Vec::new());
             };
-            let files: Vec<PathBuf> = crate::lint::attachment_files(letter, &text)
+            let files = crate::lint::attachment_files(letter, &text)
                 .iter()
                 .filter_map(|f| crate::markdown::images::within_project(letter, f))
                 .collect();
-            let lines = check_letter(&book, letter, &text)
-                .iter()
-                .map(|w| w.display(letter).to_string())
-                .collect();
-            (lines, files)
-        })
-        .collect::<Vec<_>>()
-        .into_iter()
-        .flat_map(|(lines, files)| {
-            attachments.extend(files);
-            lines
+            (shown(letter, check_letter(&book, letter, &text)), files)
         })
         .collect();
+    // Each attachment file once, even when several letters print it.
+    let mut attachments = std::collections::BTreeSet::new();
+    for (letter_lines, files) in per_letter {
+        lines.extend(letter_lines);
+        attachments.extend(files);
+    }
     for file in attachments {
         if let Ok(text) = std::fs::read_to_string(root.join(&file)) {
-            shown.extend(
-                check_attachment(&book, &text)
-                    .iter()
-                    .map(|w| w.display(&file).to_string()),
-            );
+            lines.extend(shown(&file, check_attachment(&book, &text)));
         }
     }
-    shown
+    lines
 }
 
 /// A character to check: where it is, and the face it is set in.
@@ -381,6 +382,31 @@ pub fn check_letter(book: &FontBook, file: &Path, text: &str) -> Vec<GlyphWarnin
     };
     let mut placed = frontmatter_characters(&doc);
     placed.extend(body_characters(&doc, doc.body_start));
+    warnings(book, placed)
+}
+
+/// The same for the office defaults in `gongwen.yaml` that letters print
+/// (the 署名, 印发机关…), once for all letters.
+pub fn check_config(book: &FontBook, text: &str) -> Vec<GlyphWarning> {
+    let file = Path::new(crate::config::FILE_NAME);
+    // An unreadable config is the loader's to report.
+    let known: Vec<&'static Field> = fields::ALL
+        .iter()
+        .copied()
+        .chain([&fields::SITE_TITLE, &fields::THUMBNAILS])
+        .collect();
+    let Ok(mut reader) = crate::letter::frontmatter::Reader::new(file, text, 1, &known) else {
+        return Vec::new();
+    };
+    let values: Vec<(&'static Field, usize, Value)> = fields::ALL
+        .iter()
+        .filter_map(|&f| Some((f, reader.line_of(f)?, reader.take::<Value>(f, "")?)))
+        .collect();
+    let lines: Vec<&str> = text.lines().collect();
+    let fields = values.iter().map(|(f, l, v)| (*f, *l, v));
+    let placed = field_characters(fields, lines.len(), |l| {
+        lines.get(l.wrapping_sub(1)).copied().unwrap_or("")
+    });
     warnings(book, placed)
 }
 
@@ -433,17 +459,32 @@ fn field_face(field: &Field) -> Option<Face> {
 }
 
 fn frontmatter_characters(doc: &Document) -> Vec<Placed> {
+    let last = doc.line_of(doc.body_start.saturating_sub(1));
+    let fields = doc.fields.iter().map(|f| (f.field, f.line, &f.value));
+    field_characters(fields, last, |l| doc.line(l).1)
+}
+
+/// The printed characters of frontmatter fields `(field, key line, value)`,
+/// each on the line (up to `last`) that holds it: its key line or a list item below.
+fn field_characters<'v>(
+    fields: impl Iterator<Item = (&'static Field, usize, &'v Value)>,
+    last: usize,
+    line_text: impl Fn(usize) -> &'v str,
+) -> Vec<Placed> {
     let mut out = Vec::new();
-    for f in &doc.fields {
-        let Some(face) = field_face(f.field) else {
+    for (field, key_line, value) in fields {
+        let Some(face) = field_face(field) else {
             continue;
         };
         let mut text = String::new();
-        printed_strings(&f.value, &mut text);
+        printed_strings(value, &mut text);
         for c in text.chars() {
+            let line = (key_line..=last)
+                .find(|&l| line_text(l).contains(c))
+                .unwrap_or(key_line);
             out.push(Placed {
-                line: line_in_field(doc, f.line, c),
-                field: Some(f.field),
+                line,
+                field: Some(field),
                 face,
                 character: c,
             });
@@ -467,14 +508,6 @@ fn printed_strings(value: &Value, out: &mut String) {
         Value::Tagged(t) => printed_strings(&t.value, out),
         _ => {}
     }
-}
-
-/// The line of a field's value that holds `c`: its key line or a list item below.
-fn line_in_field(doc: &Document, key_line: usize, c: char) -> usize {
-    let last = doc.line_of(doc.body_start.saturating_sub(1));
-    (key_line..=last)
-        .find(|&l| doc.line(l).1.contains(c))
-        .unwrap_or(key_line)
 }
 
 /// Every character of the body with the face the layout sets it in.
@@ -611,6 +644,20 @@ mod tests {
                 "warning: letters/a.md:10: 龑 (U+9F91) is not in FandolFang R and no font in \
                  fonts/ has it; it prints as an empty box\n  help: write it another way, or add a font that has it to fonts/",
             ]
+        );
+    }
+
+    #[test]
+    fn the_office_defaults_are_checked_in_gongwen_yaml() {
+        let file = Path::new("gongwen.yaml");
+        let text = "site_title: 喆\nissuer: 某喆局\nprinter:\n  - 某局\n  - 某喆办\n";
+        let shown: Vec<String> = check_config(&book(), text)
+            .iter()
+            .map(|w| w.display(file).to_string())
+            .collect();
+        assert_eq!(
+            shown,
+            vec!["warning: gongwen.yaml:2: `issuer` (发文机关署名): 喆 (U+5586) is not in FandolFang R; printed in Noto Serif CJK SC"]
         );
     }
 

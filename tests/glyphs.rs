@@ -142,17 +142,24 @@ fn every_block_and_every_name_prints_with_a_real_glyph_in_every_face() {
 }
 
 #[test]
-fn a_character_no_font_has_is_warned_of_and_a_fallback_is_named() {
-    let text = "---\ntitle: 关于表情😀的函\nto: 某局\ndate: 2024-03-01\n---\n\n宁吉喆同志：\n\n宁吉喆，私用\u{E000}区。\n";
+fn a_character_no_font_has_is_warned_of_and_a_fallback_is_named_in_letter_config_and_attachment() {
+    let text = "---\ntitle: 关于表情😀的函\nto: 某局\ndate: 2024-03-01\nattachments:\n  - {name: 名单, file: _att/names.md}\n---\n\n宁吉喆同志：\n\n宁吉喆，私用\u{E000}区。\n";
     let project = Project::with_letters(&[("2024/e.md", text)]);
+    project.write(
+        "gongwen.yaml",
+        "site_title: 公文\nissuer: 信阳市浉河区自然资源局\n",
+    );
+    project.write("letters/2024/_att/names.md", "名单\n\n王堃\n");
     let built = project.build();
     assert!(built.status.success(), "{}", stderr(&built));
     let expected = [
+        "warning: gongwen.yaml:2: `issuer` (发文机关署名): 浉 (U+6D49) is not in FandolFang R; printed in Noto Serif CJK SC",
         "warning: letters/2024/e.md:2: `title` (标题): 😀 (U+1F600) is not in FandolSong and no font \
          in fonts/ has it; it prints as an empty box\n  help: write it another way, or add a font that has it to fonts/",
-        "warning: letters/2024/e.md:7: 喆 (U+5586) is not in FandolFang R; printed in Noto Serif CJK SC",
-        "warning: letters/2024/e.md:9: \u{E000} (U+E000) is not in FandolFang R and no font \
+        "warning: letters/2024/e.md:9: 喆 (U+5586) is not in FandolFang R; printed in Noto Serif CJK SC",
+        "warning: letters/2024/e.md:11: \u{E000} (U+E000) is not in FandolFang R and no font \
          in fonts/ has it; it prints as an empty box\n  help: write it another way, or add a font that has it to fonts/",
+        "warning: letters/2024/_att/names.md:3: 堃 (U+5803) is not in FandolFang R; printed in Noto Serif CJK SC",
     ];
     let warnings = |out: &std::process::Output| -> Vec<String> {
         stderr(out)

@@ -62,6 +62,13 @@ pub fn run(root: &Path, fix: bool, ui: &Ui) -> Result<bool> {
         errors += problems.0.len();
         ui.error(problems);
     }
+    // The office defaults every letter prints, once.
+    if let Ok(text) = std::fs::read_to_string(root.join(crate::config::FILE_NAME)) {
+        for g in glyphs::check_config(&book, &text) {
+            warnings += 1;
+            ui.warning(g.display(Path::new(crate::config::FILE_NAME)));
+        }
+    }
     for c in &checked {
         if let Some(problems) = &c.invalid {
             errors += problems.0.len();
