@@ -92,10 +92,12 @@ impl Coverage {
     }
 }
 
-/// The fonts Typst can use, by family.
+/// The fonts Typst can use, and each face's list of the families present.
 #[derive(Debug, Default)]
 pub struct FontBook {
     fonts: Vec<Coverage>,
+    /// By face, in `Face::ALL` order: each family present, with its fonts (indices into `fonts`).
+    stacks: Vec<Vec<(&'static str, Vec<usize>)>>,
 }
 
 /// Where a character is printed.
@@ -123,30 +125,41 @@ impl FontBook {
             .flat_map(|e| cache.coverage(e.path()))
             .collect();
         cache.save();
-        FontBook { fonts }
+        FontBook::new(fonts)
     }
 
-    fn family(&self, name: &str) -> Vec<&Coverage> {
-        let name = name.to_lowercase();
-        self.fonts
+    fn new(fonts: Vec<Coverage>) -> FontBook {
+        let stacks = Face::ALL
             .iter()
-            .filter(|f| f.families.contains(&name))
-            .collect()
+            .map(|face| {
+                face.families()
+                    .map(|name| {
+                        let name_lower = name.to_lowercase();
+                        let files: Vec<usize> = (0..fonts.len())
+                            .filter(|&i| fonts[i].families.contains(&name_lower))
+                            .collect();
+                        (name, files)
+                    })
+                    .filter(|(_, files)| !files.is_empty())
+                    .collect()
+            })
+            .collect();
+        FontBook { fonts, stacks }
     }
 
     /// The face a character of `face` is printed in.
     pub fn printed(&self, face: Face, c: char) -> Printed {
-        let present: Vec<(&str, Vec<&Coverage>)> = face
-            .families()
-            .map(|name| (name, self.family(name)))
-            .filter(|(_, fonts)| !fonts.is_empty())
-            .collect();
+        let present: &[(&str, Vec<usize>)] = Face::ALL
+            .iter()
+            .position(|&f| f == face)
+            .and_then(|i| self.stacks.get(i))
+            .map_or(&[], |s| s.as_slice());
         let preferred = present
             .first()
             .map_or(face.preferred()[0], |(name, _)| *name);
         let used = present
             .iter()
-            .find(|(_, fonts)| fonts.iter().any(|f| f.has(c)))
+            .find(|(_, files)| files.iter().any(|&i| self.fonts[i].has(c)))
             .map(|(name, _)| *name);
         match used {
             Some(used) if used == preferred => Printed::Preferred,
@@ -606,7 +619,7 @@ mod tests {
 
     /// The Fandol faces with ASCII, CJK punctuation and every ideograph but
     /// 喆 (U+5586) and those from 龑 (U+9F91) on; a fallback with 喆; nothing for emoji.
-    fn book() -> FontBook {
+    fn fonts() -> Vec<Coverage> {
         let fandol = [
             (0x20, 0x7e),
             (0x3000, 0x303f),
@@ -614,14 +627,16 @@ mod tests {
             (0x5587, 0x9f90),
             (0xff00, 0xffef),
         ];
-        FontBook {
-            fonts: vec![
-                font("FandolFang R", &fandol),
-                font("FandolSong", &fandol),
-                font("FandolKai", &fandol),
-                font("Noto Serif CJK SC", &[(0x5586, 0x5586)]),
-            ],
-        }
+        vec![
+            font("FandolFang R", &fandol),
+            font("FandolSong", &fandol),
+            font("FandolKai", &fandol),
+            font("Noto Serif CJK SC", &[(0x5586, 0x5586)]),
+        ]
+    }
+
+    fn book() -> FontBook {
+        FontBook::new(fonts())
     }
 
     fn shown(text: &str) -> Vec<String> {
@@ -663,9 +678,9 @@ mod tests {
 
     #[test]
     fn the_licensed_face_is_named_when_present() {
-        let mut book = book();
-        book.fonts
-            .push(font("仿宋_GB2312", &[(0x20, 0x7e), (0x5b81, 0x5b81)]));
+        let mut fonts = fonts();
+        fonts.push(font("仿宋_GB2312", &[(0x20, 0x7e), (0x5b81, 0x5b81)]));
+        let book = FontBook::new(fonts);
         assert_eq!(
             book.printed(Face::Body, '吉'),
             Printed::Fallback {
