@@ -22,7 +22,7 @@ use crate::lint::Document;
 /// The faces of the layout. Their font lists mirror `FONTS` in
 /// `templates/gongwen.typ` (a test holds the two together): the licensed
 /// official faces, the Fandol face, then the fallbacks.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Face {
     /// 小标宋: the title and the 发文机关标志.
     Title,
@@ -156,7 +156,9 @@ impl FontBook {
             .map_or(&[], |s| s.as_slice());
         let preferred = present
             .first()
-            .map_or(face.preferred()[0], |(name, _)| *name);
+            .map_or(face.preferred()[face.preferred().len() - 1], |(name, _)| {
+                *name
+            });
         let used = present
             .iter()
             .find(|(_, files)| files.iter().any(|&i| self.fonts[i].has(c)))
@@ -429,22 +431,29 @@ pub fn check_attachment(book: &FontBook, text: &str) -> Vec<GlyphWarning> {
     warnings(book, body_characters(&doc, 0))
 }
 
+/// One warning per character, at the first place where its face lacks it
+/// (a character may be in the body's face and not in the title's).
 fn warnings(book: &FontBook, mut placed: Vec<Placed>) -> Vec<GlyphWarning> {
     placed.sort_by_key(|p| p.line);
-    let mut seen = HashSet::new();
-    placed
-        .into_iter()
-        .filter(|p| !is_plain(p.character) && seen.insert(p.character))
-        .filter_map(|p| {
-            let printed = book.printed(p.face, p.character);
-            (printed != Printed::Preferred).then_some(GlyphWarning {
+    let mut looked_up = HashSet::new();
+    let mut warned = HashSet::new();
+    let mut out = Vec::new();
+    for p in placed {
+        if warned.contains(&p.character) || !looked_up.insert((p.character, p.face)) {
+            continue;
+        }
+        let printed = book.printed(p.face, p.character);
+        if printed != Printed::Preferred {
+            warned.insert(p.character);
+            out.push(GlyphWarning {
                 line: p.line,
                 field: p.field,
                 character: p.character,
                 printed,
-            })
-        })
-        .collect()
+            });
+        }
+    }
+    out
 }
 
 /// ASCII (every face has it), line breaks, and characters that print no
@@ -491,7 +500,7 @@ fn field_characters<'v>(
         };
         let mut text = String::new();
         printed_strings(value, &mut text);
-        for c in text.chars() {
+        for c in text.chars().filter(|&c| !is_plain(c)) {
             let line = (key_line..=last)
                 .find(|&l| line_text(l).contains(c))
                 .unwrap_or(key_line);
@@ -579,6 +588,9 @@ fn body_characters(doc: &Document, body_start: usize) -> Vec<Placed> {
             if c == '\n' {
                 line += 1;
             }
+            if is_plain(c) {
+                continue;
+            }
             out.push(Placed {
                 line,
                 field: None,
@@ -658,6 +670,27 @@ mod tests {
                  fonts/ has it; it prints as an empty box\n  help: write it another way, or add a font that has it to fonts/",
                 "warning: letters/a.md:10: 龑 (U+9F91) is not in FandolFang R and no font in \
                  fonts/ has it; it prints as an empty box\n  help: write it another way, or add a font that has it to fonts/",
+            ]
+        );
+    }
+
+    #[test]
+    fn a_character_is_named_where_its_face_lacks_it_even_when_another_face_printed_it_before() {
+        let mut fonts = fonts();
+        fonts.push(font("FandolHei", &[(0x20, 0x7e), (0x5586, 0x5586)]));
+        let book = FontBook::new(fonts);
+        let file = Path::new("a.md");
+        let text = "---\ntitle: x\n---\n\n喆吉\n\n# 喆吉\n";
+        let shown: Vec<String> = check_letter(&book, file, text)
+            .iter()
+            .map(|w| w.display(file).to_string())
+            .collect();
+        assert_eq!(
+            shown,
+            vec![
+                "warning: a.md:5: 喆 (U+5586) is not in FandolFang R; printed in Noto Serif CJK SC",
+                "warning: a.md:7: 吉 (U+5409) is not in FandolHei and no font in fonts/ has it; \
+                 it prints as an empty box\n  help: write it another way, or add a font that has it to fonts/",
             ]
         );
     }
