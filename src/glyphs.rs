@@ -538,6 +538,8 @@ fn body_characters(doc: &Document, body_start: usize) -> Vec<Placed> {
     let options = Options::ENABLE_TABLES | Options::ENABLE_STRIKETHROUGH;
     let mut out = Vec::new();
     let (mut heading, mut quote, mut emph, mut table_head) = (0usize, 0usize, 0usize, false);
+    // An image's description is its alt text in the PDF, not printed.
+    let mut image = 0usize;
     for (event, range) in Parser::new_ext(body, options).into_offset_iter() {
         let text = match event {
             Event::Start(Tag::Heading { level, .. }) => {
@@ -564,6 +566,15 @@ fn body_characters(doc: &Document, body_start: usize) -> Vec<Placed> {
                 emph -= 1;
                 continue;
             }
+            Event::Start(Tag::Image { .. }) => {
+                image += 1;
+                continue;
+            }
+            Event::End(TagEnd::Image) => {
+                image -= 1;
+                continue;
+            }
+            _ if image > 0 => continue,
             Event::Start(Tag::TableHead) => {
                 table_head = true;
                 continue;
@@ -726,7 +737,7 @@ mod tests {
 
     #[test]
     fn headings_quotes_and_table_heads_are_checked_in_their_faces() {
-        let doc_text = "---\ntitle: x\n---\n# 喆\n\n## 喆\n\n> 喆\n\n|喆|\n|-|\n|喆|\n\n*喆* 喆\n";
+        let doc_text = "---\ntitle: x\n---\n# 喆\n\n## 喆\n\n> 喆\n\n|喆|\n|-|\n|喆|\n\n*喆* 喆 ![喆](a.png)\n";
         let doc = Document::parse(Path::new("a.md"), doc_text).unwrap();
         let faces: Vec<(usize, Face)> = body_characters(&doc, doc.body_start)
             .iter()
