@@ -48,7 +48,7 @@ fn built() -> &'static Project {
         let stderr = String::from_utf8_lossy(&out.stderr);
         assert!(out.status.success(), "build failed:\n{stderr}");
         assert!(
-            stderr.starts_with("built 11 letters into output/"),
+            stderr.starts_with("built 12 letters into output/"),
             "{stderr}"
         );
         project
@@ -1941,6 +1941,18 @@ fn attachment_note_is_never_broken_across_pages() {
         last_text.and_then(grid_line) == Some(20),
         last_text.map_or(String::new(), |w| w.text.clone()),
     );
+    page_rules(&mut r, &d, TOP);
+    r.finish();
+}
+
+#[test]
+fn a_table_row_longer_than_a_page_breaks_rather_than_fall_off_it() {
+    let d = doc("l-long-row");
+    let mut r = Rules::new(&d);
+    // (偿 is once in each of the 40 copies of the cell's sentence; a line
+    // break may fall inside a copy.)
+    let n: usize = d.words.iter().map(|w| w.text.matches('偿').count()).sum();
+    r.that(0, "§8 every line of a long cell is printed", n == 40, n);
     page_rules(&mut r, &d, TOP);
     r.finish();
 }

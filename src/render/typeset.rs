@@ -141,6 +141,9 @@ pub struct TableLayout {
     /// Even the floor size leaves a column narrower than a token in it:
     /// lines then break between any two characters.
     pub break_anywhere: bool,
+    /// No row is likely to run past half a page: rows are kept whole (a row
+    /// longer than a page must break, or its end would fall off the page).
+    pub whole_rows: bool,
 }
 
 /// The 版心 across a portrait page, and across a landscape one (156 and 225 mm), in points.
@@ -206,11 +209,13 @@ pub fn table_layout(header: &[Vec<Inline>], rows: &[Vec<Vec<Inline>>]) -> TableL
     for &(landscape, size) in unwrapped.iter().copied().chain(&TRIES) {
         let room = if landscape { LANDSCAPE_PT } else { PORTRAIT_PT };
         if let Some(widths) = fit(&cols, size, room) {
+            let whole_rows = rows_fit_half_a_page(header, rows, &widths, size, room);
             return TableLayout {
                 landscape,
                 size,
                 widths,
                 break_anywhere: false,
+                whole_rows,
             };
         }
     }
@@ -227,9 +232,31 @@ pub fn table_layout(header: &[Vec<Inline>], rows: &[Vec<Vec<Inline>>]) -> TableL
     TableLayout {
         landscape,
         size,
+        whole_rows: rows_fit_half_a_page(header, rows, &widths, size, LANDSCAPE_PT),
         widths,
         break_anywhere: true,
     }
+}
+
+/// Whether every row, wrapped in its columns, is likely to take at most 11
+/// lines (half a page of the body grid).
+fn rows_fit_half_a_page(
+    header: &[Vec<Inline>],
+    rows: &[Vec<Vec<Inline>>],
+    widths: &[f64],
+    size: f64,
+    room: f64,
+) -> bool {
+    let pad = CELL_PAD_EMS * size + RULE_PT;
+    std::iter::once(header)
+        .chain(rows.iter().map(Vec::as_slice))
+        .flat_map(|row| row.iter().zip(widths))
+        .all(|(cell, w)| {
+            let mut scan = Scan::default();
+            scan.inlines(cell);
+            let per_line = ((w * room - pad) / size).max(1.0);
+            scan.lines as f64 + scan.total * 1.05 / per_line <= 11.0
+        })
 }
 
 /// Column widths as shares of `room` for text of `size`, or None when even
@@ -285,6 +312,9 @@ fn cell_extent(cell: &[Inline]) -> Extent {
 #[derive(Default)]
 struct Scan {
     extent: Extent,
+    /// All of the cell's text, in ems, and its hard line breaks.
+    total: f64,
+    lines: usize,
     /// The line so far, the run of Chinese text and the ASCII piece it ends with.
     line: f64,
     cjk_run: f64,
@@ -298,6 +328,7 @@ impl Scan {
                 Inline::Text { text } | Inline::Code { text } => self.text(text),
                 Inline::Whole { text } => {
                     let w = ems(text);
+                    self.total += w;
                     self.extent.min = self.extent.min.max(w);
                     self.line += w;
                     (self.cjk_run, self.piece) = (0.0, 0.0);
@@ -314,6 +345,7 @@ impl Scan {
     }
 
     fn newline(&mut self) {
+        self.lines += 1;
         self.extent.max = self.extent.max.max(self.line);
         (self.line, self.cjk_run, self.piece) = (0.0, 0.0, 0.0);
     }
@@ -322,6 +354,7 @@ impl Scan {
         for c in text.chars() {
             let w = char_ems(c);
             self.line += w;
+            self.total += w;
             if c == ' ' {
                 (self.cjk_run, self.piece) = (0.0, 0.0);
             } else if w >= 1.0 {
@@ -413,6 +446,11 @@ mod tests {
             &rows,
         );
         assert!(!l.landscape && l.size == 12.0, "{l:?}");
+        assert!(l.whole_rows, "{l:?}");
+        // A cell of a thousand characters is not kept whole.
+        let long = "生态保护补偿制度作为生态文明制度的重要组成部分，".repeat(40);
+        let l = table_layout(&cells(&["序号", "内容"]), &[cells(&["1", &long])]);
+        assert!(!l.whole_rows, "{l:?}");
     }
 
     #[test]
