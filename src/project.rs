@@ -12,6 +12,8 @@ use crate::regular;
 pub const LETTERS: &str = "letters";
 pub const OUTPUT: &str = "output";
 pub const FONTS: &str = "fonts";
+/// The fonts for the characters the Fandol faces lack, inside `fonts/`.
+pub const FALLBACK_FONTS: &str = "fallback";
 
 /// What is under `letters/`: the letters, and the folders that could not be walked.
 #[derive(Debug, Default)]
@@ -104,14 +106,20 @@ fn walk_problem(e: &walkdir::Error, relative: impl Fn(&Path) -> PathBuf) -> Diag
 }
 
 /// The folders Typst takes fonts from: the project's `fonts/`, else the
-/// Fandol fonts beside gongwen's own sources.
+/// Fandol fonts beside gongwen's own sources. A project's own folder without
+/// a `fallback/` of its own still gets gongwen's fallback fonts, so its
+/// letters print the characters its faces lack.
 pub fn font_dirs(root: &Path) -> Result<Vec<PathBuf>> {
     let own = root.join(FONTS);
+    let bundled = Path::new(env!("CARGO_MANIFEST_DIR")).join(FONTS);
     if own.is_dir() {
         no_odd_files(root, &own)?;
+        let fallback = bundled.join(FALLBACK_FONTS);
+        if !own.join(FALLBACK_FONTS).is_dir() && fallback.is_dir() {
+            return Ok(vec![own, fallback]);
+        }
         return Ok(vec![own]);
     }
-    let bundled = Path::new(env!("CARGO_MANIFEST_DIR")).join(FONTS);
     if bundled.is_dir() {
         return Ok(vec![bundled]);
     }

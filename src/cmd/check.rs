@@ -8,6 +8,7 @@ use super::ui::Ui;
 use crate::build;
 use crate::config::Config;
 use crate::diagnostic::{Diagnostic, Diagnostics};
+use crate::glyphs::{self, FontBook, GlyphWarning};
 use crate::letter::fields;
 use crate::lint::{self, Finding, Severity};
 use crate::markdown::images;
@@ -19,6 +20,8 @@ struct Checked {
     source: PathBuf,
     invalid: Option<Diagnostics>,
     findings: Vec<Finding>,
+    /// Characters its faces lack (see [`glyphs`]).
+    glyphs: Vec<GlyphWarning>,
     fixed: usize,
 }
 
@@ -27,10 +30,14 @@ struct Checked {
 pub fn run(root: &Path, fix: bool, ui: &Ui) -> Result<bool> {
     let config = Config::load(root)?;
     let found = project::find_letters(root)?;
+    // With no fonts folder, `build` reports that; `check` checks the rest.
+    let book = project::font_dirs(root)
+        .map(|dirs| FontBook::load(&dirs))
+        .unwrap_or_default();
     let letters: Vec<(Checked, Vec<PathBuf>)> = found
         .letters
         .par_iter()
-        .map(|source| check_letter(root, &config, source, fix))
+        .map(|source| check_letter(root, &config, &book, source, fix))
         .collect::<Result<_>>()?;
     // Each attachment file once, even when several letters cite it.
     let attachments: BTreeSet<PathBuf> = letters
@@ -40,7 +47,7 @@ pub fn run(root: &Path, fix: bool, ui: &Ui) -> Result<bool> {
         .collect();
     let attachments: Vec<Checked> = attachments
         .par_iter()
-        .map(|file| check_attachment(root, file, fix))
+        .map(|file| check_attachment(root, &book, file, fix))
         .collect::<Result<_>>()?;
     let letter_count = letters.len();
     let checked: Vec<Checked> = letters
@@ -54,6 +61,13 @@ pub fn run(root: &Path, fix: bool, ui: &Ui) -> Result<bool> {
     for problems in &found.problems {
         errors += problems.0.len();
         ui.diagnostics(problems);
+    }
+    // The office defaults every letter prints, once.
+    if let Ok(text) = std::fs::read_to_string(root.join(crate::config::FILE_NAME)) {
+        for g in glyphs::check_config(&book, &text) {
+            warnings += 1;
+            ui.diagnostics([&g.diagnostic(Path::new(crate::config::FILE_NAME))]);
+        }
     }
     for c in &checked {
         if let Some(problems) = &c.invalid {
@@ -69,6 +83,10 @@ pub fn run(root: &Path, fix: bool, ui: &Ui) -> Result<bool> {
             }
         }
         ui.diagnostics(&findings);
+        for g in &c.glyphs {
+            warnings += 1;
+            ui.diagnostics([&g.diagnostic(&c.source)]);
+        }
         if c.fixed > 0 {
             fixed += c.fixed;
             fixed_files += 1;
@@ -77,7 +95,7 @@ pub fn run(root: &Path, fix: bool, ui: &Ui) -> Result<bool> {
                 count(c.fixed, "problem"),
                 c.source.display()
             ));
-        } else if c.invalid.is_none() && c.findings.is_empty() {
+        } else if c.invalid.is_none() && c.findings.is_empty() && c.glyphs.is_empty() {
             ui.detail(format!("ok: {}", c.source.display()));
         }
     }
@@ -128,6 +146,7 @@ pub fn explain(name: &str, ui: &Ui) -> Result<bool> {
 fn check_letter(
     root: &Path,
     config: &Config,
+    book: &FontBook,
     source: &Path,
     fix: bool,
 ) -> Result<(Checked, Vec<PathBuf>)> {
@@ -138,6 +157,10 @@ fn check_letter(
     let (findings, fixed, text) = lint_file(root, source, fix, &|text| {
         lint::lint_with_attachments(source, text, &config.defaults, &read_attachment)
     })?;
+    let glyphs = text
+        .as_deref()
+        .map(|t| glyphs::check_letter(book, source, t))
+        .unwrap_or_default();
     let attachments = text
         .map(|t| lint::attachment_files(source, &t))
         .unwrap_or_default()
@@ -160,17 +183,21 @@ fn check_letter(
         source: source.to_path_buf(),
         invalid,
         findings,
+        glyphs,
         fixed,
     };
     Ok((checked, attachments))
 }
 
-fn check_attachment(root: &Path, file: &Path, fix: bool) -> Result<Checked> {
-    let (findings, fixed, _) = lint_file(root, file, fix, &lint::lint_attachment)?;
+fn check_attachment(root: &Path, book: &FontBook, file: &Path, fix: bool) -> Result<Checked> {
+    let (findings, fixed, text) = lint_file(root, file, fix, &lint::lint_attachment)?;
     Ok(Checked {
         source: file.to_path_buf(),
         invalid: None,
         findings,
+        glyphs: text
+            .map(|t| glyphs::check_attachment(book, &t))
+            .unwrap_or_default(),
         fixed,
     })
 }

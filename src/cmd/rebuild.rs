@@ -36,8 +36,13 @@ impl Rebuilder {
             None => Site::open(&self.root)?,
         };
         let report = site.build();
+        let glyphs = report.as_ref().map_or_else(
+            |_| Vec::new(),
+            |r| crate::glyphs::warnings_for_built(&site.root, &site.font_dirs, &r.built),
+        );
         self.site = Some(site);
         let report = report?;
+        ui.diagnostics(&glyphs);
         tell(&report, started.elapsed().as_secs_f64(), ui);
         Ok(report.failed.is_empty())
     }
