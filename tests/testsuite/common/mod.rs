@@ -1,5 +1,4 @@
 //! Running the gongwen binary on fixture projects and reading its output back.
-#![allow(dead_code)]
 
 pub mod measure;
 
@@ -245,43 +244,49 @@ pub struct Page {
 /// The words of every page, and the pages' sizes.
 pub fn pdf_words(pdf: &Path) -> (Vec<Page>, Vec<Word>) {
     let html = poppler("pdftotext", &["-bbox"], pdf);
+    let doc = xml(&html);
     let mut pages = Vec::new();
     let mut words = Vec::new();
-    for line in html.lines().map(str::trim) {
-        if line.starts_with("<page ") {
-            pages.push(Page {
-                width: attr(line, "width"),
-                height: attr(line, "height"),
-            });
-        } else if line.starts_with("<word ") {
-            let text =
-                line[line.find('>').unwrap() + 1..line.rfind("</word>").unwrap()].to_string();
+    for page in doc.descendants().filter(|n| n.has_tag_name("page")) {
+        let num = |node: roxmltree::Node, name| attr(node, name).parse::<f64>().unwrap();
+        pages.push(Page {
+            width: num(page, "width"),
+            height: num(page, "height"),
+        });
+        for word in page.descendants().filter(|n| n.has_tag_name("word")) {
             words.push(Word {
                 page: pages.len(),
-                x0: attr(line, "xMin"),
-                y0: attr(line, "yMin"),
-                x1: attr(line, "xMax"),
-                y1: attr(line, "yMax"),
-                text: unescape(&text),
+                x0: num(word, "xMin"),
+                y0: num(word, "yMin"),
+                x1: num(word, "xMax"),
+                y1: num(word, "yMax"),
+                text: text_of(word),
             });
         }
     }
     (pages, words)
 }
 
-fn attr(tag: &str, name: &str) -> f64 {
-    attr_text(tag, name).parse().unwrap()
+/// Poppler's XML (`pdftohtml -xml`, `pdftotext -bbox`), parsed.
+pub fn xml(text: &str) -> roxmltree::Document<'_> {
+    let options = roxmltree::ParsingOptions {
+        allow_dtd: true,
+        ..roxmltree::ParsingOptions::default()
+    };
+    roxmltree::Document::parse_with_options(text, options)
+        .unwrap_or_else(|e| panic!("poppler's XML does not parse: {e}"))
 }
 
-/// The value of the attribute `name` in a poppler XML tag.
-pub fn attr_text(tag: &str, name: &str) -> String {
-    let key = format!(" {name}=\"");
-    let start = tag
-        .find(&key)
-        .unwrap_or_else(|| panic!("no {name} in {tag}"))
-        + key.len();
-    let end = start + tag[start..].find('"').unwrap();
-    tag[start..end].to_string()
+/// An attribute poppler always writes.
+pub fn attr<'a>(node: roxmltree::Node<'a, '_>, name: &str) -> &'a str {
+    (node.attribute(name)).unwrap_or_else(|| panic!("no {name} in {node:?}"))
+}
+
+/// The text of an element and of the elements in it (`<b>`, `<i>`, `<a>`).
+pub fn text_of(node: roxmltree::Node) -> String {
+    (node.descendants().filter(|n| n.is_text()))
+        .filter_map(|n| n.text())
+        .collect()
 }
 
 pub fn unescape(s: &str) -> String {

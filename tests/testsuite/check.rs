@@ -1,11 +1,9 @@
 //! `gongwen check` on a fixture folder: every rule of 公文 it knows, found
 //! with file, line, rule and fix; `--fix` corrects the safe ones in place.
 
-mod common;
-
 use std::process::Command;
 
-use common::*;
+use crate::common::*;
 
 #[test]
 fn every_rule_is_named_with_its_line_and_fix() {

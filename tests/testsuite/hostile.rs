@@ -2,9 +2,7 @@
 //! an author typed prints as written, raw HTML is sanitised, and no path
 //! leads out of the project.
 
-mod common;
-
-use common::*;
+use crate::common::*;
 
 /// White space aside, and the zero-width spaces the layout puts between the
 /// characters of a code block so that a long line wraps instead of running off the page.

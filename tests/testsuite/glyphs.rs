@@ -3,13 +3,11 @@
 //! PDF with PyMuPDF (its text and the glyph id of each character); and what
 //! no font has is named in a warning.
 
-mod common;
-
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
 use std::process::Command;
 
-use common::*;
+use crate::common::*;
 
 /// The blocks of CJK Unified Ideographs, as far as Unicode 15.0 fills them.
 const BLOCKS: &[(&str, u32, u32)] = &[

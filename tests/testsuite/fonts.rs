@@ -1,10 +1,8 @@
 //! An office's licensed faces in `fonts/` win over the Fandol stand-ins.
 
-mod common;
-
 use std::process::Command;
 
-use common::*;
+use crate::common::*;
 
 /// The fixture's own fonts/ (a "SimHei") with gongwen's Fandol faces beside it.
 fn licensed_fonts_project() -> Project {

@@ -1,11 +1,11 @@
 //! The repo's own letters, built as a new user builds them, and read back:
 //! the PDF's text and geometry, the HTML pages, the index.
 
-mod common;
+use crate::common;
 
 use std::sync::OnceLock;
 
-use common::*;
+use crate::common::*;
 
 const SAMPLE: &str = "letters/2022/ningxia-70-proposal.md";
 const DOCUMENT: &str = "letters/2023/document-format-example.md";

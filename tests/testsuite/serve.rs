@@ -2,15 +2,13 @@
 //! makes a new build, and the server hands out the new page, with the
 //! live-reload script that only the server adds.
 
-mod common;
-
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::TcpStream;
 use std::path::Path;
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
-use common::*;
+use crate::common::*;
 
 /// The running command, stopped when the test ends however it ends.
 struct Running {

@@ -2,11 +2,9 @@
 //! field, the others still build, and nothing half-written is left in
 //! `output/`. (Letters that try to be code are in `hostile.rs`.)
 
-mod common;
-
 use std::process::Command;
 
-use common::*;
+use crate::common::*;
 
 /// stderr, with the timing taken out of its summary line.
 fn messages(stderr: &[u8]) -> String {

@@ -1,8 +1,6 @@
 //! `gongwen clean` removes output/ and nothing outside it.
 
-mod common;
-
-use common::*;
+use crate::common::*;
 
 #[test]
 fn clean_removes_output_only_and_follows_no_link() {

@@ -1,9 +1,7 @@
 //! `gongwen new`: a dated file under letters/<year>/ with the next 发文字号
 //! of its series, never over an existing file, that `check` finds clean.
 
-mod common;
-
-use common::*;
+use crate::common::*;
 
 fn new(project: &Project, args: &[&str]) -> (String, String) {
     let mut all = vec!["new", "--date", "2024-07-01"];

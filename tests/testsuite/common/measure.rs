@@ -5,7 +5,7 @@
 use std::path::Path;
 use std::process::Command;
 
-use super::{attr_text as attr, html_text, Word, MM};
+use super::{attr, Word, MM};
 
 fn run(program: &str, args: &[&str]) -> Vec<u8> {
     let out = Command::new(program)
@@ -45,42 +45,37 @@ pub fn runs(pdf: &Path) -> Vec<Run> {
         &["-xml", "-i", "-stdout", "-zoom", "1", "-q", path],
     ))
     .unwrap();
+    let doc = super::xml(&xml);
     let mut fonts = std::collections::HashMap::new();
-    let mut page = 0;
     let mut runs = Vec::new();
-    for line in xml.lines().map(str::trim) {
-        if line.starts_with("<page ") {
-            page = attr(line, "number").parse().unwrap();
-        } else if line.starts_with("<fontspec ") {
-            let family = attr(line, "family");
-            let tag = family.split('+').next().unwrap_or_default();
-            let face = faces
-                .iter()
-                .find(|(t, _)| t == tag)
-                .map_or(family.clone(), |(_, f)| f.clone());
-            fonts.insert(
-                attr(line, "id"),
-                (
+    for page in doc.descendants().filter(|n| n.has_tag_name("page")) {
+        let number = attr(page, "number").parse().unwrap();
+        for node in page.descendants() {
+            if node.has_tag_name("fontspec") {
+                let family = attr(node, "family");
+                let tag = family.split('+').next().unwrap_or_default();
+                let face = (faces.iter().find(|(t, _)| t == tag))
+                    .map_or(family.to_string(), |(_, f)| f.clone());
+                let size: f64 = attr(node, "size").parse().unwrap();
+                fonts.insert(
+                    attr(node, "id"),
+                    (face, size, attr(node, "color").to_string()),
+                );
+            } else if node.has_tag_name("text") {
+                let (face, size, colour) = fonts[attr(node, "font")].clone();
+                let num = |name| attr(node, name).parse::<f64>().unwrap();
+                runs.push(Run {
+                    page: number,
+                    top: num("top"),
+                    left: num("left"),
+                    width: num("width"),
+                    height: num("height"),
                     face,
-                    attr(line, "size").parse().unwrap(),
-                    attr(line, "color"),
-                ),
-            );
-        } else if line.starts_with("<text ") {
-            let (face, size, colour) = fonts[&attr(line, "font")].clone();
-            let inner = &line[line.find('>').unwrap() + 1..line.rfind("</text>").unwrap()];
-            let num = |name| attr(line, name).parse::<f64>().unwrap();
-            runs.push(Run {
-                page,
-                top: num("top"),
-                left: num("left"),
-                width: num("width"),
-                height: num("height"),
-                face,
-                size,
-                colour,
-                text: html_text(inner),
-            });
+                    size,
+                    colour,
+                    text: super::text_of(node),
+                });
+            }
         }
     }
     runs

@@ -8,10 +8,10 @@
 
 #[path = "browser/cdp.rs"]
 mod cdp;
-mod common;
+use crate::common;
 
+use crate::common::Project;
 use cdp::{Browser, Tab};
-use common::Project;
 use percent_encoding::{utf8_percent_encode, NON_ALPHANUMERIC};
 
 fn built() -> &'static Project {
@@ -294,7 +294,7 @@ fn a_page_reaching_outside_output_is_caught() {
 /// (text from 28 mm to 184 mm, 28.99 pt a line), as many pages as the PDF.
 #[test]
 fn letter_pages_print_on_a4_like_the_pdf() {
-    use common::{pdf_info, pdf_words, MM};
+    use crate::common::{pdf_info, pdf_words, MM};
     let project = built();
     let site = site(project);
     let profile = tempfile::tempdir().unwrap();

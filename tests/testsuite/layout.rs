@@ -7,14 +7,14 @@
 //! Each test gathers every rule that fails and reports them together, each with
 //! its section of the standard, its letter and page, measured against expected.
 
-mod common;
+use crate::common;
 
 use std::fmt::Display;
 use std::path::PathBuf;
 use std::sync::OnceLock;
 
-use common::measure::{black, compressed_mark_inside, mm, red, InkBox, Raster, Run, Stroke};
-use common::*;
+use crate::common::measure::{black, compressed_mark_inside, mm, red, InkBox, Raster, Run, Stroke};
+use crate::common::*;
 
 // The standard's numbers, in millimetres from the page's top left.
 const PAGE_W: f64 = 210.0;

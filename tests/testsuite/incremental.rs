@@ -1,9 +1,9 @@
 //! Rebuilds: only what changed is built again, decided by content, and
 //! `output/` keeps to what the letters make.
 
-mod common;
+use crate::common;
 
-use common::{compiles, letter, pdf_text, Project, TypstSpy};
+use crate::common::{compiles, letter, pdf_text, Project, TypstSpy};
 
 fn three_letters() -> Project {
     let project = Project::with_letters(&[

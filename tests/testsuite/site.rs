@@ -1,10 +1,8 @@
 //! The intranet site's files, read back: the filter pages, the thumbnails,
 //! the search index, the pages' Content-Security-Policy and the colours'
-//! contrast. tests/browser.rs runs the same pages in Chromium.
+//! contrast. `browser.rs` runs the same pages in Chromium.
 
-mod common;
-
-use common::*;
+use crate::common::*;
 
 fn built() -> &'static Project {
     Project::repo_letters_built()

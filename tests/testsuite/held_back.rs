@@ -2,9 +2,7 @@
 //! get their PDF, outside `output/`, and never reach the HTML site: `output/`
 //! can be copied to a web server whole, at any time.
 
-mod common;
-
-use common::{pdf_text, Project};
+use crate::common::{pdf_text, Project};
 
 const PUBLIC: &str = "关于公开事项的函";
 const HELD: [(&str, &str, &str); 3] = [

@@ -11,8 +11,6 @@
 //! default) and `GONGWEN_PROPTEST_SEED` the seed (a fixed one by default, so
 //! a failure is repeatable); see the README.
 
-mod common;
-
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
@@ -24,7 +22,7 @@ use proptest::test_runner::{Config, RngAlgorithm, TestRng, TestRunner};
 use pulldown_cmark::{Event, Tag, TagEnd};
 use rayon::prelude::*;
 
-use common::*;
+use crate::common::*;
 
 /// Letters of one Typst document.
 const BATCH: usize = 250;
