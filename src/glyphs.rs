@@ -464,13 +464,24 @@ fn is_plain(c: char) -> bool {
 
 /// The face each frontmatter element is printed in.
 fn field_face(field: &Field) -> Option<Face> {
-    Some(match field.key {
-        "title" | "header" => Face::Title,
-        "signers" => Face::Kai,
-        "secrecy" | "urgency" => Face::Hei,
+    let among = |these: &[&Field]| these.iter().any(|f| f.key == field.key);
+    Some(if among(&[&fields::TITLE, &fields::HEADER]) {
+        Face::Title
+    } else if among(&[&fields::SIGNERS]) {
+        Face::Kai
+    } else if among(&[&fields::SECRECY, &fields::URGENCY]) {
+        Face::Hei
+    } else if among(&[
         // Not printed as written: a date, a choice of format, a path.
-        "date" | "print_date" | "format" | "publish" | "seal" => return None,
-        _ => Face::Body,
+        &fields::DATE,
+        &fields::PRINT_DATE,
+        &fields::FORMAT,
+        &fields::PUBLISH,
+        &fields::SEAL,
+    ]) {
+        return None;
+    } else {
+        Face::Body
     })
 }
 
