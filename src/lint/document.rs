@@ -13,6 +13,25 @@ use crate::letter::frontmatter::{self, Reader};
 use crate::letter::Attachment;
 use crate::letter::RawMeta;
 
+/// A run of prose and where it starts in the letter.
+pub struct Run<'d, 'a> {
+    pub doc: &'d Document<'a>,
+    pub text: &'a str,
+    pub start: usize,
+}
+
+impl Run<'_, '_> {
+    /// The line of the run's byte `i`.
+    pub fn line(&self, i: usize) -> usize {
+        self.doc.line_of(self.start + i)
+    }
+
+    /// The letter's bytes of the run's `r`.
+    pub fn at(&self, r: Range<usize>) -> Range<usize> {
+        self.start + r.start..self.start + r.end
+    }
+}
+
 pub struct Document<'a> {
     pub text: &'a str,
     /// Every frontmatter key the letter itself sets (not the office defaults).
@@ -99,6 +118,15 @@ impl<'a> Document<'a> {
             .iter()
             .filter_map(|a| a.file().map(str::to_string))
             .collect()
+    }
+
+    /// [`Self::prose_runs`], each with its text.
+    pub fn prose(&self) -> impl Iterator<Item = Run<'_, 'a>> + '_ {
+        (self.prose_runs().into_iter()).map(move |range| Run {
+            doc: self,
+            text: &self.text[range.clone()],
+            start: range.start,
+        })
     }
 
     /// The prose ranges, those that follow one another joined: Markdown
