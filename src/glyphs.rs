@@ -542,65 +542,19 @@ fn body_characters(doc: &Document, body_start: usize) -> Vec<Placed> {
     let body = &doc.text[body_start..];
     let options = Options::ENABLE_TABLES | Options::ENABLE_STRIKETHROUGH;
     let mut out = Vec::new();
-    let (mut heading, mut quote, mut emph, mut table_head) = (0usize, 0usize, 0usize, false);
-    // An image's description is its alt text in the PDF, not printed.
-    let mut image = 0usize;
+    let mut at = Nesting::default();
     for (event, range) in Parser::new_ext(body, options).into_offset_iter() {
+        if at.enter(&event) {
+            continue;
+        }
         let text = match event {
-            Event::Start(Tag::Heading { level, .. }) => {
-                heading = crate::markdown::heading_level(level);
-                continue;
-            }
-            Event::End(TagEnd::Heading(_)) => {
-                heading = 0;
-                continue;
-            }
-            Event::Start(Tag::BlockQuote(_)) => {
-                quote += 1;
-                continue;
-            }
-            Event::End(TagEnd::BlockQuote(_)) => {
-                quote -= 1;
-                continue;
-            }
-            Event::Start(Tag::Emphasis) => {
-                emph += 1;
-                continue;
-            }
-            Event::End(TagEnd::Emphasis) => {
-                emph -= 1;
-                continue;
-            }
-            Event::Start(Tag::Image { .. }) => {
-                image += 1;
-                continue;
-            }
-            Event::End(TagEnd::Image) => {
-                image -= 1;
-                continue;
-            }
-            _ if image > 0 => continue,
-            Event::Start(Tag::TableHead) => {
-                table_head = true;
-                continue;
-            }
-            Event::End(TagEnd::TableHead) => {
-                table_head = false;
-                continue;
-            }
             Event::Text(t) | Event::Code(t) => t.into_string(),
             // What the PDF prints of raw HTML: a block's text as the layout
             // gets it, and nothing of an inline tag.
             Event::Html(t) => crate::render::sanitize::text(&t),
             _ => continue,
         };
-        let face = match heading {
-            1 => Face::Hei,
-            2 => Face::Kai,
-            _ if table_head => Face::Hei,
-            _ if quote > 0 || emph > 0 => Face::Kai,
-            _ => Face::Body,
-        };
+        let face = at.face();
         let mut line = doc.line_of(body_start + range.start);
         for c in text.chars() {
             if c == '\n' {
@@ -618,6 +572,51 @@ fn body_characters(doc: &Document, body_start: usize) -> Vec<Placed> {
         }
     }
     out
+}
+
+/// Where the text of a body stands, as far as its face goes.
+#[derive(Default)]
+struct Nesting {
+    heading: usize,
+    quote: usize,
+    emph: usize,
+    table_head: bool,
+    /// An image's description is its alt text in the PDF, not printed.
+    image: usize,
+}
+
+impl Nesting {
+    /// Follows a start or an end; `true` when the event prints nothing
+    /// (it is one of those, or inside an image).
+    fn enter(&mut self, event: &Event) -> bool {
+        match event {
+            Event::Start(Tag::Heading { level, .. }) => {
+                self.heading = crate::markdown::heading_level(*level)
+            }
+            Event::End(TagEnd::Heading(_)) => self.heading = 0,
+            Event::Start(Tag::BlockQuote(_)) => self.quote += 1,
+            Event::End(TagEnd::BlockQuote(_)) => self.quote -= 1,
+            Event::Start(Tag::Emphasis) => self.emph += 1,
+            Event::End(TagEnd::Emphasis) => self.emph -= 1,
+            Event::Start(Tag::Image { .. }) => self.image += 1,
+            Event::End(TagEnd::Image) => self.image -= 1,
+            _ if self.image > 0 => {}
+            Event::Start(Tag::TableHead) => self.table_head = true,
+            Event::End(TagEnd::TableHead) => self.table_head = false,
+            _ => return false,
+        }
+        true
+    }
+
+    fn face(&self) -> Face {
+        match self.heading {
+            1 => Face::Hei,
+            2 => Face::Kai,
+            _ if self.table_head => Face::Hei,
+            _ if self.quote > 0 || self.emph > 0 => Face::Kai,
+            _ => Face::Body,
+        }
+    }
 }
 
 #[cfg(test)]
