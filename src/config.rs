@@ -16,27 +16,39 @@ pub struct Config {
     pub site_title: Option<String>,
     /// `thumbnails: false` turns the index's first-page pictures off.
     pub thumbnails: Option<bool>,
+    /// `page_size: 100`: letters on each listing page of the site.
+    pub page_size: Option<usize>,
 }
+
+/// Letters on a listing page when `gongwen.yaml` does not say.
+pub const DEFAULT_PAGE_SIZE: usize = 50;
 
 impl Config {
     pub fn parse(text: &str) -> Result<Config, Diagnostics> {
         let known: Vec<&'static Field> = fields::ALL
             .iter()
             .copied()
-            .chain([&fields::SITE_TITLE, &fields::THUMBNAILS])
+            .chain([&fields::SITE_TITLE, &fields::THUMBNAILS, &fields::PAGE_SIZE])
             .collect();
         let mut reader = Reader::new(Path::new(FILE_NAME), text, 1, &known)?;
         let site_title = reader
             .take::<Text>(&fields::SITE_TITLE, "text")
             .map(|t| t.0);
         let thumbnails = reader.take::<bool>(&fields::THUMBNAILS, "true or false");
+        let page_size = read_page_size(&mut reader);
         let mut defaults = RawMeta::read(&mut reader);
         defaults.read_seal(&mut reader, Path::new(FILE_NAME));
         std::mem::take(&mut reader.diagnostics).into_result(Config {
             defaults,
             site_title,
             thumbnails,
+            page_size,
         })
+    }
+
+    /// Letters on each listing page of the site.
+    pub fn page_size(&self) -> usize {
+        self.page_size.unwrap_or(DEFAULT_PAGE_SIZE)
     }
 
     /// Whether the index shows each letter's first page.
@@ -56,6 +68,21 @@ impl Config {
             .into()),
         }
     }
+}
+
+/// `page_size`: a whole number from 1 up; 0 would make pages of nothing.
+fn read_page_size(reader: &mut Reader) -> Option<usize> {
+    let expected = "a whole number of letters from 1 up";
+    let size = reader.take::<usize>(&fields::PAGE_SIZE, expected)?;
+    if size == 0 {
+        reader.error(
+            &fields::PAGE_SIZE,
+            "0 letters a page would make pages with nothing on them",
+            Some(format!("write {expected}, e.g. `page_size: 50`")),
+        );
+        return None;
+    }
+    Some(size)
 }
 
 #[cfg(test)]
@@ -81,6 +108,24 @@ mod tests {
         assert_eq!(
             e.to_string(),
             "error: gongwen.yaml:1: unknown key `isuer`\n  help: did you mean `issuer`?"
+        );
+    }
+
+    #[test]
+    fn page_size_is_a_whole_number_from_one() {
+        assert_eq!(Config::default().page_size(), 50);
+        assert_eq!(Config::parse("每页条数: 20\n").unwrap().page_size(), 20);
+        let e = Config::parse("site_title: 公文\npage_size: 二十\n").unwrap_err();
+        assert_eq!(
+            e.to_string(),
+            "error: gongwen.yaml:2: `page_size` (每页条数): expected a whole number of letters from 1 up, found text\n  \
+             help: write it as a whole number of letters from 1 up, e.g. `page_size: 50`"
+        );
+        let e = Config::parse("page_size: 0\n").unwrap_err();
+        assert_eq!(
+            e.to_string(),
+            "error: gongwen.yaml:1: `page_size` (每页条数): 0 letters a page would make pages with nothing on them\n  \
+             help: write a whole number of letters from 1 up, e.g. `page_size: 50`"
         );
     }
 }

@@ -18,6 +18,7 @@ pub mod new_letter;
 pub mod output;
 pub mod project;
 pub mod render;
+pub mod search;
 pub mod serve;
 pub mod templates;
 pub mod thumbnail;
