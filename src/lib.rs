@@ -20,6 +20,7 @@ pub mod output;
 pub mod project;
 pub mod regular;
 pub mod render;
+pub mod search;
 pub mod serve;
 pub mod templates;
 pub mod thumbnail;

@@ -339,6 +339,7 @@ impl Site {
                     &out,
                     &self.templates,
                     title,
+                    self.config.page_size(),
                     &inputs,
                     &letters,
                     &mut state.index,

@@ -20,5 +20,6 @@ mod markdown_props;
 mod mistakes;
 mod new;
 mod sample;
+mod scale;
 mod serve;
 mod site;
