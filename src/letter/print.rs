@@ -28,7 +28,7 @@ pub fn title<M: SerializeMap>(t: &Title, key: &'static str, map: &mut M) -> Prin
 /// The list, and `<key>_text` on one line (主送机关 without the closing colon).
 pub fn names_and_text<M: SerializeMap>(v: &[String], key: &'static str, map: &mut M) -> Printed<M> {
     map.serialize_entry(key, v)?;
-    let text = (!v.is_empty()).then(|| v.join("、"));
+    let text = (!v.is_empty()).then(|| names_text(v));
     map.serialize_entry(&format!("{key}_text"), &text)
 }
 
@@ -58,6 +58,11 @@ pub fn rooted<M: SerializeMap>(p: &Option<String>, key: &'static str, map: &mut 
 /// Each renderer shows the attachments its own way.
 pub fn skip<M: SerializeMap>(_: &[Attachment], _: &'static str, _: &mut M) -> Printed<M> {
     Ok(())
+}
+
+/// Names on one line, as 主送机关 prints them.
+pub fn names_text(names: &[String]) -> String {
+    names.join("、")
 }
 
 /// 成文日期 as the standard prints it: 2022年6月13日, no leading zeros.
