@@ -10,6 +10,7 @@ pub mod build;
 pub mod cmd;
 pub mod config;
 pub mod diagnostic;
+pub mod embedded;
 pub mod glyphs;
 pub mod index;
 pub mod letter;
