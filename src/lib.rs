@@ -13,6 +13,7 @@ pub mod diagnostic;
 pub mod embedded;
 pub mod glyphs;
 pub mod index;
+pub mod init;
 pub mod letter;
 pub mod lint;
 pub mod markdown;
