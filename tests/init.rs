@@ -254,6 +254,54 @@ fn without_a_terminal_or_flags_init_writes_placeholders_and_says_so() {
 }
 
 #[test]
+fn on_a_terminal_init_asks_the_names_not_given() {
+    let gongwen = Installed::new();
+    let office = gongwen.path("office");
+    // `script` gives the command a terminal of its own; the answers are typed into it.
+    let mut script = Command::new("script")
+        .arg("-qec")
+        .arg(format!(
+            "{} init --site-title 银川市自然资源局公文 --date 2024-05-20 {}",
+            gongwen.binary.display(),
+            office.display()
+        ))
+        .arg("/dev/null")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .spawn()
+        .expect("script (util-linux) runs");
+    std::io::Write::write_all(
+        script.stdin.as_mut().unwrap(),
+        "银川市自然资源局\n\n银自然资函\n".as_bytes(),
+    )
+    .unwrap();
+    let out = script.wait_with_output().unwrap();
+    let shown = String::from_utf8_lossy(&out.stdout);
+    assert!(out.status.success(), "{shown}");
+    assert!(
+        shown.contains(
+            "发文机关署名 (issuer), e.g. 宁夏回族自治区自然资源厅: \
+             印发机关 (printer) [银川市自然资源局办公室]: \
+             发文字号的机关代字 (series), e.g. 宁自然资函: "
+        ),
+        "{shown}"
+    );
+    assert!(!shown.contains("placeholder"), "{shown}");
+    let config = std::fs::read_to_string(office.join("gongwen.yaml")).unwrap();
+    assert!(
+        config.ends_with(
+            "site_title: 银川市自然资源局公文\nissuer: 银川市自然资源局\nprinter: 银川市自然资源局办公室\n"
+        ),
+        "{config}"
+    );
+    let letter = std::fs::read_to_string(office.join("letters/2024/2024-05-20-1.md")).unwrap();
+    assert!(
+        letter.contains("number: 银自然资函〔2024〕1号\n"),
+        "{letter}"
+    );
+}
+
+#[test]
 fn eject_writes_the_templates_and_fonts_and_the_projects_files_replace_gongwens() {
     let gongwen = Installed::new();
     let office = gongwen.office();
