@@ -115,7 +115,7 @@ fn is_whole(dir: &Path, files: &[EmbeddedFile]) -> bool {
     })
 }
 
-/// What `write_missing` did with one file.
+/// What `write_new` did with a file.
 #[derive(Debug, PartialEq, Eq)]
 pub enum Written {
     New(PathBuf),
