@@ -584,7 +584,9 @@ fn body_characters(doc: &Document, body_start: usize) -> Vec<Placed> {
                 continue;
             }
             Event::Text(t) | Event::Code(t) => t.into_string(),
-            Event::Html(t) | Event::InlineHtml(t) => without_tags(&t),
+            // What the PDF prints of raw HTML: a block's text as the layout
+            // gets it, and nothing of an inline tag.
+            Event::Html(t) => crate::render::sanitize::text(&t),
             _ => continue,
         };
         let face = match heading {
@@ -608,22 +610,6 @@ fn body_characters(doc: &Document, body_start: usize) -> Vec<Placed> {
                 face,
                 character: c,
             });
-        }
-    }
-    out
-}
-
-/// The text of raw HTML, which the PDF prints without its tags.
-fn without_tags(html: &str) -> String {
-    let mut out = String::new();
-    let mut in_tag = false;
-    for c in html.chars() {
-        match c {
-            '<' => in_tag = true,
-            '>' => in_tag = false,
-            '\n' => out.push(c),
-            _ if !in_tag => out.push(c),
-            _ => {}
         }
     }
     out
@@ -756,6 +742,18 @@ mod tests {
                 (14, Face::Body),
             ]
         );
+    }
+
+    #[test]
+    fn raw_html_is_checked_as_the_pdf_prints_it() {
+        let doc_text = "---\ntitle: x\n---\n<div>喆</div>\n\n<script>龑</script>\n\n前<span title=\"燊\">犇</span>\n";
+        let doc = Document::parse(Path::new("a.md"), doc_text).unwrap();
+        let found: Vec<(usize, char)> = body_characters(&doc, doc.body_start)
+            .iter()
+            .filter(|p| !p.character.is_ascii())
+            .map(|p| (p.line, p.character))
+            .collect();
+        assert_eq!(found, vec![(4, '喆'), (8, '前'), (8, '犇')]);
     }
 
     #[test]

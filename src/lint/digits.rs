@@ -100,16 +100,7 @@ pub fn check(doc: &Document) -> Vec<Finding> {
 
 #[cfg(test)]
 mod tests {
-    use crate::lint::test_support::{findings_of, fixed};
-
-    const TITLE: &str = "title: 关于某事的函\n";
-
-    fn of(rule: &str, body: &str) -> Vec<String> {
-        findings_of(rule, TITLE, body)
-            .into_iter()
-            .map(|(_, m)| m)
-            .collect()
-    }
+    use crate::lint::test_support::{fixed, messages_of as of};
 
     #[test]
     fn years_are_written_in_full() {

@@ -185,16 +185,7 @@ fn unbalanced(text: &str, quote_goes_on: bool) -> impl Iterator<Item = (usize, S
 
 #[cfg(test)]
 mod tests {
-    use crate::lint::test_support::{findings_of, fixed};
-
-    const TITLE: &str = "title: 关于某事的函\n";
-
-    fn of(rule: &str, body: &str) -> Vec<String> {
-        findings_of(rule, TITLE, body)
-            .into_iter()
-            .map(|(_, m)| m)
-            .collect()
-    }
+    use crate::lint::test_support::{findings_of, fixed, messages_of as of};
 
     #[test]
     fn paired_marks_are_closed() {

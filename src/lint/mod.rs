@@ -252,6 +252,14 @@ pub(crate) mod test_support {
             .collect()
     }
 
+    /// The messages of `rule`'s findings on a 函 with `body`.
+    pub fn messages_of(rule: &str, body: &str) -> Vec<String> {
+        findings_of(rule, "title: 关于某事的函\n", body)
+            .into_iter()
+            .map(|(_, m)| m)
+            .collect()
+    }
+
     /// The letter with every safe fix applied.
     pub fn fixed(text: &str) -> String {
         let found = lint(Path::new("a.md"), text);

@@ -6,6 +6,7 @@ use pulldown_cmark::{Alignment, Event, Tag, TagEnd};
 use serde::Serialize;
 
 use super::sanitize;
+use super::typeset::{keep_tokens_whole, table_layout, TableLayout};
 use crate::markdown::{heading_level, Body};
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -31,6 +32,7 @@ pub enum Block {
         align: Vec<&'static str>,
         header: Vec<Vec<Inline>>,
         rows: Vec<Vec<Vec<Inline>>>,
+        layout: TableLayout,
     },
     CodeBlock {
         text: String,
@@ -45,14 +47,34 @@ pub enum Block {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum Inline {
-    Text { text: String },
-    Strong { children: Vec<Inline> },
-    Emph { children: Vec<Inline> },
-    Strike { children: Vec<Inline> },
-    Link { url: String, children: Vec<Inline> },
-    Code { text: String },
+    Text {
+        text: String,
+    },
+    /// A URL, an e-mail address or a number with its unit: no line breaks inside.
+    Whole {
+        text: String,
+    },
+    Strong {
+        children: Vec<Inline>,
+    },
+    Emph {
+        children: Vec<Inline>,
+    },
+    Strike {
+        children: Vec<Inline>,
+    },
+    Link {
+        url: String,
+        children: Vec<Inline>,
+    },
+    Code {
+        text: String,
+    },
     Break {},
-    Image { path: String, alt: String },
+    Image {
+        path: String,
+        alt: String,
+    },
 }
 
 /// An open container while the events are read.
@@ -90,6 +112,12 @@ enum Open {
 
 /// Builds the block tree; `image_prefix` goes before project-relative image paths.
 pub fn blocks(body: &Body, image_prefix: &str) -> Vec<Block> {
+    let mut blocks = tree(body, image_prefix);
+    keep_tokens_whole(&mut blocks);
+    blocks
+}
+
+fn tree(body: &Body, image_prefix: &str) -> Vec<Block> {
     let mut stack = vec![Open::Blocks(Vec::new())];
     let mut numbers = body.heading_numbers.iter();
     for event in &body.events {
@@ -174,14 +202,18 @@ pub fn blocks(body: &Body, image_prefix: &str) -> Vec<Block> {
                             header,
                             rows,
                         },
-                    ) => push_block(
-                        &mut stack,
-                        Block::Table {
-                            align,
-                            header,
-                            rows,
-                        },
-                    ),
+                    ) => {
+                        let layout = table_layout(&header, &rows);
+                        push_block(
+                            &mut stack,
+                            Block::Table {
+                                align,
+                                header,
+                                rows,
+                                layout,
+                            },
+                        )
+                    }
                     (TagEnd::TableHead, Open::Row(cells)) => {
                         if let Some(Open::Table { header, .. }) = stack.last_mut() {
                             *header = cells;
@@ -342,7 +374,7 @@ fn push_text(stack: &mut [Open], text: &str) {
 
 fn plain_text(inline: &Inline) -> String {
     match inline {
-        Inline::Text { text } | Inline::Code { text } => text.clone(),
+        Inline::Text { text } | Inline::Whole { text } | Inline::Code { text } => text.clone(),
         Inline::Strong { children }
         | Inline::Emph { children }
         | Inline::Strike { children }
@@ -437,14 +469,19 @@ mod tests {
         let b = parse(
             "| 项目 | 金额 |\n| :-- | --: |\n| 甲 | 1 |\n\n> 引文  \n> 下行 [链](https://a.cn)\n",
         );
-        assert_eq!(
-            b[0],
-            Block::Table {
-                align: vec!["left", "right"],
-                header: vec![vec![text("项目")], vec![text("金额")]],
-                rows: vec![vec![vec![text("甲")], vec![text("1")]]],
-            }
-        );
+        let Block::Table {
+            align,
+            header,
+            rows,
+            layout,
+        } = &b[0]
+        else {
+            panic!("{b:?}")
+        };
+        assert_eq!(align, &vec!["left", "right"]);
+        assert_eq!(header, &vec![vec![text("项目")], vec![text("金额")]]);
+        assert_eq!(rows, &vec![vec![vec![text("甲")], vec![text("1")]]]);
+        assert!(!layout.landscape && layout.widths.len() == 2, "{layout:?}");
         assert_eq!(
             b[1],
             Block::Quote {

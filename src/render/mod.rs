@@ -5,4 +5,5 @@ pub mod html;
 pub mod sanitize;
 pub mod text;
 pub mod title_lines;
+pub mod typeset;
 pub mod typst_data;

@@ -5,7 +5,7 @@
 use std::path::Path;
 use std::process::Command;
 
-use super::{attr_text as attr, html_text, MM};
+use super::{attr_text as attr, html_text, Word, MM};
 
 fn run(program: &str, args: &[&str]) -> Vec<u8> {
     let out = Command::new(program)
@@ -281,6 +281,32 @@ impl Raster {
         strokes
     }
 
+    /// Vertical rules inside a region: the x (mm) of every pixel column whose
+    /// ink covers at least `share` of the region's height, runs of them merged
+    /// into their middle.
+    pub fn vertical_rules(&self, ink: Ink, region: InkBox, share: f64) -> Vec<f64> {
+        let px = |mm: f64, max: usize| ((mm * self.scale).round().max(0.0) as usize).min(max);
+        let (y0, y1) = (px(region.y0, self.height), px(region.y1, self.height));
+        let (x0, x1) = (
+            px(region.x0 - self.x_off, self.width),
+            px(region.x1 - self.x_off, self.width),
+        );
+        let mut rules: Vec<(usize, usize)> = Vec::new();
+        for x in x0..x1 {
+            let inked = (y0..y1).filter(|&y| self.ink(ink, x, y) > 0.3).count();
+            if y1 > y0 && inked as f64 >= share * (y1 - y0) as f64 {
+                match rules.last_mut() {
+                    Some((_, end)) if *end + 1 == x => *end = x,
+                    _ => rules.push((x, x)),
+                }
+            }
+        }
+        rules
+            .iter()
+            .map(|(a, b)| self.x_off + (*a + *b + 1) as f64 / 2.0 / self.scale)
+            .collect()
+    }
+
     /// The box around all ink of a kind inside a region (mm), if any.
     pub fn ink_box(&self, ink: Ink, region: InkBox) -> Option<InkBox> {
         let px = |mm: f64, max: usize| ((mm * self.scale).round().max(0.0) as usize).min(max);
@@ -320,4 +346,28 @@ impl Raster {
 /// Points to millimetres.
 pub fn mm(pt: f64) -> f64 {
     pt / MM
+}
+
+/// A line pushed in (clreq) may begin on an opening mark or end on a closing
+/// one compressed to its inked half: the mark's em box, which is what
+/// pdftotext reports, then reaches past the 版心 by up to half a cell
+/// (`cell`, mm) while its ink stays inside. True when `w` is such a word and
+/// its ink lies between `left` and `right` (mm).
+pub fn compressed_mark_inside(pdf: &Path, w: &Word, left: f64, right: f64, cell: f64) -> bool {
+    let over = |by: f64| by > 0.1 && by <= cell / 2.0 + 0.1;
+    let compressed = (over(mm(w.x1) - right)
+        && w.text
+            .ends_with(|c| "，。、；：？！）》」』】〕”’".contains(c)))
+        || (over(left - mm(w.x0)) && w.text.starts_with(|c| "（《「『【〔“‘".contains(c)));
+    compressed && {
+        let around = InkBox {
+            x0: left - cell,
+            y0: mm(w.y0),
+            x1: right + cell,
+            y1: mm(w.y1),
+        };
+        Raster::page(pdf, w.page)
+            .ink_box(black, around)
+            .is_some_and(|ink| ink.x0 >= left - 0.2 && ink.x1 <= right + 0.2)
+    }
 }
