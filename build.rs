@@ -70,8 +70,9 @@ fn embed_fonts() {
     }
     table.push(']');
     let code = format!(
-        "/// The files of gongwen's `fonts/` at build time.\n\
-         pub const FONT_FILES: &[EmbeddedFile] = {table};\n\
+        "/// The files of gongwen's `fonts/` at build time: a static, not a\n\
+         /// const, so that the 50 MB are in the binary once, not once per use.\n\
+         pub static FONT_FILES: &[EmbeddedFile] = {table};\n\
          /// A hash of their names and contents.\n\
          pub const FONTS_HASH: &str = \"{:016x}\";\n",
         hasher.digest()
