@@ -61,22 +61,23 @@ impl Installed {
         office
     }
 
-    /// The folders typst was given fonts from in its compile runs.
+    /// The folders typst was given fonts from, in order, the same in every compile run.
     fn font_paths(&self) -> Vec<String> {
-        let mut paths: Vec<String> = compiles(&self.typst.take_calls())
+        let calls = self.typst.take_calls();
+        let mut each: Vec<Vec<String>> = compiles(&calls)
             .iter()
-            .flat_map(|call| {
+            .map(|call| {
                 let words: Vec<&str> = call.split(' ').collect();
                 words
                     .windows(2)
                     .filter(|w| w[0] == "--font-path")
                     .map(|w| w[1].to_string())
-                    .collect::<Vec<_>>()
+                    .collect()
             })
             .collect();
-        paths.sort();
-        paths.dedup();
-        paths
+        each.dedup();
+        assert_eq!(each.len(), 1, "one set of font folders: {calls:?}");
+        each.remove(0)
     }
 }
 
@@ -312,7 +313,14 @@ fn eject_writes_the_templates_and_fonts_and_the_projects_files_replace_gongwens(
     let office = gongwen.office();
     succeeded(&gongwen.run(&office, INIT_FLAGS));
 
-    // First one file of the project's own: it replaces gongwen's, the rest stay built in.
+    // First one file of the project's own: it replaces gongwen's, the rest
+    // stay built in. A font of its own comes before gongwen's.
+    std::fs::create_dir(office.join("fonts")).unwrap();
+    std::fs::copy(
+        manifest().join("tests/fixtures/licensed-fonts/fonts/SimHei-test.otf"),
+        office.join("fonts/SimHei-test.otf"),
+    )
+    .unwrap();
     std::fs::create_dir(office.join("templates")).unwrap();
     std::fs::write(
         office.join("templates/style.css"),
@@ -320,6 +328,16 @@ fn eject_writes_the_templates_and_fonts_and_the_projects_files_replace_gongwens(
     )
     .unwrap();
     succeeded(&gongwen.run(&office, &["build"]));
+    let font_paths = gongwen.font_paths();
+    assert_eq!(font_paths.len(), 2, "{font_paths:?}");
+    assert_eq!(
+        Path::new(&font_paths[0]),
+        office.canonicalize().unwrap().join("fonts")
+    );
+    assert!(
+        Path::new(&font_paths[1]).starts_with(gongwen.path("cache/gongwen/fonts")),
+        "{font_paths:?}"
+    );
     let css = std::fs::read_to_string(office.join("output/assets/style.css")).unwrap();
     assert_eq!(css, "body { color: #123456 }\n");
     let page = std::fs::read_to_string(office.join("output/2024/2024-05-20-1.html")).unwrap();
