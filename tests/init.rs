@@ -29,6 +29,16 @@ impl Installed {
         // the copy fail with "Text file busy".
         if std::fs::hard_link(env!("CARGO_BIN_EXE_gongwen"), &binary).is_err() {
             std::fs::copy(env!("CARGO_BIN_EXE_gongwen"), &binary).unwrap();
+            // Across file systems: a copy it is, runnable once the children
+            // forked meanwhile have dropped it (they do at their exec).
+            for _ in 0..100 {
+                match Command::new(&binary).arg("--version").output() {
+                    Err(e) if e.raw_os_error() == Some(libc::ETXTBSY) => {
+                        std::thread::sleep(std::time::Duration::from_millis(20))
+                    }
+                    _ => break,
+                }
+            }
         }
         Installed {
             dir,
