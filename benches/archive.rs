@@ -140,6 +140,29 @@ fn main() {
             peak,
             1 << 30,
         ));
+
+        // The site alone: a changed index template remakes every listing
+        // page, a missing search manifest the whole search index; no letter
+        // is laid out or drawn again.
+        let template = std::fs::read_to_string(
+            Path::new(env!("CARGO_MANIFEST_DIR")).join("templates/index.html"),
+        )
+        .unwrap();
+        let mut k = 0;
+        let site = median(3, || {
+            k += 1;
+            write(
+                &big.path().join("templates/index.html"),
+                &format!("{template}{{# {k} #}}\n"),
+            );
+            std::fs::remove_file(big.path().join("output/assets/search/index.json")).unwrap();
+            timed(|| gongwen(big.path(), &[], &spy)).0
+        });
+        rows.push(Row::absolute(
+            "search index and listing pages, 10,000 letters (no letter rebuilt)",
+            site,
+            Duration::from_secs(5),
+        ));
     }
 
     println!();

@@ -19,6 +19,8 @@ pub struct Config {
     pub thumbnails: Option<bool>,
     /// `restricted:`, checked: a plain relative path, outside `output/`.
     pub restricted: Option<PathBuf>,
+    /// `page_size: 100`: letters on each listing page of the site.
+    pub page_size: Option<usize>,
 }
 
 /// Where held-back PDFs go unless `gongwen.yaml` says otherwise.
@@ -60,6 +62,9 @@ fn restricted_folder(reader: &mut Reader, given: &str) -> Option<PathBuf> {
     None
 }
 
+/// Letters on a listing page when `gongwen.yaml` does not say.
+pub const DEFAULT_PAGE_SIZE: usize = 50;
+
 impl Config {
     pub fn parse(text: &str) -> Result<Config, Diagnostics> {
         let known: Vec<&'static Field> = fields::ALL
@@ -69,6 +74,7 @@ impl Config {
                 &fields::SITE_TITLE,
                 &fields::THUMBNAILS,
                 &fields::RESTRICTED,
+                &fields::PAGE_SIZE,
             ])
             .collect();
         let mut reader = Reader::new(Path::new(FILE_NAME), text, 1, &known)?;
@@ -79,6 +85,7 @@ impl Config {
         let restricted = reader
             .take::<Text>(&fields::RESTRICTED, "a folder of the project")
             .and_then(|t| restricted_folder(&mut reader, &t.0));
+        let page_size = read_page_size(&mut reader);
         let mut defaults = RawMeta::read(&mut reader);
         defaults.read_seal(&mut reader, Path::new(FILE_NAME));
         std::mem::take(&mut reader.diagnostics).into_result(Config {
@@ -86,6 +93,7 @@ impl Config {
             site_title,
             thumbnails,
             restricted,
+            page_size,
         })
     }
 
@@ -94,6 +102,11 @@ impl Config {
         self.restricted
             .clone()
             .unwrap_or_else(|| PathBuf::from(DEFAULT_RESTRICTED))
+    }
+
+    /// Letters on each listing page of the site.
+    pub fn page_size(&self) -> usize {
+        self.page_size.unwrap_or(DEFAULT_PAGE_SIZE)
     }
 
     /// Whether the index shows each letter's first page.
@@ -113,6 +126,21 @@ impl Config {
             .into()),
         }
     }
+}
+
+/// `page_size`: a whole number from 1 up; 0 would make pages of nothing.
+fn read_page_size(reader: &mut Reader) -> Option<usize> {
+    let expected = "a whole number of letters from 1 up";
+    let size = reader.take::<usize>(&fields::PAGE_SIZE, expected)?;
+    if size == 0 {
+        reader.error(
+            &fields::PAGE_SIZE,
+            "0 letters a page would make pages with nothing on them",
+            Some(format!("write {expected}, e.g. `page_size: 50`")),
+        );
+        return None;
+    }
+    Some(size)
 }
 
 #[cfg(test)]
@@ -155,6 +183,24 @@ mod tests {
         assert_eq!(
             e.to_string(),
             "error: gongwen.yaml:1: unknown key `isuer`\n  help: did you mean `issuer`?"
+        );
+    }
+
+    #[test]
+    fn page_size_is_a_whole_number_from_one() {
+        assert_eq!(Config::default().page_size(), 50);
+        assert_eq!(Config::parse("每页条数: 20\n").unwrap().page_size(), 20);
+        let e = Config::parse("site_title: 公文\npage_size: 二十\n").unwrap_err();
+        assert_eq!(
+            e.to_string(),
+            "error: gongwen.yaml:2: `page_size` (每页条数): expected a whole number of letters from 1 up, found text\n  \
+             help: write it as a whole number of letters from 1 up, e.g. `page_size: 50`"
+        );
+        let e = Config::parse("page_size: 0\n").unwrap_err();
+        assert_eq!(
+            e.to_string(),
+            "error: gongwen.yaml:1: `page_size` (每页条数): 0 letters a page would make pages with nothing on them\n  \
+             help: write a whole number of letters from 1 up, e.g. `page_size: 50`"
         );
     }
 }

@@ -6,6 +6,9 @@
 //! URLs, relative to `output/`: `index.html`, `_by/year/2022.html`,
 //! `_by/to/自治区财政厅.html`, `_by/format/letter.html`. No letter can land in
 //! `_by/`, because names starting with `_` are never built as letters.
+//! Each list is cut into pages of `page_size` letters: the index's second
+//! page is `_by/page/2.html`, a filter's is beside its first, in a folder of
+//! its name (`_by/year/2022/2.html`).
 
 use std::collections::{BTreeMap, HashSet};
 use std::path::{Path, PathBuf};
@@ -23,7 +26,8 @@ use crate::render::text::plain_text;
 use crate::templates::{self, Templates};
 
 pub const FILTER_DIR: &str = "_by";
-pub const SEARCH_INDEX: &str = "assets/search-index.js";
+/// The one-file search index of gongwen before 0.2, removed when found.
+const OLD_SEARCH_INDEX: &str = "assets/search-index.js";
 pub const SEARCH_SCRIPT: &str = "assets/search.js";
 
 /// One choice of a filter, with its page.
@@ -123,6 +127,48 @@ pub fn listings<'a, T>(
     (Filters { years, to, formats }, pages)
 }
 
+/// The path of page `number` (from 1) of the listing whose first page is `first`.
+pub fn page_path(first: &str, number: usize) -> String {
+    match (number, first) {
+        (1, _) => first.to_string(),
+        (_, "index.html") => format!("{FILTER_DIR}/page/{number}.html"),
+        _ => format!("{}/{number}.html", first.trim_end_matches(".html")),
+    }
+}
+
+/// A link of the page numbers under a list.
+#[derive(Debug, Serialize, PartialEq)]
+pub struct PageLink {
+    /// None for the gap `…` between far-apart numbers.
+    pub number: Option<usize>,
+    /// Relative to `output/`.
+    pub href: String,
+}
+
+/// The numbered links of page `number` of `count`: the first and the last
+/// page, and two on each side of this one, so that 200 pages still make a
+/// short line.
+pub fn page_links(first: &str, number: usize, count: usize) -> Vec<PageLink> {
+    let near = |n: usize| n == 1 || n == count || n.abs_diff(number) <= 2;
+    let mut links = Vec::new();
+    for n in (1..=count).filter(|&n| near(n)) {
+        if links
+            .last()
+            .is_some_and(|l: &PageLink| l.number != Some(n - 1))
+        {
+            links.push(PageLink {
+                number: None,
+                href: String::new(),
+            });
+        }
+        links.push(PageLink {
+            number: Some(n),
+            href: crate::project::href(&page_path(first, n)),
+        });
+    }
+    links
+}
+
 /// A letter as the index sees it, as JSON text: the build keeps it so (in
 /// `output/.gongwen.entries/`), the listing pages parse it only when one of
 /// them must be made again, and the search index is the letters' documents
@@ -215,18 +261,25 @@ pub fn write(
     out: &Path,
     templates: &Templates,
     site_title: Option<&str>,
+    page_size: usize,
     inputs: &Hasher,
     letters: &[&Entry],
     made: &mut Made,
 ) -> Result<()> {
     let mut all = inputs.clone();
+    all.part(&page_size.to_le_bytes());
     for e in letters {
         all.part(&e.listing);
     }
     let all = all.finish();
     let in_place = |path: &str| out.join(path).is_file();
     if made.listings.as_ref() != Some(&all) || !made.pages.keys().all(|p| in_place(p)) {
-        write_listings(out, templates, site_title, inputs, letters, &mut made.pages)?;
+        let site = Site {
+            templates,
+            title: site_title,
+            page_size,
+        };
+        write_listings(out, &site, inputs, letters, &mut made.pages)?;
         made.listings = Some(all);
     }
 
@@ -235,18 +288,68 @@ pub fn write(
         search.part(&e.search);
     }
     let search = search.finish();
-    if made.search.as_ref() != Some(&search) || !in_place(SEARCH_INDEX) {
-        output::write_atomic(&out.join(SEARCH_INDEX), &search_index(letters))?;
+    let manifest = format!("{}/index.json", crate::search::DIR);
+    if made.search.as_ref() != Some(&search) || !in_place(&manifest) {
+        crate::search::write(out, letters)?;
         made.search = Some(search);
     }
+    if in_place(OLD_SEARCH_INDEX) {
+        std::fs::remove_file(out.join(OLD_SEARCH_INDEX))
+            .with_context(|| format!("cannot remove {OLD_SEARCH_INDEX}"))?;
+    }
     output::write_if_changed(&out.join(SEARCH_SCRIPT), &templates.search)
+}
+
+/// What every listing page is made with.
+struct Site<'a> {
+    templates: &'a Templates,
+    title: Option<&'a str>,
+    page_size: usize,
+}
+
+/// One page of a listing.
+struct Page<'l, T> {
+    path: String,
+    /// The listing's first page.
+    first: &'l str,
+    heading: Option<&'l str>,
+    /// From 1, of `count`.
+    number: usize,
+    count: usize,
+    /// All the letters of the listing, on this page or not.
+    listed: usize,
+    letters: &'l [&'l T],
+}
+
+/// The listings cut into pages of `size` letters; an empty listing still has its one page.
+fn paginate<'l, T>(listings: &'l [Listing<'l, T>], size: usize) -> Vec<Page<'l, T>> {
+    let mut pages = Vec::new();
+    for listing in listings {
+        let chunks: Vec<&[&T]> = if listing.letters.is_empty() {
+            vec![&[]]
+        } else {
+            listing.letters.chunks(size).collect()
+        };
+        let count = chunks.len();
+        for (i, letters) in chunks.into_iter().enumerate() {
+            pages.push(Page {
+                path: page_path(&listing.path, i + 1),
+                first: &listing.path,
+                heading: listing.heading.as_deref(),
+                number: i + 1,
+                count,
+                listed: listing.letters.len(),
+                letters,
+            });
+        }
+    }
+    pages
 }
 
 /// The listing pages whose own inputs changed since `made`, which is updated.
 fn write_listings(
     out: &Path,
-    templates: &Templates,
-    site_title: Option<&str>,
+    site: &Site,
     inputs: &Hasher,
     letters: &[&Entry],
     made: &mut BTreeMap<String, Hash>,
@@ -256,16 +359,21 @@ fn write_listings(
         .map(|&e| Ok((serde_json::from_slice(&e.listing)?, e)))
         .collect::<serde_json::Result<_>>()
         .context("the build state holds a damaged index entry")?;
-    let (filters, pages) = listings(&rows.iter().collect::<Vec<_>>(), |(v, _)| v);
-    let filters_json = serde_json::to_string(&filters).expect("filters serialise");
+    let (filters, listings) = listings(&rows.iter().collect::<Vec<_>>(), |(v, _)| v);
+    let pages = paginate(&listings, site.page_size);
+    let filters_json = serde_json::to_string(&filters).expect("filters serialises");
+    // A page's inputs: its letters and where it stands, so that editing one
+    // letter rewrites only the pages that show it.
     let keys: Vec<Hash> = pages
         .iter()
         .map(|page| {
             let mut key = inputs.clone();
             key.part(page.path.as_bytes())
                 .part(filters_json.as_bytes())
-                .part(&letters.len().to_le_bytes());
-            for (_, entry) in &page.letters {
+                .part(&letters.len().to_le_bytes())
+                .part(&page.count.to_le_bytes())
+                .part(&page.listed.to_le_bytes());
+            for (_, entry) in page.letters {
                 key.part(&entry.listing);
             }
             key.finish()
@@ -278,16 +386,29 @@ fn write_listings(
         .filter(|(page, key)| made.get(&page.path) != Some(*key) || !out.join(&page.path).is_file())
         .try_for_each(|(page, _)| {
             let mut c = tera::Context::new();
-            c.insert("site_title", &site_title);
+            c.insert("site_title", &site.title);
             c.insert("root", &crate::project::way_back(Path::new(&page.path)));
             // As the filters' links have it, to mark the current one.
             c.insert("page", &crate::project::href(&page.path));
+            c.insert("first_page", &crate::project::href(page.first));
             c.insert("heading", &page.heading);
             let letters: Vec<&Value> = page.letters.iter().map(|(v, _)| v).collect();
             c.insert("letters", &letters);
+            c.insert("listed", &page.listed);
+            c.insert("page_number", &page.number);
+            c.insert("page_count", &page.count);
+            let neighbour = |n: usize| {
+                (1..=page.count)
+                    .contains(&n)
+                    .then(|| crate::project::href(&page_path(page.first, n)))
+            };
+            c.insert("previous", &neighbour(page.number - 1));
+            c.insert("next", &neighbour(page.number + 1));
+            c.insert("pages", &page_links(page.first, page.number, page.count));
             c.insert("total", &rows.len());
             c.insert("filters", &filters);
-            let html = templates
+            let html = site
+                .templates
                 .render(templates::INDEX, &c)
                 .map_err(anyhow::Error::msg)?;
             output::write_if_changed(&out.join(&page.path), html.as_bytes())
@@ -299,21 +420,6 @@ fn write_listings(
         .collect();
     let written: HashSet<PathBuf> = pages.iter().map(|p| out.join(&p.path)).collect();
     remove_stale(&out.join(FILTER_DIR), &written)
-}
-
-/// The search index: a script that defines `GONGWEN_SEARCH`, since a page
-/// opened from `file://` may load a script but may not fetch a JSON file.
-/// One letter's document to a line.
-pub fn search_index(letters: &[&Entry]) -> Vec<u8> {
-    let mut js =
-        b"// Made by gongwen: the text of every letter, for search.js.\nwindow.GONGWEN_SEARCH = ["
-            .to_vec();
-    for (i, e) in letters.iter().enumerate() {
-        js.extend_from_slice(if i == 0 { b"\n" } else { b",\n" });
-        js.extend_from_slice(&e.search);
-    }
-    js.extend_from_slice(b"\n];\n");
-    js
 }
 
 fn field<'a>(letter: &'a Value, name: &str) -> &'a str {
@@ -449,19 +555,70 @@ mod tests {
     }
 
     #[test]
-    fn the_search_index_is_a_script_holding_one_document_a_line() {
-        let doc = |u: &str| Entry {
-            listing: b"{}".to_vec(),
-            search: format!(r#"{{"u":"{u}","x":"正文"}}"#).into_bytes(),
+    fn pages_have_stable_paths_and_short_lines_of_numbers() {
+        assert_eq!(page_path("index.html", 1), "index.html");
+        assert_eq!(page_path("index.html", 2), "_by/page/2.html");
+        assert_eq!(page_path("_by/year/2022.html", 3), "_by/year/2022/3.html");
+        let numbers = |n, count| -> Vec<Option<usize>> {
+            page_links("index.html", n, count)
+                .into_iter()
+                .map(|l| l.number)
+                .collect()
         };
-        let js = search_index(&[&doc("2022/a.html"), &doc("2021/b.html")]);
+        assert_eq!(numbers(1, 1), [Some(1)]);
         assert_eq!(
-            String::from_utf8(js).unwrap(),
-            "// Made by gongwen: the text of every letter, for search.js.\n\
-             window.GONGWEN_SEARCH = [\n\
-             {\"u\":\"2022/a.html\",\"x\":\"正文\"},\n\
-             {\"u\":\"2021/b.html\",\"x\":\"正文\"}\n\
-             ];\n"
+            numbers(6, 200),
+            [
+                Some(1),
+                None,
+                Some(4),
+                Some(5),
+                Some(6),
+                Some(7),
+                Some(8),
+                None,
+                Some(200)
+            ]
         );
+        assert_eq!(numbers(2, 4), [Some(1), Some(2), Some(3), Some(4)]);
+        assert_eq!(page_links("_by/to/x.html", 1, 2)[1].href, "_by/to/x/2.html");
+    }
+
+    #[test]
+    fn a_listing_is_cut_into_pages_of_its_size() {
+        let letters: Vec<u32> = (0..5).collect();
+        let listing = Listing {
+            path: "_by/year/2022.html".to_string(),
+            heading: Some("2022年".to_string()),
+            letters: letters.iter().collect(),
+        };
+        let empty = Listing {
+            path: "index.html".to_string(),
+            heading: None,
+            letters: Vec::new(),
+        };
+        let lists = [listing, empty];
+        let pages = paginate(&lists, 2);
+        let shown: Vec<(&str, usize, usize, Vec<u32>)> = pages
+            .iter()
+            .map(|p| {
+                (
+                    &*p.path,
+                    p.number,
+                    p.count,
+                    p.letters.iter().map(|&&n| n).collect(),
+                )
+            })
+            .collect();
+        assert_eq!(
+            shown,
+            [
+                ("_by/year/2022.html", 1, 3, vec![0, 1]),
+                ("_by/year/2022/2.html", 2, 3, vec![2, 3]),
+                ("_by/year/2022/3.html", 3, 3, vec![4]),
+                ("index.html", 1, 1, vec![]),
+            ]
+        );
+        assert!(pages.iter().take(3).all(|p| p.listed == 5));
     }
 }

@@ -22,6 +22,7 @@ pub mod output;
 pub mod project;
 pub mod regular;
 pub mod render;
+pub mod search;
 pub mod serve;
 pub mod templates;
 pub mod thumbnail;

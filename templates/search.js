@@ -1,43 +1,40 @@
-// Full-text search of the intranet site, with no server: the letters' text
-// is in search-index.js (a script, because a page opened from file:// may
-// not fetch a JSON file). It is loaded on first use only, so the index
-// opens fast however many letters there are. Chinese has no spaces between
-// words, so a letter matches when it contains every term of the query as a
-// substring; the query is kept in the address (?q=…) so a search can be
-// bookmarked and sent.
+// Full-text search of the intranet site. The index is split (see gongwen's
+// src/search.rs) so that a query fetches only a small part of it: the
+// shards that hold the query's pairs of characters (bigrams), then the
+// titles and texts of the letters it shows. Chinese has no spaces between
+// words, so a letter matches when it contains every term of the query; its
+// bigrams find it, its text confirms it. Fetching needs a web server: opened
+// from file://, the page says so and the filters still work. The query is
+// kept in the address (?q=…) so a search can be bookmarked and sent.
 (function () {
   "use strict";
   var script = document.currentScript;
   var root = script.getAttribute("data-root") || "";
+  var base = root + "assets/search/";
   var form = document.getElementById("search");
   var input = document.getElementById("q");
   var results = document.getElementById("search-results");
   var listing = document.getElementById("listing");
   if (!form || !input || !results) return;
+  if (window.location.protocol === "file:") {
+    var offline = document.getElementById("search-offline");
+    if (offline) offline.hidden = false;
+    return;
+  }
   form.hidden = false;
 
-  var MAX_SHOWN = 200;
+  var SHOWN = 20;
   var SNIPPET = 40;
-  var docs = null;
-  var waiting = [];
+  var cache = {};
 
-  function withIndex(then) {
-    if (docs) return then();
-    waiting.push(then);
-    if (waiting.length > 1) return;
-    var s = document.createElement("script");
-    s.src = root + "assets/search-index.js";
-    s.onload = function () {
-      docs = (window.GONGWEN_SEARCH || []).map(function (d) {
-        d.lower = (d.t + "\n" + d.n + "\n" + d.o + "\n" + d.d + "\n" + d.x).toLowerCase();
-        return d;
+  function load(path) {
+    if (!cache[path]) {
+      cache[path] = fetch(base + path).then(function (r) {
+        if (!r.ok) throw new Error(path + ": " + r.status);
+        return r.json();
       });
-      waiting.splice(0).forEach(function (f) { f(); });
-    };
-    s.onerror = function () {
-      show(null, "检索索引 assets/search-index.js 未能载入，请重新生成网站。");
-    };
-    document.head.appendChild(s);
+    }
+    return cache[path];
   }
 
   // Full-width letters and digits (ｅ, ２０２２) match their ASCII forms.
@@ -51,58 +48,93 @@
     return fold(query).split(/[\s\u3000]+/).filter(function (t) { return t; });
   }
 
-  function count(text, term) {
-    var n = 0, at = text.indexOf(term);
-    while (at >= 0 && n < 50) { n++; at = text.indexOf(term, at + term.length); }
-    return n;
+  function bigrams(term) {
+    var chars = Array.from(term), out = [];
+    for (var i = 0; i + 1 < chars.length; i++) out.push(chars[i] + chars[i + 1]);
+    return out;
   }
 
-  function search(query) {
-    var ts = terms(query);
-    if (!ts.length) return [];
-    var found = [];
-    docs.forEach(function (d, order) {
-      var score = 0;
-      for (var i = 0; i < ts.length; i++) {
-        var n = count(d.lower, ts[i]);
-        if (!n) return;
-        score += n + (d.t.toLowerCase().indexOf(ts[i]) >= 0 ? 100 : 0);
-      }
-      found.push({ doc: d, score: score, order: order });
+  // FNV-1a over UTF-16 code units, as src/search.rs computes it.
+  function hash(text) {
+    var h = 0x811c9dc5;
+    for (var i = 0; i < text.length; i++) {
+      h = Math.imul(h ^ text.charCodeAt(i), 0x01000193) >>> 0;
+    }
+    return h >>> 0;
+  }
+
+  function undelta(list) {
+    var out = [], id = 0;
+    for (var i = 0; i < list.length; i++) { id += list[i]; out.push(id); }
+    return out;
+  }
+
+  function intersect(a, b) {
+    var out = [], i = 0, j = 0;
+    while (i < a.length && j < b.length) {
+      if (a[i] === b[j]) { out.push(a[i]); i++; j++; } else if (a[i] < b[j]) i++; else j++;
+    }
+    return out;
+  }
+
+  // The letters (numbers, newest first) that have every bigram of the query.
+  function candidates(manifest, ts) {
+    var grams = [];
+    ts.forEach(function (t) { grams = grams.concat(bigrams(t)); });
+    return Promise.all(grams.map(function (g) {
+      return load("bigrams/" + (hash(g) % manifest.shards) + ".json").then(function (shard) {
+        return undelta(shard[g] || []);
+      });
+    })).then(function (lists) {
+      return lists.reduce(intersect);
     });
-    // Titles first, then the letters that say it most; otherwise newest first.
-    found.sort(function (a, b) { return b.score - a.score || a.order - b.order; });
-    return found;
   }
 
-  // Text around the first match, with every term marked.
+  // The title, 发文字号, date, 主送 and text of letter `id`.
+  function letter(manifest, id) {
+    return Promise.all([
+      load("meta/" + Math.floor(id / manifest.meta) + ".json"),
+      load("text/" + Math.floor(id / manifest.text) + ".json")
+    ]).then(function (files) {
+      var m = files[0][id % manifest.meta];
+      return { u: m[0], t: m[1], n: m[2], d: m[3], o: m[4], x: files[1][id % manifest.text] };
+    });
+  }
+
+  function holdsAll(d, ts) {
+    var text = fold(d.t + "\n" + d.n + "\n" + d.o + "\n" + d.d + "\n" + d.x);
+    return ts.every(function (t) { return text.indexOf(t) >= 0; });
+  }
+
+  // `text` into `parent`, with every term marked.
+  function mark(parent, text, ts) {
+    var lower = fold(text), at = 0;
+    while (at < text.length) {
+      var next = -1, len = 0;
+      ts.forEach(function (t) {
+        var i = lower.indexOf(t, at);
+        if (i >= 0 && (next < 0 || i < next)) { next = i; len = t.length; }
+      });
+      if (next < 0) { parent.appendChild(document.createTextNode(text.slice(at))); break; }
+      if (next > at) parent.appendChild(document.createTextNode(text.slice(at, next)));
+      parent.appendChild(el("mark", null, text.slice(next, next + len)));
+      at = next + len;
+    }
+    return parent;
+  }
+
+  // The text around the first match, with every term marked.
   function snippet(text, ts) {
     var lower = fold(text), first = -1;
     ts.forEach(function (t) {
       var at = lower.indexOf(t);
       if (at >= 0 && (first < 0 || at < first)) first = at;
     });
-    var p = document.createElement("p");
-    p.className = "snippet";
     if (first < 0) return null;
     var start = Math.max(0, first - SNIPPET), end = Math.min(text.length, first + SNIPPET * 2);
-    var part = text.slice(start, end).replace(/\n/g, " ");
-    var partLower = lower.slice(start, end);
+    var p = el("p", "snippet");
     if (start > 0) p.appendChild(document.createTextNode("…"));
-    var at = 0;
-    while (at < part.length) {
-      var next = -1, len = 0;
-      ts.forEach(function (t) {
-        var i = partLower.indexOf(t, at);
-        if (i >= 0 && (next < 0 || i < next)) { next = i; len = t.length; }
-      });
-      if (next < 0) { p.appendChild(document.createTextNode(part.slice(at))); break; }
-      if (next > at) p.appendChild(document.createTextNode(part.slice(at, next)));
-      var mark = document.createElement("mark");
-      mark.textContent = part.slice(next, next + len);
-      p.appendChild(mark);
-      at = next + len;
-    }
+    mark(p, text.slice(start, end).replace(/\n/g, " "), ts);
     if (end < text.length) p.appendChild(document.createTextNode("…"));
     return p;
   }
@@ -114,41 +146,78 @@
     return e;
   }
 
-  function show(query, message) {
+  function item(d, ts) {
+    var li = el("li"), title = el("h3"), a = mark(el("a"), d.t, ts);
+    a.href = root + d.u;
+    title.appendChild(a);
+    li.appendChild(title);
+    li.appendChild(mark(el("p", "meta"), [d.d, d.n, d.o && "主送：" + d.o].filter(Boolean).join("　"), ts));
+    var s = snippet(d.x, ts);
+    if (s) li.appendChild(s);
+    return li;
+  }
+
+  function showing(query) {
     results.textContent = "";
-    if (query === "") {
-      results.hidden = true;
-      if (listing) listing.hidden = false;
+    results.hidden = !query;
+    if (listing) listing.hidden = !!query;
+  }
+
+  function say(message) { results.appendChild(el("p", "none", message)); }
+
+  var asked = 0;
+
+  function run() {
+    var query = input.value.trim(), mine = ++asked;
+    remember(query);
+    showing(query);
+    if (!query) return;
+    var ts = terms(query);
+    if (!ts.some(function (t) { return Array.from(t).length > 1; })) {
+      results.appendChild(el("h2", null, "检索“" + query + "”：请输入两个字以上的词，如：耕地。"));
       return;
     }
-    results.hidden = false;
-    if (listing) listing.hidden = true;
-    if (message) { results.appendChild(el("p", "none", message)); return; }
-    var found = search(query), ts = terms(query);
-    var heading = el("h2", null, "检索“" + query.trim() + "”：" +
-      (found.length ? "找到 " + found.length + " 件" : "没有找到"));
-    results.appendChild(heading);
-    if (!found.length) {
-      results.appendChild(el("p", "none", "换一个词试试，或用空格分开几个词。"));
-      return;
-    }
-    var list = el("ol", "results");
-    found.slice(0, MAX_SHOWN).forEach(function (f) {
-      var d = f.doc, li = el("li");
-      var a = el("a", null, d.t);
-      a.href = root + d.u;
-      var title = el("h3");
-      title.appendChild(a);
-      li.appendChild(title);
-      li.appendChild(el("p", "meta", [d.d, d.n, d.o && "主送：" + d.o].filter(Boolean).join("　")));
-      var s = snippet(d.x, ts) || snippet(d.t, ts);
-      if (s) li.appendChild(s);
-      list.appendChild(li);
+    load("index.json").then(function (manifest) {
+      return candidates(manifest, ts).then(function (ids) {
+        if (mine !== asked) return;
+        var heading = el("h2");
+        results.appendChild(heading);
+        var list = el("ol", "results");
+        results.appendChild(list);
+        var found = ids.length, next = 0;
+        function title() {
+          heading.textContent = "检索“" + query + "”：" + (found ? "找到 " + found + " 件" : "没有找到");
+        }
+        // The next letters of `ids`, fetched and checked for the whole terms.
+        function more() {
+          var batch = ids.slice(next, next + SHOWN);
+          next += batch.length;
+          return Promise.all(batch.map(function (id) { return letter(manifest, id); })).then(function (docs) {
+            if (mine !== asked) return;
+            docs.forEach(function (d) {
+              if (holdsAll(d, ts)) list.appendChild(item(d, ts)); else found--;
+            });
+            title();
+            var old = results.querySelector("button.more");
+            if (old) old.remove();
+            if (next < ids.length) {
+              var button = el("button", "more", "显示更多");
+              button.type = "button";
+              button.addEventListener("click", more);
+              results.appendChild(button);
+            } else if (!found) {
+              say("换一个词试试，或用空格分开几个词。");
+            }
+          });
+        }
+        title();
+        return more();
+      });
+    }).catch(function () {
+      if (mine !== asked) return;
+      showing(query);
+      say("检索索引 assets/search/ 未能载入：请重新生成网站，或检查它是否与网页一起发布。");
     });
-    results.appendChild(list);
-    if (found.length > MAX_SHOWN) {
-      results.appendChild(el("p", "none", "只列出前 " + MAX_SHOWN + " 件；加一个词可缩小范围。"));
-    }
   }
 
   function remember(query) {
@@ -156,22 +225,15 @@
       var url = new URL(window.location.href);
       if (query) url.searchParams.set("q", query); else url.searchParams.delete("q");
       window.history.replaceState(null, "", url.href);
-    } catch (e) { /* some file:// setups refuse; the search still works */ }
-  }
-
-  function run() {
-    var query = input.value;
-    if (!query.trim()) { show(""); remember(""); return; }
-    withIndex(function () { show(query); remember(query.trim()); });
+    } catch (e) { /* the search still works */ }
   }
 
   var timer = null;
   input.addEventListener("input", function () {
     clearTimeout(timer);
-    timer = setTimeout(run, 150);
+    timer = setTimeout(run, 250);
   });
-  input.addEventListener("focus", function () { withIndex(function () {}); }, { once: true });
-  form.addEventListener("submit", function (e) { e.preventDefault(); run(); });
+  form.addEventListener("submit", function (e) { e.preventDefault(); clearTimeout(timer); run(); });
 
   var initial = new URLSearchParams(window.location.search).get("q");
   if (initial) { input.value = initial; run(); }

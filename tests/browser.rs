@@ -1,9 +1,10 @@
 //! The intranet site in a real browser: headless Chromium (Debian's
 //! `chromium`, which CI installs) opens the built pages from file://, as a
-//! reader opening output/ from a shared drive would. It checks that search
-//! finds words of letter bodies, that everything else works with JavaScript
-//! off, and — from the browser's own record of requests — that no page asks
-//! for anything outside output/.
+//! reader opening output/ from a shared drive would, and over gongwen's own
+//! server for search, which fetches its index. It checks that search finds
+//! words of letter bodies, that everything else works with JavaScript off,
+//! and — from the browser's own record of requests — that no page asks for
+//! anything outside output/.
 #![cfg(unix)]
 
 #[path = "browser/cdp.rs"]
@@ -88,9 +89,11 @@ fn search(browser: &mut Browser, tab: &mut Tab, query: &str) -> (String, Vec<Str
 }
 
 #[test]
-fn search_finds_words_of_letter_bodies_offline() {
+fn search_finds_words_of_letter_bodies_over_http() {
     let project = built();
-    let site = site(project);
+    let out = project.output("").canonicalize().unwrap();
+    let addr = gongwen::serve::start(&out, 0, gongwen::serve::Version::default()).unwrap();
+    let site = format!("http://{addr}/");
     let mut browser = Browser::launch();
     let mut tab = browser.tab(true);
 
@@ -125,10 +128,10 @@ fn search_finds_words_of_letter_bodies_offline() {
     assert_eq!(
         hrefs,
         [
-            "2022/ningxia-70-proposal.html",
-            "2023/document-format-example.html"
+            "2023/document-format-example.html",
+            "2022/ningxia-70-proposal.html"
         ],
-        "the letter that says it most comes first, not the newest"
+        "newest first"
     );
     let (_, hrefs, _) = search(&mut browser, &mut tab, "耕地");
     assert_eq!(
@@ -137,8 +140,17 @@ fn search_finds_words_of_letter_bodies_offline() {
             "2024/letter-format-reply.html",
             "2022/ningxia-70-proposal.html"
         ],
-        "a letter with the word in its title before one that says it more often"
+        "newest first"
     );
+    // A 发文字号, cited in another letter's text; a name in a body.
+    let (_, hrefs, marks) = search(&mut browser, &mut tab, "宁自然资函〔2024〕33号");
+    assert_eq!(hrefs, ["2024/letter-format-reply.html"]);
+    assert_eq!(marks, ["宁自然资函〔2024〕33号"]);
+    let (_, hrefs, _) = search(&mut browser, &mut tab, "王波");
+    assert_eq!(hrefs, ["2022/ningxia-70-proposal.html"]);
+    let (heading, hrefs, _) = search(&mut browser, &mut tab, "函");
+    assert!(hrefs.is_empty());
+    assert_eq!(heading, "检索“函”：请输入两个字以上的词，如：耕地。");
     let (heading, hrefs, _) = search(&mut browser, &mut tab, "火星基地");
     assert_eq!(heading, "检索“火星基地”：没有找到");
     assert!(hrefs.is_empty());
@@ -155,10 +167,59 @@ fn search_finds_words_of_letter_bodies_offline() {
     assert!(
         requests
             .iter()
-            .any(|u| u.ends_with("assets/search-index.js")),
+            .any(|u| u.ends_with("assets/search/index.json")),
         "{requests:?}"
     );
-    assert_stayed_inside(&tab, &site, "index.html?q=…");
+    // Over HTTP the browser asks for /favicon.ico on its own; the site has none.
+    let missing: Vec<&str> = tab
+        .events
+        .iter()
+        .filter(|e| {
+            e["method"] == "Network.responseReceived" && e["params"]["response"]["status"] == 404
+        })
+        .map(|e| e["params"]["response"]["url"].as_str().unwrap())
+        .collect();
+    assert!(
+        missing.iter().all(|u| *u == format!("{site}favicon.ico")),
+        "{missing:?}"
+    );
+    assert_eq!(outside(&tab, &site), Vec::<String>::new());
+    let errors: Vec<String> = tab
+        .errors()
+        .into_iter()
+        .filter(|e| !e.contains("status of 404"))
+        .collect();
+    assert_eq!(errors, Vec::<String>::new());
+}
+
+/// From file://, where a browser will not fetch, the index says that search
+/// needs the server, shows no dead box, and its filters still work.
+#[test]
+fn opened_from_a_folder_the_index_says_search_needs_the_server() {
+    let site = site(built());
+    let mut browser = Browser::launch();
+    let mut tab = browser.tab(true);
+    browser.open(&mut tab, &format!("{site}index.html?q=耕地"));
+    assert_eq!(
+        browser.eval(&mut tab, "document.getElementById('search').hidden"),
+        true
+    );
+    let note = browser.eval(
+        &mut tab,
+        "(e => !e.hidden && e.textContent)(document.getElementById('search-offline'))",
+    );
+    assert!(
+        note.as_str()
+            .unwrap()
+            .starts_with("全文检索要经网站服务器打开"),
+        "{note}"
+    );
+    assert_eq!(
+        browser.eval(&mut tab, "document.getElementById('listing').hidden"),
+        false,
+        "the list stays"
+    );
+    assert_stayed_inside(&tab, &site, "index.html from file://");
 }
 
 #[test]
@@ -495,12 +556,30 @@ fn links_to_letters_with_odd_file_names_resolve() {
         );
     }
 
-    // The search's links too.
+    // The search's links too, over HTTP as search needs.
+    let out = project.output("").canonicalize().unwrap();
+    let addr = gongwen::serve::start(&out, 0, gongwen::serve::Version::default()).unwrap();
+    let site = format!("http://{addr}/");
     browser.open(&mut tab, &format!("{site}index.html"));
     let (heading, hrefs, _) = search(&mut browser, &mut tab, "正文");
     assert_eq!(heading, "检索“正文”：找到 3 件");
     assert_eq!(hrefs.len(), 3);
-    assert_links_resolve(&mut browser, &mut tab, &project, "index.html?q=正文");
+    // As the browser reads each link: a `#` or `?` left raw would cut the path short.
+    let paths = browser.eval(
+        &mut tab,
+        "[...document.querySelectorAll('#search-results li h3 a')].map(a => new URL(a.href).pathname)",
+    );
+    for path in paths.as_array().unwrap() {
+        let path = percent_encoding::percent_decode_str(path.as_str().unwrap())
+            .decode_utf8()
+            .unwrap()
+            .into_owned();
+        let file = out.join(path.trim_start_matches('/'));
+        assert!(
+            file.is_file(),
+            "a search result leads to {path}, not a page"
+        );
+    }
     let first = browser.eval(
         &mut tab,
         "document.querySelector('#search-results li h3 a').href",

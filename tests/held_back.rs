@@ -108,6 +108,28 @@ fn held_back_letters_get_a_pdf_and_nothing_on_the_site() {
         .filter(|f| f.ends_with(".pdf"))
         .collect();
     assert_eq!(pdfs, ["2024/public.pdf"]);
+
+    // The search index counts the one public letter, and no shard holds a
+    // pair of characters only the held-back letters have.
+    let manifest: serde_json::Value =
+        serde_json::from_str(&project.read("assets/search/index.json")).unwrap();
+    assert_eq!(manifest["letters"], 1);
+    let search: Vec<String> = project
+        .files()
+        .into_iter()
+        .filter(|f| f.starts_with("assets/search/"))
+        .collect();
+    assert!(search
+        .iter()
+        .any(|f| f.starts_with("assets/search/bigrams/")));
+    for word in ["机密", "内部", "依申", "不公"] {
+        let holding: Vec<&String> = search
+            .iter()
+            .filter(|f| project.read(f).contains(word))
+            .collect();
+        assert_eq!(holding, Vec::<&String>::new(), "{word}");
+    }
+    assert!(search.iter().any(|f| project.read(f).contains("公开")));
 }
 
 #[test]

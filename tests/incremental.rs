@@ -362,9 +362,7 @@ fn a_body_edit_changes_the_search_index_and_no_listing_page() {
         letter("关于乙事的函", "2024-03-02", "乙事正文。新加的一句话。"),
     );
     built_ok(&project, &spy, &[]);
-    assert!(project
-        .read("assets/search-index.js")
-        .contains("新加的一句话"));
+    assert!(search_text(&project).contains("新加的一句话"));
     for (i, page) in listings.iter().enumerate() {
         assert_eq!(project.read(page), before[i], "{page}");
         assert_eq!(modified(page), times[i], "{page} was written again");
@@ -378,8 +376,55 @@ fn a_body_edit_changes_the_search_index_and_no_listing_page() {
     for page in listings {
         assert!(project.read(page).contains("关于乙事的复函"), "{page}");
     }
+    assert!(search_text(&project).contains("关于乙事的复函"));
+}
+
+/// Every file of the search index, one after another.
+fn search_text(project: &Project) -> String {
+    project
+        .files()
+        .into_iter()
+        .filter(|f| f.starts_with("assets/search/"))
+        .map(|f| project.read(&f))
+        .collect()
+}
+
+/// With a page a letter, a new title rewrites the pages that show that
+/// letter, and leaves the pages of the others as they were.
+#[test]
+fn a_title_edit_rewrites_only_the_pages_that_show_the_letter() {
+    let project = three_letters();
+    project.write("gongwen.yaml", "issuer: 某市自然资源局\npage_size: 1\n");
+    let spy = TypstSpy::new();
+    built_ok(&project, &spy, &[]);
+    // Newest first: c, b, a.
+    let pages = ["index.html", "_by/page/2.html", "_by/page/3.html"];
+    assert!(project.read(pages[1]).contains("关于乙事的函"));
+    let modified = |p: &str| {
+        std::fs::metadata(project.output(p))
+            .unwrap()
+            .modified()
+            .unwrap()
+    };
+    let times: Vec<_> = pages.iter().map(|p| modified(p)).collect();
+
+    project.write(
+        "letters/2024/b.md",
+        letter("关于乙事的复函", "2024-03-02", "乙事正文。"),
+    );
+    built_ok(&project, &spy, &[]);
+    assert!(project.read(pages[1]).contains("关于乙事的复函"));
+    assert_ne!(modified(pages[1]), times[1]);
+    for i in [0, 2] {
+        assert_eq!(
+            modified(pages[i]),
+            times[i],
+            "{} was written again",
+            pages[i]
+        );
+    }
     assert!(project
-        .read("assets/search-index.js")
+        .read("_by/year/2024/2.html")
         .contains("关于乙事的复函"));
 }
 
@@ -402,7 +447,7 @@ fn lost_index_entries_are_read_again_from_the_letters() {
     for title in ["关于甲事的函", "关于乙事的函", "关于丙事的函"] {
         assert!(index.contains(title), "{title} is listed");
     }
-    let search = project.read("assets/search-index.js");
+    let search = search_text(&project);
     assert!(search.contains("甲事正文") && search.contains("丙事正文，改过"));
     assert!(project.output(".gongwen.entries").is_dir());
 }

@@ -76,13 +76,19 @@ fn filter_pages_list_their_letters_with_links_back_to_output() {
 
 #[test]
 fn the_search_index_holds_titles_and_bodies_and_attachments() {
-    let js = built().read("assets/search-index.js");
-    let json = js
-        .split_once("window.GONGWEN_SEARCH = ")
-        .and_then(|(_, rest)| rest.trim_end().strip_suffix(';'))
-        .expect("the index defines GONGWEN_SEARCH");
-    let docs: Vec<serde_json::Value> = serde_json::from_str(json).unwrap();
-    let urls: Vec<&str> = docs.iter().map(|d| d["u"].as_str().unwrap()).collect();
+    let project = built();
+    let json = |path: &str| -> serde_json::Value {
+        serde_json::from_str(&project.read(&format!("assets/search/{path}"))).unwrap()
+    };
+    let manifest = json("index.json");
+    assert_eq!(manifest["letters"], 3);
+    let meta = json("meta/0.json");
+    let urls: Vec<&str> = meta
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| d[0].as_str().unwrap())
+        .collect();
     assert_eq!(
         urls,
         [
@@ -91,10 +97,17 @@ fn the_search_index_holds_titles_and_bodies_and_attachments() {
             "2022/ningxia-70-proposal.html"
         ]
     );
-    let doc = &docs[1];
-    assert_eq!(doc["t"], "关于做好2023年度生态保护修复项目储备工作的通知");
-    assert_eq!(doc["n"], "宁自然资发〔2023〕12号");
-    let text = doc["x"].as_str().unwrap();
+    assert_eq!(
+        meta[1],
+        serde_json::json!([
+            "2023/document-format-example.html",
+            "关于做好2023年度生态保护修复项目储备工作的通知",
+            "宁自然资发〔2023〕12号",
+            "2023年3月8日",
+            "各市、县（区）自然资源局、宁东能源化工基地自然资源局、厅机关各处室、各直属单位"
+        ])
+    );
+    let text = json("text/0.json")[1].as_str().unwrap().to_string();
     assert!(text.starts_with("为深入贯彻党的二十大精神"), "{text}");
     assert!(
         text.contains("红寺堡区"),
@@ -104,21 +117,15 @@ fn the_search_index_holds_titles_and_bodies_and_attachments() {
         !text.contains('<') && !text.contains("**"),
         "plain text: {text}"
     );
-    // About the size of the letters' text: no markup, nothing twice.
-    let sources: usize = [
-        "letters/2022/ningxia-70-proposal.md",
-        "letters/2023/document-format-example.md",
-        "letters/2023/_attachments/reserve-table.md",
-        "letters/2024/letter-format-reply.md",
-    ]
-    .iter()
-    .map(|p| std::fs::read(manifest().join(p)).unwrap().len())
-    .sum();
-    assert!(
-        js.len() < sources,
-        "index {} bytes, letters {sources}",
-        js.len()
-    );
+    // The attachment's words are in the bigram index, under letter 1 only.
+    let shards = manifest["shards"].as_u64().unwrap() as u32;
+    for bigram in ["红寺", "寺堡"] {
+        let shard = json(&format!(
+            "bigrams/{}.json",
+            gongwen::search::hash(bigram) % shards
+        ));
+        assert_eq!(shard[bigram], serde_json::json!([1]), "{bigram}");
+    }
 }
 
 /// The `content` of the page's Content-Security-Policy, by directive.
@@ -392,4 +399,68 @@ fn thumbnails_can_be_turned_off_for_a_large_archive() {
         "{}",
         stderr(&out)
     );
+}
+
+/// `page_size` in gongwen.yaml cuts the index into pages; a value that is
+/// not a whole number from 1 is an error naming the file, the line and the field.
+#[test]
+fn page_size_cuts_the_index_into_pages_and_a_bad_one_is_explained() {
+    let project = Project::with_letters(&[
+        (
+            "2024/a.md",
+            &letter("关于甲事的函", "2024-03-01", "甲事正文。"),
+        ),
+        (
+            "2024/b.md",
+            &letter("关于乙事的函", "2024-03-02", "乙事正文。"),
+        ),
+        (
+            "2024/c.md",
+            &letter("关于丙事的函", "2024-03-03", "丙事正文。"),
+        ),
+    ]);
+    let config = std::fs::read_to_string(project.root().join("gongwen.yaml")).unwrap();
+    project.write("gongwen.yaml", format!("{config}每页条数: 2\n"));
+    let out = project.build();
+    assert!(out.status.success(), "{}", stderr(&out));
+    let rows = |page: &str| project.read(page).matches("<td class=\"title\">").count();
+    assert_eq!((rows("index.html"), rows("_by/page/2.html")), (2, 1));
+    let second = project.read("_by/page/2.html");
+    assert!(second.contains("关于甲事的函"), "{second}");
+    assert!(
+        second.contains("<a href=\"../../index.html\" rel=\"prev\">上一页</a>"),
+        "{second}"
+    );
+    assert!(project
+        .read("_by/year/2024/2.html")
+        .contains("关于甲事的函"));
+
+    // Back to one page: the second pages go.
+    project.write("gongwen.yaml", format!("{config}page_size: 50\n"));
+    assert!(project.build().status.success());
+    assert!(!project.output("_by/page/2.html").exists());
+    assert!(!project.output("_by/year/2024/2.html").exists());
+
+    let line = config.lines().count() + 1;
+    for (value, found) in [
+        (
+            "二十",
+            "expected a whole number of letters from 1 up, found text",
+        ),
+        (
+            "0",
+            "0 letters a page would make pages with nothing on them",
+        ),
+    ] {
+        project.write("gongwen.yaml", format!("{config}page_size: {value}\n"));
+        let out = project.build();
+        assert_eq!(out.status.code(), Some(1));
+        assert!(
+            stderr(&out).contains(&format!(
+                "error: gongwen.yaml:{line}: `page_size` (每页条数): {found}"
+            )),
+            "{}",
+            stderr(&out)
+        );
+    }
 }

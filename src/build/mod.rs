@@ -439,6 +439,7 @@ impl Site {
                     &out,
                     &self.templates,
                     self.config.site_title.as_deref(),
+                    self.config.page_size(),
                     &inputs,
                     &letters,
                     &mut state.index,

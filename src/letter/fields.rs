@@ -70,6 +70,14 @@ pub static RESTRICTED: Field = Field {
     aliases: &[],
 };
 
+/// How many letters a listing page of the site shows (50 when absent).
+pub static PAGE_SIZE: Field = Field {
+    key: "page_size",
+    chinese: "每页条数",
+    example: "50",
+    aliases: &[],
+};
+
 /// The field a key names, in English or Chinese.
 pub fn lookup<'a>(fields: &[&'a Field], key: &str) -> Option<&'a Field> {
     fields

@@ -1,0 +1,249 @@
+//! The site's search index, split so that a query fetches a small part of
+//! it: `assets/search/` holds an inverted index by character bigram, cut
+//! into shards by the bigram's hash, and the letters' titles and texts in
+//! small numbered files. `assets/search.js` fetches the shards of the
+//! query's bigrams, intersects them, then fetches the titles and texts of
+//! the letters it shows. Chinese has no spaces between words, so bigrams
+//! find a word of any length without a dictionary: 生态补偿 is 生态, 态补
+//! and 补偿, and a letter that has all three is checked for the whole
+//! phrase when its text arrives.
+//!
+//! Files, relative to `output/`:
+//! - `assets/search/index.json`: how the rest is cut (read first);
+//! - `assets/search/bigrams/<shard>.json`: `{"耕地": [ids…]}`, each list of
+//!   letter numbers (0 is the newest letter) written as the differences
+//!   between one number and the one before, which keeps them short;
+//! - `assets/search/meta/<k>.json`: `[[page, title, 发文字号, date, 主送], …]` of
+//!   letters `k × META_CHUNK` onwards;
+//! - `assets/search/text/<k>.json`: the plain texts of letters `k × TEXT_CHUNK` onwards.
+
+use std::collections::{BTreeMap, HashMap, HashSet};
+use std::path::{Path, PathBuf};
+
+use anyhow::{Context, Result};
+use serde::{Deserialize, Serialize};
+
+use crate::index::Entry;
+use crate::output;
+
+pub const DIR: &str = "assets/search";
+/// Letters to a file of titles: a page of results needs one or two of them.
+pub const META_CHUNK: usize = 100;
+/// Letters to a file of texts: a result's snippet fetches the texts of its
+/// neighbours too, so these files stay small.
+pub const TEXT_CHUNK: usize = 10;
+/// About this many bytes of postings to a shard: a query of a few words
+/// fetches a few shards.
+const SHARD_BYTES: usize = 48 * 1024;
+
+/// One letter's document as `index::entry` wrote it.
+#[derive(Deserialize)]
+struct Doc {
+    u: String,
+    t: String,
+    n: String,
+    d: String,
+    o: String,
+    x: String,
+}
+
+/// `assets/search/index.json`.
+#[derive(Serialize)]
+struct Manifest {
+    /// The number of bigram shards, a power of two.
+    shards: u32,
+    meta: usize,
+    text: usize,
+    letters: usize,
+}
+
+/// The files of the search index of `docs` (newest first): path relative to
+/// `output/`, and bytes.
+pub fn files(docs: &[&Entry]) -> Result<Vec<(String, Vec<u8>)>> {
+    let docs: Vec<Doc> = docs
+        .iter()
+        .map(|e| serde_json::from_slice(&e.search))
+        .collect::<serde_json::Result<_>>()
+        .context("the build state holds a damaged search document")?;
+    let mut postings: HashMap<String, Vec<u32>> = HashMap::new();
+    for (id, doc) in docs.iter().enumerate() {
+        for bigram in bigrams(&searched_text(doc)) {
+            postings.entry(bigram).or_default().push(id as u32);
+        }
+    }
+    let shards = shard_count(&postings);
+    let mut cut: Vec<BTreeMap<String, Vec<u32>>> = vec![BTreeMap::new(); shards as usize];
+    for (bigram, ids) in postings {
+        let shard = (hash(&bigram) % shards) as usize;
+        cut[shard].insert(bigram, differences(&ids));
+    }
+
+    let mut files = vec![(
+        format!("{DIR}/index.json"),
+        json(&Manifest {
+            shards,
+            meta: META_CHUNK,
+            text: TEXT_CHUNK,
+            letters: docs.len(),
+        }),
+    )];
+    for (k, shard) in cut.iter().enumerate() {
+        files.push((format!("{DIR}/bigrams/{k}.json"), json(shard)));
+    }
+    for (k, chunk) in docs.chunks(META_CHUNK).enumerate() {
+        let meta: Vec<[&str; 5]> = chunk
+            .iter()
+            .map(|d| [&*d.u, &*d.t, &*d.n, &*d.d, &*d.o])
+            .collect();
+        files.push((format!("{DIR}/meta/{k}.json"), json(&meta)));
+    }
+    for (k, chunk) in docs.chunks(TEXT_CHUNK).enumerate() {
+        let text: Vec<&str> = chunk.iter().map(|d| &*d.x).collect();
+        files.push((format!("{DIR}/text/{k}.json"), json(&text)));
+    }
+    Ok(files)
+}
+
+/// Writes the search index into `out`, leaving files whose bytes are the
+/// same untouched, and removes the files of a larger index made before.
+pub fn write(out: &Path, docs: &[&Entry]) -> Result<()> {
+    let files = files(docs)?;
+    let written: HashSet<PathBuf> = files.iter().map(|(p, _)| out.join(p)).collect();
+    for (path, bytes) in &files {
+        output::write_if_changed(&out.join(path), bytes)?;
+    }
+    for entry in walkdir::WalkDir::new(out.join(DIR)).into_iter().flatten() {
+        let path = entry.path();
+        if entry.file_type().is_file() && !written.contains(path) {
+            std::fs::remove_file(path)
+                .with_context(|| format!("cannot remove {}", path.display()))?;
+        }
+    }
+    Ok(())
+}
+
+/// What a query is matched against, as search.js folds it.
+fn searched_text(d: &Doc) -> String {
+    fold(&[&*d.t, &d.n, &d.o, &d.d, &d.x].join("\n"))
+}
+
+/// Full-width letters and digits (ｅ, ２０２２) as ASCII, and lower case:
+/// the same folding as search.js's `fold`.
+pub fn fold(text: &str) -> String {
+    text.chars()
+        .map(|c| match c {
+            '\u{ff01}'..='\u{ff5e}' => char::from_u32(c as u32 - 0xfee0).unwrap_or(c),
+            c => c,
+        })
+        .flat_map(char::to_lowercase)
+        .collect()
+}
+
+/// The distinct pairs of neighbouring characters of `text`, leaving out
+/// those with a space or line break: a query's words never hold one.
+pub fn bigrams(text: &str) -> HashSet<String> {
+    let chars: Vec<char> = text.chars().collect();
+    chars
+        .windows(2)
+        .filter(|w| !w[0].is_whitespace() && !w[1].is_whitespace())
+        .map(|w| w.iter().collect())
+        .collect()
+}
+
+/// FNV-1a over the UTF-16 code units, which search.js computes the same way
+/// with `charCodeAt` (a one-line hash rather than a crate, so the two agree).
+pub fn hash(bigram: &str) -> u32 {
+    bigram.encode_utf16().fold(0x811c_9dc5u32, |h, unit| {
+        (h ^ unit as u32).wrapping_mul(0x0100_0193)
+    })
+}
+
+/// Enough shards (a power of two) for about `SHARD_BYTES` of postings each,
+/// counting a bigram and each of its numbers at their written size.
+fn shard_count(postings: &HashMap<String, Vec<u32>>) -> u32 {
+    let bytes: usize = postings
+        .iter()
+        .map(|(b, ids)| b.len() + 6 + ids.len() * 3)
+        .sum();
+    (bytes / SHARD_BYTES).max(1).next_power_of_two() as u32
+}
+
+/// `[3, 5, 9]` as `[3, 2, 4]`.
+fn differences(ids: &[u32]) -> Vec<u32> {
+    let mut last = 0;
+    ids.iter()
+        .map(|&id| {
+            let d = id - last;
+            last = id;
+            d
+        })
+        .collect()
+}
+
+fn json<T: Serialize>(value: &T) -> Vec<u8> {
+    serde_json::to_vec(value).expect("search data serialises")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn entry(u: &str, t: &str, x: &str) -> Entry {
+        Entry {
+            listing: b"{}".to_vec(),
+            search: serde_json::to_vec(&serde_json::json!({
+                "u": u, "t": t, "n": "宁自然资函〔2022〕70号", "d": "2022年6月13日", "o": "财政厅", "x": x
+            }))
+            .unwrap(),
+        }
+    }
+
+    fn file(files: &[(String, Vec<u8>)], path: &str) -> serde_json::Value {
+        let (_, bytes) = files.iter().find(|(p, _)| p == path).unwrap();
+        serde_json::from_slice(bytes).unwrap()
+    }
+
+    #[test]
+    fn each_bigram_lists_its_letters_in_its_shard() {
+        let a = entry("2022/a.html", "关于耕地的函", "保护耕地。");
+        let b = entry("2021/b.html", "关于生态补偿的函", "以生态补偿助推，耕地");
+        let files = files(&[&a, &b]).unwrap();
+        let manifest = file(&files, "assets/search/index.json");
+        assert_eq!(manifest["letters"], 2);
+        let shards = manifest["shards"].as_u64().unwrap() as u32;
+        assert_eq!(shards, 1, "two letters need no more than one shard");
+        let shard = |b: &str| {
+            file(
+                &files,
+                &format!("assets/search/bigrams/{}.json", hash(b) % shards),
+            )
+        };
+        assert_eq!(shard("耕地")["耕地"], serde_json::json!([0, 1]));
+        assert_eq!(shard("补偿")["补偿"], serde_json::json!([1]));
+        assert_eq!(
+            shard("70")["70"],
+            serde_json::json!([0, 1]),
+            "the 发文字号 is searched"
+        );
+        assert!(shard("函\n").get("函\n").is_none());
+        assert_eq!(
+            file(&files, "assets/search/meta/0.json")[1],
+            serde_json::json!([
+                "2021/b.html",
+                "关于生态补偿的函",
+                "宁自然资函〔2022〕70号",
+                "2022年6月13日",
+                "财政厅"
+            ])
+        );
+        assert_eq!(file(&files, "assets/search/text/0.json")[0], "保护耕地。");
+    }
+
+    #[test]
+    fn the_hash_is_the_one_search_js_computes() {
+        // Math.imul-based FNV-1a over charCodeAt, as in templates/search.js.
+        assert_eq!(hash(""), 0x811c_9dc5);
+        assert_eq!(hash("a"), 0xe40c_292c);
+        assert_eq!(fold("ＡＢ２０２２年"), "ab2022年");
+    }
+}
