@@ -13,6 +13,8 @@ use gongwen::cmd::ui::{Ui, Verbosity};
     version,
     about,
     after_help = "Examples:
+  Make a project for an office, then build its example letter:
+    gongwen init office && cd office && gongwen build
   Start a new letter (the file's path is printed):
     gongwen new \"关于做好2024年度耕地保护工作的通知\"
   Look for mistakes in every letter, then correct the safe ones:
@@ -38,6 +40,19 @@ struct Cli {
 
 #[derive(Subcommand)]
 enum Command {
+    /// Make a new office project: gongwen.yaml, letters/ with an example letter, .gitignore and a README.
+    #[command(
+        long_about = "Make a new office project in DIR (default: the current folder; made if missing): gongwen.yaml with the office's names, letters/ with one example letter, a .gitignore that keeps output/, restricted/ and gongwen's scratch files out of git, and a README for the office. A file that is there already is never written over.
+
+The office's names come from the flags; those not given are asked on a terminal. Without a terminal (a script, CI) the names not given are written as placeholders (某市某局, 某局函), and a warning says so.
+
+gongwen carries its templates and fonts inside it, so the project needs neither. With --eject, they are written into templates/ and fonts/ (about 80 MB of fonts) for an office that wants to edit them; each file the project has replaces gongwen's own.",
+        after_help = "Examples:
+  gongwen init office                      make the folder office, asking the names on the terminal
+  gongwen init --issuer 宁夏回族自治区自然资源厅 --series 宁自然资函 office
+  gongwen init --eject                     write the templates and fonts into this project, to edit them"
+    )]
+    Init(InitArgs),
     /// Build every letter in letters/ into output/ (a PDF and an HTML page each, and an index).
     ///
     /// Only letters that changed since the last build are built again: a letter is rebuilt when
@@ -124,6 +139,31 @@ struct BuildArgs {
 }
 
 #[derive(Args)]
+struct InitArgs {
+    /// The folder of the new project.
+    #[arg(default_value = ".")]
+    dir: PathBuf,
+    /// 发文机关署名, e.g. 宁夏回族自治区自然资源厅.
+    #[arg(long)]
+    issuer: Option<String>,
+    /// 印发机关 (default: the issuer's 办公室).
+    #[arg(long)]
+    printer: Option<String>,
+    /// The intranet site's title (default: the issuer, then 公文).
+    #[arg(long)]
+    site_title: Option<String>,
+    /// The 机关代字 of the office's 发文字号, e.g. 宁自然资函.
+    #[arg(long)]
+    series: Option<String>,
+    /// Also write gongwen's templates and fonts into templates/ and fonts/, to edit them.
+    #[arg(long)]
+    eject: bool,
+    /// The date to use instead of today (YYYY-MM-DD); for tests.
+    #[arg(long, hide = true)]
+    date: Option<chrono::NaiveDate>,
+}
+
+#[derive(Args)]
 struct CheckArgs {
     #[command(flatten)]
     project: ProjectArgs,
@@ -180,6 +220,19 @@ fn main() -> ExitCode {
                 progress: false,
                 keep_work: args.keep_work,
             },
+            &ui,
+        ),
+        Command::Init(args) => cmd::init::run(
+            &args.dir,
+            cmd::init::Given {
+                issuer: args.issuer,
+                printer: args.printer,
+                site_title: args.site_title,
+                series: args.series,
+            },
+            args.eject,
+            args.date
+                .unwrap_or_else(|| chrono::Local::now().date_naive()),
             &ui,
         ),
         Command::Check(args) => match &args.explain {

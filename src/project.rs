@@ -7,7 +7,7 @@ use anyhow::{bail, Result};
 use walkdir::WalkDir;
 
 use crate::diagnostic::{Diagnostic, Diagnostics};
-use crate::regular;
+use crate::{embedded, regular};
 
 pub const LETTERS: &str = "letters";
 pub const OUTPUT: &str = "output";
@@ -105,25 +105,28 @@ fn walk_problem(e: &walkdir::Error, relative: impl Fn(&Path) -> PathBuf) -> Diag
     }
 }
 
-/// The folders Typst takes fonts from: the project's `fonts/`, else the
-/// Fandol fonts beside gongwen's own sources. A project's own folder without
-/// a `fallback/` of its own still gets gongwen's fallback fonts, so its
-/// letters print the characters its faces lack.
+/// The folders Typst takes fonts from: the project's `fonts/` first, then
+/// gongwen's own fonts (the Fandol faces and the fallback fonts, carried in
+/// the binary and written out once to the user's cache). Typst takes the
+/// first face of a family and style it finds, so a face in `fonts/` wins over
+/// gongwen's of the same name, and a project that has them all (after
+/// `gongwen init --eject`) is not given gongwen's at all.
 pub fn font_dirs(root: &Path) -> Result<Vec<PathBuf>> {
     let own = root.join(FONTS);
-    let bundled = Path::new(env!("CARGO_MANIFEST_DIR")).join(FONTS);
+    let mut dirs = Vec::new();
     if own.is_dir() {
         no_odd_files(root, &own)?;
-        let fallback = bundled.join(FALLBACK_FONTS);
-        if !own.join(FALLBACK_FONTS).is_dir() && fallback.is_dir() {
-            return Ok(vec![own, fallback]);
+        let has_all = embedded::FONT_FILES
+            .iter()
+            .filter(|f| f.is_font())
+            .all(|f| own.join(f.path).is_file());
+        if has_all {
+            return Ok(vec![own]);
         }
-        return Ok(vec![own]);
+        dirs.push(own);
     }
-    if bundled.is_dir() {
-        return Ok(vec![bundled]);
-    }
-    bail!("no `{FONTS}/` folder in {}\n  help: copy the Fandol fonts there (see fonts/README.md in gongwen)", root.display())
+    dirs.push(embedded::fonts_dir()?);
+    Ok(dirs)
 }
 
 /// Fails on a named pipe, socket or device in `dir`: typst reads every

@@ -14,7 +14,7 @@ pub const STYLE: &str = "style.css";
 pub const LAYOUT: &str = "gongwen.typ";
 pub const SEARCH: &str = "search.js";
 
-const DEFAULTS: &[(&str, &[u8])] = &[
+pub static DEFAULTS: &[(&str, &[u8])] = &[
     (LETTER, include_bytes!("../templates/letter.html")),
     (INDEX, include_bytes!("../templates/index.html")),
     (STYLE, include_bytes!("../templates/style.css")),

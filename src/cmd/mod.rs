@@ -4,6 +4,7 @@ pub mod build;
 pub mod check;
 pub mod clean;
 pub mod doctor;
+pub mod init;
 pub mod new;
 pub mod rebuild;
 pub mod serve;

@@ -14,6 +14,7 @@ mod held_back;
 mod help;
 mod hostile;
 mod incremental;
+mod init;
 mod interrupted;
 mod layout;
 mod markdown_props;

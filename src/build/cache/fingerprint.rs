@@ -72,16 +72,24 @@ pub fn file(path: &Path) -> Option<Hash> {
 pub fn fonts(dirs: &[PathBuf], known: &mut BTreeMap<String, FontFile>) -> Hash {
     let mut files: Vec<(String, PathBuf)> = dirs
         .iter()
-        .flat_map(|d| {
+        .enumerate()
+        .flat_map(|(i, d)| {
             WalkDir::new(d)
                 .sort_by_file_name()
                 .into_iter()
                 .filter_map(Result::ok)
                 .filter(|e| e.file_type().is_file())
-                // The name relative to its folder, so moving the project keeps the hash.
+                // The name relative to its folder, so moving the project keeps
+                // the hash; numbered after the first folder, as the project's
+                // `fonts/` and gongwen's own may hold files of the same name.
                 .map(move |e| {
                     let name = e.path().strip_prefix(d).unwrap_or(e.path());
-                    (name.to_string_lossy().into_owned(), e.into_path())
+                    let name = name.to_string_lossy();
+                    let key = match i {
+                        0 => name.into_owned(),
+                        _ => format!("{i}:{name}"),
+                    };
+                    (key, e.into_path())
                 })
         })
         .collect();
