@@ -86,8 +86,7 @@ impl Config {
             .take::<Text>(&fields::RESTRICTED, "a folder of the project")
             .and_then(|t| restricted_folder(&mut reader, &t.0));
         let page_size = read_page_size(&mut reader);
-        let mut defaults = RawMeta::read(&mut reader);
-        defaults.read_seal(&mut reader, Path::new(FILE_NAME));
+        let defaults = RawMeta::read(&mut reader);
         std::mem::take(&mut reader.diagnostics).into_result(Config {
             defaults,
             site_title,

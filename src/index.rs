@@ -225,13 +225,14 @@ pub fn entry<'b>(
         .map(plain_text)
         .collect::<Vec<_>>()
         .join("\n");
-    let l = &listing;
+    let meta = context.fields;
+    let to = crate::letter::print::names_text(&meta.to);
     let doc = Doc {
-        u: field(l, "html"),
-        t: field(l, "title"),
-        n: field(l, "number"),
-        d: field(l, "date"),
-        o: field(l, "to_text"),
+        u: &context.html,
+        t: &meta.title(),
+        n: meta.number.as_deref().unwrap_or(""),
+        d: &meta.date_text(),
+        o: &to,
         x: &text,
     };
     Entry {

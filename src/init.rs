@@ -9,7 +9,7 @@ use anyhow::Result;
 use chrono::{Datelike, NaiveDate};
 
 use crate::embedded::{self, Written};
-use crate::new_letter::Number;
+use crate::letter::number::Number;
 use crate::project::{FONTS, LETTERS};
 use crate::{config, templates};
 

@@ -6,7 +6,6 @@ use clap::{Args, Parser, Subcommand};
 use gongwen::build::{Options, Shard};
 use gongwen::cmd;
 use gongwen::cmd::ui::{Ui, Verbosity};
-use gongwen::diagnostic::Diagnostics;
 
 /// Build Chinese official letters (公文) from Markdown into GB/T 9704-2012 PDFs and intranet HTML.
 #[derive(Parser)]
@@ -258,11 +257,7 @@ fn main() -> ExitCode {
         Ok(true) => ExitCode::SUCCESS,
         Ok(false) => ExitCode::FAILURE,
         Err(e) => {
-            // Diagnostics (of the office config) carry their own `error:`.
-            match e.downcast_ref::<Diagnostics>() {
-                Some(problems) => ui.error(problems),
-                None => ui.error(format!("error: {e:#}")),
-            }
+            ui.failure(&e);
             ExitCode::FAILURE
         }
     }

@@ -4,48 +4,16 @@
 use std::fs::OpenOptions;
 use std::io::Write;
 use std::path::{Path, PathBuf};
-use std::sync::LazyLock;
 
 use anyhow::{Context, Result};
 use chrono::{Datelike, NaiveDate};
-use regex::Regex;
 
 use crate::config;
 use crate::letter::fields::{self, Field};
 use crate::letter::frontmatter::{self, Reader, Text};
+use crate::letter::number::Number;
 use crate::letter::Format;
 use crate::project::{self, LETTERS};
-
-/// A 发文字号 taken apart: 宁自然资函〔2024〕33号 → (宁自然资函, 2024, 33).
-/// Lenient, so that a number written with [ ] or 第 still counts as used.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Number {
-    pub series: String,
-    pub year: i32,
-    pub n: u32,
-}
-
-static NUMBER: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"^\s*(.*?)\s*[〔\[［(（【]\s*(\d{4})\s*[〕\]］)）】]\s*第?\s*(\d+)\s*号?\s*$")
-        .unwrap()
-});
-
-impl Number {
-    pub fn parse(text: &str) -> Option<Number> {
-        let m = NUMBER.captures(text)?;
-        Some(Number {
-            series: m[1].to_string(),
-            year: m[2].parse().ok()?,
-            n: m[3].parse().ok()?,
-        })
-    }
-}
-
-impl std::fmt::Display for Number {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "{}〔{}〕{}号", self.series, self.year, self.n)
-    }
-}
 
 /// What an existing letter tells about numbering: its number and its format.
 #[derive(Debug, Clone, Default)]

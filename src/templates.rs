@@ -61,10 +61,9 @@ impl Templates {
         })
     }
 
-    pub fn render(&self, name: &str, context: &tera::Context) -> Result<String, String> {
-        self.tera
-            .render(name, context)
-            .map_err(|e| format!("template {DIR}/{name}: {}", error_chain(&e)))
+    pub fn render(&self, name: &str, context: &tera::Context) -> Result<String> {
+        (self.tera.render(name, context))
+            .map_err(|e| anyhow::anyhow!("template {DIR}/{name}: {}", error_chain(&e)))
     }
 }
 

@@ -5,6 +5,7 @@
 //! start and its own reading of every PDF, and the one-letter rebuild paid
 //! for it in full. The PDF embeds all its fonts, so nothing else is read.
 
+use anyhow::{anyhow, Context};
 use hayro::hayro_interpret::InterpreterSettings;
 use hayro::hayro_syntax::Pdf;
 use hayro::vello_cpu::color::palette::css::WHITE;
@@ -15,10 +16,10 @@ use hayro::{RenderCache, RenderSettings};
 pub const PPI: f32 = 28.0;
 
 /// Page 1 of `pdf` as an opaque RGB PNG at [`PPI`], or why it cannot be drawn.
-pub fn first_page(pdf: Vec<u8>) -> Result<Vec<u8>, String> {
-    let pdf = Pdf::new(pdf).map_err(|e| format!("the PDF does not read back ({e:?})"))?;
+pub fn first_page(pdf: Vec<u8>) -> anyhow::Result<Vec<u8>> {
+    let pdf = Pdf::new(pdf).map_err(|e| anyhow!("the PDF does not read back ({e:?})"))?;
     let pages = pdf.pages();
-    let page = pages.first().ok_or("the PDF has no pages")?;
+    let page = pages.first().context("the PDF has no pages")?;
     let scale = PPI / 72.0;
     let settings = RenderSettings {
         x_scale: scale,
@@ -39,7 +40,7 @@ pub fn first_page(pdf: Vec<u8>) -> Result<Vec<u8>, String> {
         .flat_map(|p| [p[0], p[1], p[2]])
         .collect();
     encode(u32::from(pixmap.width()), u32::from(pixmap.height()), &rgb)
-        .map_err(|e| format!("cannot encode the picture: {e}"))
+        .context("cannot encode the picture")
 }
 
 fn encode(width: u32, height: u32, rgb: &[u8]) -> Result<Vec<u8>, png::EncodingError> {
@@ -63,6 +64,9 @@ mod tests {
     #[test]
     fn bytes_that_are_not_a_pdf_say_so() {
         let e = first_page(b"%PDF-1.7 broken".to_vec()).unwrap_err();
-        assert!(e.starts_with("the PDF does not read back"), "{e}");
+        assert!(
+            e.to_string().starts_with("the PDF does not read back"),
+            "{e}"
+        );
     }
 }

@@ -6,7 +6,7 @@
 
 use std::path::Path;
 
-use crate::diagnostic::{Diagnostic, Diagnostics};
+use crate::diagnostic::{Diagnostic, Diagnostics, Severity};
 use crate::typst_cli::{Failure, TIMEOUT_ENV};
 
 /// One error or warning of typst's, with the hints under it.
@@ -18,12 +18,6 @@ pub struct Message {
     pub severity: Severity,
     pub text: String,
     pub hints: Vec<String>,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Severity {
-    Error,
-    Warning,
 }
 
 /// Typst's stderr as messages. A line that is neither a message nor a hint

@@ -1,90 +1,23 @@
-//! One letter through the pipeline: load → parse → render its page and its
-//! Typst data → (PDF compiled with its chunk) → write → draw its first page.
-//! Nothing lands in `output/` until its PDF and its page are both whole.
+//! One chunk of letters through the build: each letter's outputs are
+//! decided (`cache`) and made (`pipeline`), their PDFs laid out with one
+//! typst run, then each letter's files are put in place. Nothing lands in
+//! `output/` until its PDF and its page are both whole.
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
-use serde::{Deserialize, Serialize};
-
+use super::cache::{self, Globals, Hash, Keys, Record, Redo, Work};
 use super::compile::{Compiler, Job};
-use super::fingerprint::{self, Hash, Hasher};
-use super::state::Record;
-use super::{Globals, Site};
+use super::pipeline::{self, HoldBack, Wanted};
+use super::Site;
 use crate::diagnostic::{Diagnostic, Diagnostics};
 use crate::index;
-use crate::letter::{fields, Letter, Meta, Publish, RawMeta};
-use crate::markdown::{images, Body, Source};
+use crate::letter::Letter;
 use crate::output;
 use crate::project::{self, OUTPUT};
-use crate::render::html::{body_html, AttachmentContext, LetterContext};
-use crate::render::typst_data::LetterData;
-use crate::templates;
 use crate::thumbnail;
 use crate::typst_cli::Failure;
 use crate::typst_diagnostics;
-
-/// A letter that must be (re)built.
-pub struct Work {
-    pub source: PathBuf,
-    /// The file's bytes and their hash, or why it could not be read.
-    pub contents: Result<(Vec<u8>, Hash), String>,
-    /// What the last build made of it, if anything.
-    pub old: Option<Record>,
-}
-
-/// Why a letter stays off the HTML site. Its PDF is still built.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-pub enum HoldBack {
-    /// It carries a 密级 (secrecy level).
-    Secret,
-    /// 公开属性 不予公开.
-    NotPublic,
-    /// 公开属性 依申请公开: released on request only, not posted.
-    OnRequest,
-}
-
-impl HoldBack {
-    pub fn of(meta: &Meta) -> Option<HoldBack> {
-        if meta
-            .secrecy
-            .as_deref()
-            .is_some_and(|s| !s.trim().is_empty())
-        {
-            return Some(HoldBack::Secret);
-        }
-        match meta.publish {
-            Some(Publish::不予公开) => Some(HoldBack::NotPublic),
-            Some(Publish::依申请公开) => Some(HoldBack::OnRequest),
-            _ => None,
-        }
-    }
-
-    pub fn chinese(self) -> &'static str {
-        match self {
-            HoldBack::Secret => "密级",
-            HoldBack::NotPublic => "不予公开",
-            HoldBack::OnRequest => "依申请公开",
-        }
-    }
-}
-
-pub fn pdf_key(globals: &Globals, source: &Hash, deps: &BTreeMap<String, Hash>) -> Hash {
-    key("pdf", &globals.pdf, source, deps)
-}
-
-pub fn html_key(globals: &Globals, source: &Hash, deps: &BTreeMap<String, Hash>) -> Hash {
-    key("html", &globals.html, source, deps)
-}
-
-fn key(kind: &str, global: &Hash, source: &Hash, deps: &BTreeMap<String, Hash>) -> Hash {
-    let mut h = Hasher::new(kind);
-    h.part(global.as_bytes()).part(source.as_bytes());
-    for (path, hash) in deps {
-        h.part(path.as_bytes()).part(hash.as_bytes());
-    }
-    h.finish()
-}
 
 /// A letter loaded and rendered, waiting for its PDF.
 struct Prepared {
@@ -186,110 +119,105 @@ fn prepare(
     force: bool,
 ) -> Result<Prepared, Diagnostics> {
     let source = &work.source;
-    let (bytes, source_hash) = work
-        .contents
-        .as_ref()
+    let (bytes, source_hash) = (work.contents.as_ref())
         .map_err(|e| Diagnostic::new(source, format!("cannot read the file: {e}")))?;
-    let (letter, body, attachments) =
-        load(&site.root, &site.config.defaults, source, bytes.clone())?;
-    let held_back = HoldBack::of(&letter.meta);
-
-    let mut deps = BTreeMap::new();
-    let attachment_files = letter
-        .meta
-        .attachments
-        .iter()
-        .filter_map(|a| images::within_project(source, a.file()?));
-    let images: Vec<PathBuf> = attachments
-        .iter()
-        .flatten()
-        .chain([&body])
-        .flat_map(|b| b.images.clone())
-        .collect();
-    let seal = letter.meta.seal.iter().map(PathBuf::from);
-    for dep in attachment_files.chain(images.iter().cloned()).chain(seal) {
-        deps.insert(project::url(&dep), fingerprint::file(&site.root.join(&dep)));
-    }
-    let pdf_key = pdf_key(globals, source_hash, &deps);
-    let html_key = held_back
-        .is_none()
-        .then(|| html_key(globals, source_hash, &deps));
-
-    let out = site.root.join(OUTPUT);
-    let html_path = project::output_path(source, "html");
-    let public_pdf = project::output_path(source, "pdf");
-    // Never under output/, not even for a moment: output/ may be copied to a web server at any time.
-    let held_pdf = held_back.map(|_| site.config.restricted().join(&public_pdf));
-    let pdf_dest = match &held_pdf {
-        Some(held) => site.root.join(held),
-        None => out.join(&public_pdf),
-    };
-    let old = work.old.as_ref();
-    let need_pdf = force || old.is_none_or(|r| r.pdf_key != pdf_key) || !pdf_dest.is_file();
-    let need_html = html_key.is_some()
-        && (force || old.is_none_or(|r| r.html_key != html_key) || !out.join(&html_path).is_file());
-
-    let context = LetterContext::new(&letter, project::url(&html_path), project::url(&public_pdf));
-    let page = if need_html {
-        let back = project::way_back(&html_path);
-        Some((
-            html_path.clone(),
-            render_page(site, &letter, &context, &body, &attachments, &back)?,
-        ))
-    } else {
-        None
-    };
-    let job = need_pdf.then(|| Job {
-        data: serde_json::to_vec(&LetterData::new(&letter, &body, &attachments))
-            .expect("letter data serialises"),
-        date: letter.meta.date,
-    });
-
-    let thumb = (held_back.is_none() && site.config.thumbnails())
-        .then(|| project::output_path(source, "png"));
-    let mut outputs = Vec::new();
-    let media: Vec<PathBuf> = if held_back.is_none() {
+    let loaded = pipeline::load_letter(site, source, bytes.clone())?;
+    let held_back = HoldBack::of(&loaded.letter.meta);
+    let images = loaded.images();
+    let deps = cache::deps(&site.root, loaded.files_used(&images));
+    let keys = Keys::of(globals, source_hash, &deps, held_back.is_none());
+    let places = Places::of(site, source, held_back);
+    let page_there = site.root.join(OUTPUT).join(&places.html).is_file();
+    let there = (places.pdf_dest.is_file(), page_there);
+    let redo = Redo::of(work.old.as_ref(), &keys, force, there);
+    let rendered = pipeline::render(
+        site,
+        &loaded,
+        Wanted {
+            page: redo.page,
+            pdf_data: redo.pdf,
+            entry: held_back.is_none().then_some(places.thumb.as_deref()),
+        },
+    )?;
+    let media = if held_back.is_none() {
         images
     } else {
         Vec::new()
     };
-    if held_back.is_none() {
-        outputs.push(project::url(&public_pdf));
-        outputs.push(project::url(&html_path));
-        outputs.extend(thumb.as_deref().map(project::url));
+    let record = Record {
+        source: *source_hash,
+        deps,
+        pdf_key: keys.pdf,
+        html_key: keys.html,
+        outputs: places.outputs(&media),
+        held_pdf: places.held_pdf.as_deref().map(project::url),
+        entry_hash: rendered.entry.as_ref().map(index::Entry::hash),
+        entry: rendered.entry,
+        date: loaded.letter.meta.date,
+        held_back,
+    };
+    Ok(Prepared {
+        record,
+        page: rendered.page.map(|page| (places.html, page)),
+        job: rendered.pdf_data.map(|data| Job {
+            data,
+            date: loaded.letter.meta.date,
+        }),
+        pdf_dest: places.pdf_dest,
+        media,
+        thumb: places.thumb,
+        needs_pdf: redo.pdf,
+    })
+}
+
+/// Where a letter's files go.
+struct Places {
+    /// The page, relative to `output/`.
+    html: PathBuf,
+    /// The PDF, relative to `output/`, had it been published.
+    public_pdf: PathBuf,
+    /// The PDF's place: in `output/`, or in the restricted folder outside it.
+    pdf_dest: PathBuf,
+    /// The held-back PDF, relative to the project.
+    held_pdf: Option<PathBuf>,
+    /// The index's picture of the first page, relative to `output/`.
+    thumb: Option<PathBuf>,
+}
+
+impl Places {
+    fn of(site: &Site, source: &Path, held_back: Option<HoldBack>) -> Places {
+        let public_pdf = project::output_path(source, "pdf");
+        // Never under output/, not even for a moment: output/ may be copied to a web server at any time.
+        let held_pdf = held_back.map(|_| site.config.restricted().join(&public_pdf));
+        let pdf_dest = match &held_pdf {
+            Some(held) => site.root.join(held),
+            None => site.root.join(OUTPUT).join(&public_pdf),
+        };
+        let thumb = (held_back.is_none() && site.config.thumbnails())
+            .then(|| project::output_path(source, "png"));
+        Places {
+            html: project::output_path(source, "html"),
+            public_pdf,
+            pdf_dest,
+            held_pdf,
+            thumb,
+        }
+    }
+
+    /// What a letter puts in `output/`, in URL form: nothing when held back.
+    fn outputs(&self, media: &[PathBuf]) -> Vec<String> {
+        if self.held_pdf.is_some() {
+            return Vec::new();
+        }
+        let mut outputs = vec![project::url(&self.public_pdf), project::url(&self.html)];
+        outputs.extend(self.thumb.as_deref().map(project::url));
         outputs.extend(
             media
                 .iter()
                 .map(|m| project::url(&Path::new("media").join(m))),
         );
+        outputs
     }
-    let entry = held_back.is_none().then(|| {
-        index::entry(
-            &context,
-            thumb.as_deref(),
-            [&body].into_iter().chain(attachments.iter().flatten()),
-        )
-    });
-    Ok(Prepared {
-        record: Record {
-            source: source_hash.clone(),
-            deps,
-            pdf_key,
-            html_key,
-            outputs,
-            held_pdf: held_pdf.as_deref().map(project::url),
-            entry_hash: entry.as_ref().map(index::Entry::hash),
-            entry,
-            date: letter.meta.date,
-            held_back,
-        },
-        pdf_dest,
-        page,
-        media,
-        thumb,
-        job,
-        needs_pdf: need_pdf,
-    })
 }
 
 /// Puts a prepared letter's files in place: images, then the PDF, then the page.
@@ -343,7 +271,7 @@ fn draw(source: &Path, pdf: &Path) -> Result<Vec<u8>, Diagnostics> {
     thumbnail::first_page(bytes).map_err(|why| {
         Diagnostics::from(Diagnostic::new(
             source,
-            format!("cannot draw the PDF's first page for the index: {why}"),
+            format!("cannot draw the PDF's first page for the index: {why:#}"),
         ))
     })
 }
@@ -353,149 +281,22 @@ fn draw(source: &Path, pdf: &Path) -> Result<Vec<u8>, Diagnostics> {
 pub fn index_only(site: &Site, source: &Path) -> Option<Record> {
     let letter = Letter::from_file(&site.root, source, &site.config.defaults).ok()?;
     let held_back = HoldBack::of(&letter.meta);
-    let html = project::url(&project::output_path(source, "html"));
-    let pdf = project::url(&project::output_path(source, "pdf"));
-    let body = Body::parse(
-        &Source {
-            root: &site.root,
-            file: source,
-            first_line: letter.body_line,
-        },
-        &letter.body,
-    )
-    .ok();
+    let body = pipeline::parse_body(&site.root, &letter).ok();
+    let date = letter.meta.date;
     let entry = held_back.is_none().then(|| {
-        let thumb = site
-            .config
-            .thumbnails()
-            .then(|| project::output_path(source, "png"));
-        index::entry(
-            &LetterContext::new(&letter, html, pdf),
-            thumb.as_deref(),
-            body.as_ref(),
-        )
+        let thumb = (site.config.thumbnails()).then(|| project::output_path(source, "png"));
+        pipeline::index_entry(&letter, body.as_ref(), thumb.as_deref())
     });
     Some(Record {
-        source: String::new(),
+        source: Hash::default(),
         deps: BTreeMap::new(),
-        pdf_key: String::new(),
+        pdf_key: Hash::default(),
         html_key: None,
         outputs: Vec::new(),
         held_pdf: None,
         entry_hash: entry.as_ref().map(index::Entry::hash),
         entry,
-        date: letter.meta.date,
+        date,
         held_back,
     })
-}
-
-/// The letter, its body and its attachments' bodies, or every problem found in them.
-/// `gongwen check` runs this too, without building.
-pub fn load(
-    root: &Path,
-    defaults: &RawMeta,
-    source: &Path,
-    bytes: Vec<u8>,
-) -> Result<(Letter, Body, Vec<Option<Body>>), Diagnostics> {
-    let letter = Letter::from_bytes(root, source, bytes, defaults)?;
-    let body = Body::parse(
-        &Source {
-            root,
-            file: source,
-            first_line: letter.body_line,
-        },
-        &letter.body,
-    );
-    let attachments: Vec<Result<Option<Body>, Diagnostics>> = letter
-        .meta
-        .attachments
-        .iter()
-        .map(|a| {
-            let line = letter.line_of(&fields::ATTACHMENTS);
-            a.file()
-                .map(|f| attachment_body(root, source, line, f))
-                .transpose()
-        })
-        .collect();
-    let (body, attachments) = all_or_problems(body, attachments)?;
-    Ok((letter, body, attachments))
-}
-
-fn render_page(
-    site: &Site,
-    letter: &Letter,
-    context: &LetterContext,
-    body: &Body,
-    attachments: &[Option<Body>],
-    back: &str,
-) -> Result<String, Diagnostics> {
-    let attachments: Vec<_> = letter
-        .meta
-        .attachments
-        .iter()
-        .zip(attachments)
-        .map(|(a, b)| AttachmentContext {
-            name: a.name(),
-            html: b.as_ref().map(|b| body_html(b, back)),
-        })
-        .collect();
-    let mut c = tera::Context::new();
-    c.insert("site_title", &site.config.site_title);
-    c.insert("root", back);
-    c.insert("letter", context);
-    c.insert("body", &body_html(body, back));
-    c.insert("attachments", &attachments);
-    let pdf_name = Path::new(&context.pdf)
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned());
-    c.insert("pdf_href", &pdf_name);
-    site.templates
-        .render(templates::LETTER, &c)
-        .map_err(|e| Diagnostic::new(&letter.source, e).into())
-}
-
-/// An attachment's own Markdown file, relative to the letter.
-fn attachment_body(
-    root: &Path,
-    letter: &Path,
-    line: Option<usize>,
-    file: &str,
-) -> Result<Body, Diagnostics> {
-    let bad = |message: String| {
-        Diagnostics::from(Diagnostic::new(letter, message).at(line, None).field(&fields::ATTACHMENTS).help(
-            "give the attachment's Markdown file relative to the letter, e.g. `file: _attachments/table.md` \
-             (a name starting with `_` keeps it from being built as a letter)",
-        ))
-    };
-    let path = images::project_file(root, letter, file).map_err(|e| match e {
-        images::Escape::Outside => bad(format!("file `{file}` is outside the project")),
-        images::Escape::Missing => bad(match images::within_project(letter, file) {
-            Some(p) => format!("file `{file}` not found (looked for {})", p.display()),
-            None => format!("file `{file}` not found"),
-        }),
-    })?;
-    Body::from_file(root, &path, letter)
-}
-
-/// The body and every attachment, or every problem found in any of them.
-fn all_or_problems(
-    body: Result<Body, Diagnostics>,
-    attachments: Vec<Result<Option<Body>, Diagnostics>>,
-) -> Result<(Body, Vec<Option<Body>>), Diagnostics> {
-    let mut problems = Diagnostics::default();
-    let mut bodies = Vec::new();
-    for a in attachments {
-        match a {
-            Ok(b) => bodies.push(b),
-            Err(d) => problems.0.extend(d.0),
-        }
-    }
-    match body {
-        Ok(body) if problems.is_empty() => Ok((body, bodies)),
-        Ok(_) => Err(problems),
-        Err(mut d) => {
-            d.0.extend(problems.0);
-            Err(d)
-        }
-    }
 }

@@ -1,27 +1,31 @@
-//! `gongwen build`: find the letters → decide which changed since the last
-//! build (by content hash, `state.rs`) → load and parse them → render the
-//! HTML page and the Typst data → compile the PDFs in chunks (`compile.rs`)
-//! → write `output/` → index, assets, state. Letters are independent: one
-//! that fails is reported and keeps its last good output.
+//! `gongwen build`, as a list of stages ([`Site::build_with`]): lock
+//! `output/` → load the state → hash the shared inputs → plan (which
+//! letters changed: `cache`) → build the letters (`letter.rs`: each through
+//! `pipeline.rs`, load → parse → render, its PDF compiled with its chunk by
+//! `compile.rs`) → record them → sweep what no letter makes → index →
+//! assets → save the state. Letters are independent: one that fails is
+//! reported and keeps its last good output.
 
+mod cache;
 mod compile;
-pub(crate) mod fingerprint;
 mod letter;
 mod options;
-mod state;
-mod sweep;
+mod pictures;
+mod pipeline;
+mod progress;
 
-use std::collections::{BTreeMap, BTreeSet, HashSet};
+use std::collections::HashSet;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use anyhow::{Context, Result};
-use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use rayon::prelude::*;
 
-pub use letter::{load, HoldBack};
+pub(crate) use cache::fingerprint;
 pub use options::{Options, Shard};
+pub use pipeline::{load, HoldBack};
 
-use crate::config::{self, Config};
+use crate::config::Config;
 use crate::diagnostic::Diagnostics;
 use crate::index;
 use crate::output;
@@ -29,10 +33,10 @@ use crate::project::{self, OUTPUT};
 use crate::render::title_lines;
 use crate::templates::{self, Templates};
 use crate::typst_cli::{self, Typst};
+use cache::{key, sweep, Entries, Globals, Hasher, Record, State, Work};
 use compile::Compiler;
-use fingerprint::{Hash, Hasher};
-use letter::Work;
-use state::{Entries, Record, State};
+use pictures::Pictures;
+use progress::{progress_bar, Laps};
 
 /// Everything every letter's build shares.
 pub struct Site {
@@ -64,11 +68,15 @@ pub struct Failure {
     pub stale: bool,
 }
 
-/// The inputs every letter shares, hashed: what a letter's PDF and page depend on besides itself.
-struct Globals {
-    pdf: Hash,
-    html: Hash,
-    fonts: Hash,
+/// The letters found, split into those up to date (recorded already) and
+/// those to build.
+struct Plan {
+    mine: Vec<PathBuf>,
+    /// Letters another shard builds.
+    others: Vec<PathBuf>,
+    work: Vec<Work>,
+    /// A folder of `letters/` could not be read.
+    unreadable_folders: bool,
 }
 
 impl Site {
@@ -93,54 +101,90 @@ impl Site {
 
     pub fn build_with(&self, options: &Options) -> Result<Report> {
         let mut laps = Laps::new();
+        let mut report = Report::default();
         let out = self.root.join(OUTPUT);
         output::create_dir_all(&out)?;
         let _lock = output::lock(&out)?;
-        let present = sweep::scan(&out);
-        sweep::work_dirs(&self.root);
-        let restricted = self.config.restricted();
-        if let Some(moved) = sweep::old_restricted(&self.root, &restricted)? {
-            eprintln!("{moved}");
-        }
+        let present = self.sweep_scratch(&out)?;
         laps.lap("lock, sweep scratch files");
         let before = State::load(&self.root);
-        let mut state = State {
-            version: before.version,
-            typst: before.typst.clone(),
-            families: before.families.clone(),
-            web_fonts: before.web_fonts.clone(),
-            font_files: before.font_files.clone(),
-            site: before.site.clone(),
-            index: before.index.clone(),
-            title_breaks: before.title_breaks.clone(),
-            ..State::default()
-        };
+        let mut state = cache::carry_over(&before);
         laps.lap("load state");
-        let globals = self.globals(&mut state)?;
+        let globals = cache::globals(self, &mut state)?;
         laps.lap("hash shared inputs");
+        let plan = self.plan(
+            &before,
+            &mut state,
+            &globals,
+            options,
+            &present,
+            &mut report,
+        )?;
+        laps.lap("find letters, decide what changed");
+        // A letter to build will change the index, which then needs the last
+        // build's entries (megabytes): they are read while the letters build.
+        let old_entries = (!plan.work.is_empty()).then(|| {
+            let out = out.clone();
+            std::thread::spawn(move || cache::state::load_entries(&out))
+        });
+        let pool = Arc::new(thread_pool(options)?);
+        let pictures = Pictures::start(pool.clone());
+        title_lines::remember(before.title_breaks.clone());
+        let outcomes = self.run(&pool, &plan.work, &globals, &mut state, options, &pictures)?;
+        state.title_breaks = title_lines::remembered();
+        laps.lap("build letters");
+        cache::record(outcomes, &before, &mut state, &mut report);
+        self.keep_unbuilt(&plan, &before, &mut state, &mut report);
+        report.removed = sweep::unmade(&self.root, &before, &state)?;
+        report.restricted = self.config.restricted();
+        laps.lap("remove unmade outputs");
+        self.write_index(&mut state, &globals, old_entries)?;
+        laps.lap("index");
+        self.write_assets(&mut state, &globals)?;
+        laps.lap("assets");
+        report.failed.extend(pictures.finish());
+        laps.lap("wait for the pictures");
+        state.save(&self.root)?;
+        laps.lap("save state");
+        Ok(report)
+    }
 
+    /// Removes what killed builds left behind; returns the files now in `output/`.
+    fn sweep_scratch(&self, out: &Path) -> Result<HashSet<String>> {
+        let present = sweep::scan(out);
+        sweep::work_dirs(&self.root);
+        if let Some(moved) = sweep::old_restricted(&self.root, &self.config.restricted())? {
+            eprintln!("{moved}");
+        }
+        Ok(present)
+    }
+
+    /// Finds the letters and decides which to build; those up to date are
+    /// recorded in `state` as they are.
+    fn plan(
+        &self,
+        before: &State,
+        state: &mut State,
+        globals: &Globals,
+        options: &Options,
+        present: &HashSet<String>,
+        report: &mut Report,
+    ) -> Result<Plan> {
         let found = project::find_letters(&self.root)?;
-        let sources = found.letters;
-        let (mine, others): (Vec<PathBuf>, Vec<PathBuf>) = sources
-            .into_iter()
+        let (mine, others): (Vec<PathBuf>, Vec<PathBuf>) = (found.letters.into_iter())
             .partition(|s| options.shard.is_none_or(|shard| shard.holds(s)));
-
         let planned: Vec<Result<Record, Box<Work>>> = mine
             .par_iter()
             .map(|source| {
                 let old = before.letters.get(&key(source));
-                self.plan(source, old, &globals, options, &present)
+                cache::plan(&self.root, source, old, globals, options, present)
             })
             .collect();
-        laps.lap("find letters, decide what changed");
-        let mut report = Report::default();
         let unreadable_folders = !found.problems.is_empty();
-        for problems in found.problems {
-            report.failed.push(Failure {
-                problems,
-                stale: false,
-            });
-        }
+        (report.failed).extend(found.problems.into_iter().map(|problems| Failure {
+            problems,
+            stale: false,
+        }));
         let mut work = Vec::new();
         for (source, plan) in mine.iter().zip(planned) {
             match plan {
@@ -151,172 +195,37 @@ impl Site {
                 Err(w) => work.push(*w),
             }
         }
-
-        // A letter to build will change the index, which then needs the last
-        // build's entries (megabytes): they are read while the letters build.
-        let old_entries = (!work.is_empty()).then(|| {
-            let out = out.clone();
-            std::thread::spawn(move || state::load_entries(&out))
-        });
-        title_lines::remember(before.title_breaks.clone());
-        let pool = rayon::ThreadPoolBuilder::new()
-            .num_threads(options.jobs())
-            .build()
-            .context("cannot start the build's threads")?;
-        // The pictures are drawn as their PDFs land, and the last of them
-        // while the index is written: drawing comes after all else one
-        // letter's rebuild waits for.
-        std::thread::scope(|scope| {
-            let (pictures, to_draw) = std::sync::mpsc::channel::<letter::Picture>();
-            let drawing = scope.spawn(|| {
-                let undrawn = std::sync::Mutex::new(Vec::new());
-                // Waiting for the next picture happens here, never on the
-                // pool's threads, which the chunks need.
-                pool.in_place_scope(|s| {
-                    for picture in to_draw {
-                        let undrawn = &undrawn;
-                        s.spawn(move |_| {
-                            if let Err(problems) = picture.draw() {
-                                undrawn.lock().expect("not poisoned").push(problems);
-                            }
-                        });
-                    }
-                });
-                undrawn.into_inner().expect("not poisoned")
-            });
-            let outcomes = self.run(&pool, &work, &globals, &mut state, options, pictures)?;
-            state.title_breaks = title_lines::remembered();
-            laps.lap("build letters");
-            self.record(outcomes, &before, &mut state, &mut report);
-            for source in &others {
-                if let Some(record) = self.other_shard(source, before.letters.get(&key(source))) {
-                    state.letters.insert(key(source), record);
-                }
-            }
-            if unreadable_folders {
-                // A folder that could not be read is not a deletion: its letters keep their outputs.
-                for (path, record) in &before.letters {
-                    state
-                        .letters
-                        .entry(path.clone())
-                        .or_insert_with(|| record.clone());
-                }
-            }
-            for source in &mine {
-                if let Some(reason) = state.letters.get(&key(source)).and_then(|r| r.held_back) {
-                    report.held_back.push((source.clone(), reason));
-                }
-            }
-
-            report.removed = sweep::unmade(&self.root, &before, &state)?;
-            report.restricted = restricted;
-            laps.lap("remove unmade outputs");
-            self.write_index(&mut state, &globals, old_entries)?;
-            laps.lap("index");
-            self.write_assets(&mut state, &globals)?;
-            laps.lap("assets");
-            let undrawn = drawing.join().expect("drawing does not panic");
-            laps.lap("wait for the pictures");
-            report
-                .failed
-                .extend(undrawn.into_iter().map(|problems| Failure {
-                    problems,
-                    stale: false,
-                }));
-            state.save(&self.root)?;
-            laps.lap("save state");
-            Ok(report)
+        Ok(Plan {
+            mine,
+            others,
+            work,
+            unreadable_folders,
         })
     }
 
-    /// Puts what the build made of each letter into the state and the report.
-    fn record(
-        &self,
-        outcomes: Vec<(PathBuf, Result<Record, Diagnostics>)>,
-        before: &State,
-        state: &mut State,
-        report: &mut Report,
-    ) {
-        for (source, outcome) in outcomes {
-            let old = before.letters.get(&key(&source));
-            match outcome {
-                Ok(record) => {
-                    report.built.push(source.clone());
-                    state.letters.insert(key(&source), record);
-                }
-                Err(problems) => {
-                    // Its last good output stays, and stays listed, until it builds again.
-                    let stale = old.is_some_and(|r| !r.outputs.is_empty());
-                    if let Some(old) = old {
-                        state.letters.insert(key(&source), old.clone());
-                    }
-                    report.failed.push(Failure { problems, stale });
-                }
+    /// Records the letters this build did not make: another shard's, and
+    /// those of folders that could not be read (not a deletion: they keep
+    /// their outputs). Lists the held-back letters in the report.
+    fn keep_unbuilt(&self, plan: &Plan, before: &State, state: &mut State, report: &mut Report) {
+        for source in &plan.others {
+            let old = before.letters.get(&key(source));
+            let record = cache::unchanged(&self.root, source, old)
+                .or_else(|| letter::index_only(self, source));
+            if let Some(record) = record {
+                state.letters.insert(key(source), record);
             }
         }
-    }
-
-    /// The shared inputs' hashes. Asks typst for its version only when the
-    /// binary changed since the last build.
-    fn globals(&self, state: &mut State) -> Result<Globals> {
-        let identity = fingerprint::bytes(self.typst.identity().as_bytes());
-        let typst = State::cached(&mut state.typst, &identity, || self.typst.version())?;
-        let fonts = fingerprint::fonts(&self.font_dirs, &mut state.font_files);
-        let config = fingerprint::file(&self.root.join(config::FILE_NAME));
-        let gongwen = gongwen_identity();
-        let pdf = Hasher::new("pdf")
-            .part(gongwen.as_bytes())
-            .part(typst.as_bytes())
-            .part(&self.templates.layout)
-            .part(fonts.as_bytes())
-            .part(config.as_bytes())
-            .finish();
-        let html = Hasher::new("html")
-            .part(gongwen.as_bytes())
-            .part(&self.templates.letter_source)
-            .part(config.as_bytes())
-            .finish();
-        Ok(Globals { pdf, html, fonts })
-    }
-
-    /// Whether `source` is up to date: its text, the files it uses and the
-    /// shared inputs hash as they did when it was last built, and its outputs
-    /// are there. If so, its record; if not, the work to do.
-    fn plan(
-        &self,
-        source: &Path,
-        old: Option<&Record>,
-        globals: &Globals,
-        options: &Options,
-        present: &HashSet<String>,
-    ) -> Result<Record, Box<Work>> {
-        let contents = crate::regular::read(&self.root.join(source)).map(|b| {
-            let hash = fingerprint::bytes(&b);
-            (b, hash)
-        });
-        let fresh = old.filter(|r| {
-            !options.force
-                && contents.as_ref().is_ok_and(|(_, hash)| hash == &r.source)
-                && r.deps
-                    .iter()
-                    .all(|(dep, h)| &fingerprint::file(&self.root.join(dep)) == h)
-                && r.pdf_key == letter::pdf_key(globals, &r.source, &r.deps)
-                && r.html_key
-                    == r.held_back
-                        .is_none()
-                        .then(|| letter::html_key(globals, &r.source, &r.deps))
-                && r.outputs.iter().all(|o| present.contains(o))
-                && r.held_pdf
-                    .as_ref()
-                    .is_none_or(|p| self.root.join(p).is_file())
-        });
-        match fresh {
-            Some(record) => Ok(record.clone()),
-            None => Err(Box::new(Work {
-                source: source.to_path_buf(),
-                contents: contents.map_err(|e| e.to_string()),
-                old: old.cloned(),
-            })),
+        if plan.unreadable_folders {
+            for (path, record) in &before.letters {
+                (state.letters)
+                    .entry(path.clone())
+                    .or_insert_with(|| record.clone());
+            }
+        }
+        for source in &plan.mine {
+            if let Some(reason) = state.letters.get(&key(source)).and_then(|r| r.held_back) {
+                report.held_back.push((source.clone(), reason));
+            }
         }
     }
 
@@ -329,7 +238,7 @@ impl Site {
         globals: &Globals,
         state: &mut State,
         options: &Options,
-        pictures: std::sync::mpsc::Sender<letter::Picture>,
+        pictures: &Pictures,
     ) -> Result<Vec<(PathBuf, Result<Record, Diagnostics>)>> {
         if work.is_empty() {
             return Ok(Vec::new());
@@ -341,21 +250,7 @@ impl Site {
             .prefix(sweep::WORK_PREFIX)
             .tempdir_in(&self.root)
             .with_context(|| format!("cannot create a work folder in {}", self.root.display()))?;
-        let families = State::cached(&mut state.families, &globals.fonts, || {
-            Ok(self.typst.families(&self.font_dirs)?.join(","))
-        })?;
-        let version = state.typst.as_ref().map_or("", |c| c.value.as_str());
-        let compiler = Compiler {
-            typst: &self.typst,
-            root: &self.root,
-            font_dirs: &self.font_dirs,
-            families,
-            work: scratch.path(),
-            bundle: typst_cli::has_bundle(version),
-            letter_budget: compile::letter_budget(),
-        };
-        compiler.prepare(&self.templates.layout)?;
-
+        let compiler = self.compiler(state, globals, scratch.path())?;
         let size = compile::chunk_size(work.len(), options.jobs());
         let progress = progress_bar(work.len() as u64, options.progress);
         let outcomes = pool.install(|| {
@@ -367,10 +262,7 @@ impl Site {
                     progress.inc(chunk.len() as u64);
                     let done = done.into_iter().map(|built| {
                         let built = built?;
-                        if let Some(picture) = built.picture {
-                            // The drawing thread lives as long as the build.
-                            let _ = pictures.send(picture);
-                        }
+                        pictures.draw(built.picture);
                         Ok(built.record)
                     });
                     chunk.iter().map(|w| w.source.clone()).zip(done)
@@ -384,14 +276,28 @@ impl Site {
         Ok(outcomes)
     }
 
-    /// A letter another shard builds: its index entry only, so every shard
-    /// writes the same index.
-    fn other_shard(&self, source: &Path, old: Option<&Record>) -> Option<Record> {
-        let hash = crate::regular::read(&self.root.join(source)).map(|b| fingerprint::bytes(&b));
-        match old {
-            Some(old) if hash.is_ok_and(|h| h == old.source) => Some(old.clone()),
-            _ => letter::index_only(self, source),
-        }
+    /// The typst runs of this build, with the fonts' families (cached by the fonts' hash).
+    fn compiler<'a>(
+        &'a self,
+        state: &mut State,
+        globals: &Globals,
+        work: &'a Path,
+    ) -> Result<Compiler<'a>> {
+        let families = State::cached(&mut state.families, &globals.fonts, || {
+            Ok(self.typst.families(&self.font_dirs)?.join(","))
+        })?;
+        let version = state.typst.as_ref().map_or("", |c| c.value.as_str());
+        let compiler = Compiler {
+            typst: &self.typst,
+            root: &self.root,
+            font_dirs: &self.font_dirs,
+            families,
+            work,
+            bundle: typst_cli::has_bundle(version),
+            letter_budget: compile::letter_budget(),
+        };
+        compiler.prepare(&self.templates.layout)?;
+        Ok(compiler)
     }
 
     /// The listing pages and the search index, where their inputs changed.
@@ -408,24 +314,17 @@ impl Site {
             .part(globals.html.as_bytes())
             .part(&self.templates.index_source)
             .part(&self.templates.search);
-        let site_key = |letters: &BTreeMap<String, Record>| {
-            let mut key = inputs.clone();
-            for (path, r) in letters {
-                if let Some(hash) = &r.entry_hash {
-                    key.part(path.as_bytes()).part(hash.as_bytes());
-                }
-            }
-            key.finish()
-        };
         let out = self.root.join(OUTPUT);
-        if state.site == Some(site_key(&state.letters)) && out.join("index.html").is_file() {
+        let site_key = cache::site_key(&inputs, &state.letters);
+        if state.site == Some(site_key) && out.join("index.html").is_file() {
             return Ok(());
         }
         let old = match old_entries {
             Some(loading) => loading.join().unwrap_or_default(),
-            None => state::load_entries(&out),
+            None => cache::state::load_entries(&out),
         };
-        let (entries, changed) = self.entries(&mut state.letters, old);
+        let reload = |path: &Path| letter::index_only(self, path).and_then(|r| r.entry);
+        let (entries, changed) = cache::entries(&mut state.letters, old, reload);
         let mut listed: Vec<(chrono::NaiveDate, &index::Entry)> = entries
             .iter()
             .map(|(path, e)| (state.letters[path].date, e))
@@ -433,66 +332,24 @@ impl Site {
         // The entries come in path order and the sort is stable, so a day's letters stay in path order.
         listed.sort_by_key(|(date, _)| std::cmp::Reverse(*date));
         let letters: Vec<&index::Entry> = listed.into_iter().map(|(_, e)| e).collect();
+        let title = self.config.site_title.as_deref();
         let (written, saved) = rayon::join(
             || {
                 index::write(
                     &out,
                     &self.templates,
-                    self.config.site_title.as_deref(),
+                    title,
                     self.config.page_size(),
                     &inputs,
                     &letters,
                     &mut state.index,
                 )
             },
-            || state::save_entries(&out, &entries, &changed),
+            || cache::state::save_entries(&out, &entries, &changed),
         );
         written.and(saved)?;
-        state.site = Some(site_key(&state.letters));
+        state.site = Some(cache::site_key(&inputs, &state.letters));
         Ok(())
-    }
-
-    /// Every published letter's index entry: the one this build made, else
-    /// the last build's (`old`), else, when that is lost, one read again from
-    /// the letter. With the entries files that must be written again.
-    fn entries(
-        &self,
-        letters: &mut BTreeMap<String, Record>,
-        mut old: Entries,
-    ) -> (Entries, BTreeSet<usize>) {
-        let mut entries = Entries::new();
-        // The entries files to write again.
-        let mut changed = BTreeSet::new();
-        for (path, r) in letters.iter_mut() {
-            let previous = old.remove(path);
-            let entry = match (r.entry_hash.is_some(), r.entry.take()) {
-                (false, _) => {
-                    if previous.is_some() {
-                        changed.insert(state::shard(path));
-                    }
-                    None
-                }
-                (true, Some(fresh)) => {
-                    if previous.as_ref() != Some(&fresh) {
-                        changed.insert(state::shard(path));
-                    }
-                    Some(fresh)
-                }
-                (true, None) => match previous {
-                    Some(e) if Some(e.hash()) == r.entry_hash => Some(e),
-                    // The entries file is gone or damaged: read the letter again.
-                    _ => {
-                        changed.insert(state::shard(path));
-                        let entry = letter::index_only(self, Path::new(path)).and_then(|n| n.entry);
-                        r.entry_hash = entry.as_ref().map(index::Entry::hash);
-                        entry
-                    }
-                },
-            };
-            entries.extend(entry.map(|e| (path.clone(), e)));
-        }
-        changed.extend(old.keys().map(|gone| state::shard(gone)));
-        (entries, changed)
     }
 
     /// The stylesheet and the web fonts it names, next to the pages. The
@@ -517,10 +374,17 @@ impl Site {
             for (from, to) in &fonts {
                 output::copy_if_changed(from, to)?;
             }
-            state.web_fonts = Some(globals.fonts.clone());
+            state.web_fonts = Some(globals.fonts);
         }
         Ok(())
     }
+}
+
+fn thread_pool(options: &Options) -> Result<rayon::ThreadPool> {
+    rayon::ThreadPoolBuilder::new()
+        .num_threads(options.jobs())
+        .build()
+        .context("cannot start the build's threads")
 }
 
 /// The Fandol faces `style.css` falls back to when a reader lacks 仿宋 and the like.
@@ -530,59 +394,3 @@ const WEB_FONTS: &[&str] = &[
     "FandolKai-Regular.otf",
     "FandolSong-Bold.otf",
 ];
-
-/// A letter's key in the state: its path relative to the project, in URL form.
-fn key(source: &Path) -> String {
-    project::url(source)
-}
-
-/// This gongwen binary: a new version may lay out or render differently, so
-/// it rebuilds everything. Hashed once per process.
-fn gongwen_identity() -> String {
-    static ID: std::sync::OnceLock<String> = std::sync::OnceLock::new();
-    ID.get_or_init(|| {
-        let exe = std::env::current_exe().ok();
-        let meta = exe.as_ref().and_then(|e| std::fs::metadata(e).ok());
-        format!(
-            "{}|{:?}|{:?}",
-            env!("CARGO_PKG_VERSION"),
-            meta.as_ref().map(|m| m.len()),
-            meta.and_then(|m| m.modified().ok())
-        )
-    })
-    .clone()
-}
-
-fn progress_bar(len: u64, wanted: bool) -> ProgressBar {
-    let target = if wanted {
-        // Hidden by indicatif itself when stderr is not a terminal.
-        ProgressDrawTarget::stderr()
-    } else {
-        ProgressDrawTarget::hidden()
-    };
-    let bar = ProgressBar::with_draw_target(Some(len), target);
-    bar.set_style(
-        ProgressStyle::with_template("{bar:30} {pos}/{len} letters, {eta} left")
-            .expect("a valid template"),
-    );
-    bar
-}
-
-/// `GONGWEN_TIMINGS=1`: how long each stage of a build took, on stderr.
-struct Laps(Option<std::time::Instant>);
-
-impl Laps {
-    fn new() -> Laps {
-        Laps(std::env::var_os("GONGWEN_TIMINGS").map(|_| std::time::Instant::now()))
-    }
-
-    fn lap(&mut self, stage: &str) {
-        if let Some(start) = &mut self.0 {
-            eprintln!(
-                "timing: {stage}: {:.1} ms",
-                start.elapsed().as_secs_f64() * 1000.0
-            );
-            *start = std::time::Instant::now();
-        }
-    }
-}

@@ -14,14 +14,13 @@ pub fn run(root: &Path, mut options: Options, ui: &Ui) -> Result<bool> {
     let site = Site::open(root)?;
     let report = site.build_with(&options)?;
     for failure in &report.failed {
-        ui.error(&failure.problems);
+        ui.diagnostics(&failure.problems);
     }
     for built in &report.built {
         ui.detail(format!("built {}", built.display()));
     }
-    for warning in crate::glyphs::warnings_for_built(&site.root, &site.font_dirs, &report.built) {
-        ui.warning(warning);
-    }
+    let glyphs = crate::glyphs::warnings_for_built(&site.root, &site.font_dirs, &report.built);
+    ui.diagnostics(&glyphs);
     // With failures the summary says why the exit status is 1, so -q keeps it.
     let summary = summary(&report, started.elapsed().as_secs_f64());
     if report.failed.is_empty() {

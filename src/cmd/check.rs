@@ -34,10 +34,38 @@ pub fn run(root: &Path, fix: bool, ui: &Ui) -> Result<bool> {
     let book = project::font_dirs(root)
         .map(|dirs| FontBook::load(&dirs))
         .unwrap_or_default();
-    let letters: Vec<(Checked, Vec<PathBuf>)> = found
-        .letters
+    let (checked, letter_count) = check_all(root, &config, &book, &found.letters, fix)?;
+    let mut tally = Tally::default();
+    // Folders that could not be walked (a symlink loop, no permission).
+    for problems in &found.problems {
+        tally.tell(ui, problems);
+    }
+    // The office defaults every letter prints, once.
+    if let Ok(text) = std::fs::read_to_string(root.join(crate::config::FILE_NAME)) {
+        let config = Path::new(crate::config::FILE_NAME);
+        let glyphs: Vec<Diagnostic> = (glyphs::check_config(&book, &text).iter())
+            .map(|g| g.diagnostic(config))
+            .collect();
+        tally.tell(ui, &glyphs);
+    }
+    for c in &checked {
+        tally.file(ui, c);
+    }
+    ui.status(tally.summary(letter_count, checked.len() - letter_count, fix));
+    Ok(tally.errors == 0)
+}
+
+/// Every letter, then each attachment file they cite once; with how many are letters.
+fn check_all(
+    root: &Path,
+    config: &Config,
+    book: &FontBook,
+    letters: &[PathBuf],
+    fix: bool,
+) -> Result<(Vec<Checked>, usize)> {
+    let letters: Vec<(Checked, Vec<PathBuf>)> = letters
         .par_iter()
-        .map(|source| check_letter(root, &config, &book, source, fix))
+        .map(|source| check_letter(root, config, book, source, fix))
         .collect::<Result<_>>()?;
     // Each attachment file once, even when several letters cite it.
     let attachments: BTreeSet<PathBuf> = letters
@@ -47,82 +75,75 @@ pub fn run(root: &Path, fix: bool, ui: &Ui) -> Result<bool> {
         .collect();
     let attachments: Vec<Checked> = attachments
         .par_iter()
-        .map(|file| check_attachment(root, &book, file, fix))
+        .map(|file| check_attachment(root, book, file, fix))
         .collect::<Result<_>>()?;
     let letter_count = letters.len();
-    let checked: Vec<Checked> = letters
-        .into_iter()
-        .map(|(c, _)| c)
+    let checked = (letters.into_iter().map(|(c, _)| c))
         .chain(attachments)
         .collect();
+    Ok((checked, letter_count))
+}
 
-    let (mut errors, mut warnings, mut fixed, mut fixed_files) = (0, 0, 0, 0);
-    // Folders that could not be walked (a symlink loop, no permission).
-    for problems in &found.problems {
-        errors += problems.0.len();
-        ui.error(problems);
-    }
-    // The office defaults every letter prints, once.
-    if let Ok(text) = std::fs::read_to_string(root.join(crate::config::FILE_NAME)) {
-        for g in glyphs::check_config(&book, &text) {
-            warnings += 1;
-            ui.warning(g.display(Path::new(crate::config::FILE_NAME)));
-        }
-    }
-    for c in &checked {
-        if let Some(problems) = &c.invalid {
-            errors += problems.0.len();
-            ui.error(problems);
-        }
-        for f in &c.findings {
-            match f.severity {
-                Severity::Error => {
-                    errors += 1;
-                    ui.error(f.display(&c.source));
-                }
-                Severity::Warning => {
-                    warnings += 1;
-                    ui.warning(f.display(&c.source));
-                }
+/// What `check` found, counted as it is printed.
+#[derive(Default)]
+struct Tally {
+    errors: usize,
+    warnings: usize,
+    fixed: usize,
+    fixed_files: usize,
+}
+
+impl Tally {
+    /// Prints problems, counting them by severity.
+    fn tell<'a>(&mut self, ui: &Ui, problems: impl IntoIterator<Item = &'a Diagnostic>) {
+        for d in problems {
+            match d.severity {
+                Severity::Error => self.errors += 1,
+                Severity::Warning | Severity::Note => self.warnings += 1,
             }
+            ui.diagnostics([d]);
         }
-        for g in &c.glyphs {
-            warnings += 1;
-            ui.warning(g.display(&c.source));
+    }
+
+    /// One file: why it does not read, the rules' findings, the characters
+    /// its faces lack; then what `--fix` changed in it.
+    fn file(&mut self, ui: &Ui, c: &Checked) {
+        if let Some(problems) = &c.invalid {
+            self.tell(ui, problems);
         }
+        let findings = c.findings.iter().map(|f| f.diagnostic(&c.source));
+        let glyphs = c.glyphs.iter().map(|g| g.diagnostic(&c.source));
+        let problems: Vec<Diagnostic> = findings.chain(glyphs).collect();
+        self.tell(ui, &problems);
         if c.fixed > 0 {
-            fixed += c.fixed;
-            fixed_files += 1;
-            ui.detail(format!(
-                "fixed {} in {}",
-                count(c.fixed, "problem"),
-                c.source.display()
-            ));
-        } else if c.invalid.is_none() && c.findings.is_empty() && c.glyphs.is_empty() {
+            self.fixed += c.fixed;
+            self.fixed_files += 1;
+            let fixed = count(c.fixed, "problem");
+            ui.detail(format!("fixed {fixed} in {}", c.source.display()));
+        } else if problems.is_empty() && c.invalid.is_none() {
             ui.detail(format!("ok: {}", c.source.display()));
         }
     }
-    let mut summary = format!("checked {}", count(letter_count, "letter"));
-    if checked.len() > letter_count {
-        summary.push_str(&format!(
-            " and {}",
-            count(checked.len() - letter_count, "attachment file")
-        ));
+
+    fn summary(&self, letters: usize, attachment_files: usize, fix: bool) -> String {
+        let mut summary = format!("checked {}", count(letters, "letter"));
+        if attachment_files > 0 {
+            summary.push_str(&format!(
+                " and {}",
+                count(attachment_files, "attachment file")
+            ));
+        }
+        let (errors, warnings) = (count(self.errors, "error"), count(self.warnings, "warning"));
+        summary.push_str(&format!(": {errors}, {warnings}"));
+        if fix {
+            let files = count(self.fixed_files, "file");
+            summary.push_str(&format!(
+                "; fixed {} in {files}",
+                count(self.fixed, "problem")
+            ));
+        }
+        summary
     }
-    summary.push_str(&format!(
-        ": {}, {}",
-        count(errors, "error"),
-        count(warnings, "warning")
-    ));
-    if fix {
-        summary.push_str(&format!(
-            "; fixed {} in {}",
-            count(fixed, "problem"),
-            count(fixed_files, "file")
-        ));
-    }
-    ui.status(summary);
-    Ok(errors == 0)
 }
 
 /// Prints what a rule looks for, its source and its fix; returns whether the rule exists.

@@ -42,9 +42,7 @@ impl Rebuilder {
         );
         self.site = Some(site);
         let report = report?;
-        for warning in glyphs {
-            ui.warning(warning);
-        }
+        ui.diagnostics(&glyphs);
         tell(&report, started.elapsed().as_secs_f64(), ui);
         Ok(report.failed.is_empty())
     }
@@ -52,7 +50,7 @@ impl Rebuilder {
 
 fn tell(report: &Report, seconds: f64, ui: &Ui) {
     for failure in &report.failed {
-        ui.error(&failure.problems);
+        ui.diagnostics(&failure.problems);
     }
     for built in &report.built {
         ui.detail(format!("built {}", built.display()));

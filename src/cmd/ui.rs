@@ -6,6 +6,8 @@ use std::fmt::Display;
 
 use anstyle::{AnsiColor, Style};
 
+use crate::diagnostic::{Diagnostic, Diagnostics, Severity};
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Default)]
 pub enum Verbosity {
     Quiet,
@@ -36,6 +38,26 @@ impl Ui {
         }
     }
 
+    /// Problems, each as its severity says: errors always, warnings and
+    /// notes unless `-q`. The one place a problem is printed.
+    pub fn diagnostics<'a>(&self, problems: impl IntoIterator<Item = &'a Diagnostic>) {
+        for d in problems {
+            match d.severity {
+                Severity::Error => self.error(d),
+                Severity::Warning | Severity::Note => self.warning(d),
+            }
+        }
+    }
+
+    /// A command that failed: its problems when it tells them as
+    /// diagnostics (the office config's), else its error.
+    pub fn failure(&self, e: &anyhow::Error) {
+        match e.downcast_ref::<Diagnostics>() {
+            Some(problems) => self.diagnostics(problems),
+            None => self.error(format!("error: {e:#}")),
+        }
+    }
+
     /// What a command did, in one line: hidden by `-q`.
     pub fn status(&self, message: impl Display) {
         if self.verbosity > Verbosity::Quiet {
@@ -51,7 +73,7 @@ impl Ui {
     }
 }
 
-/// Colours the `error:` / `warning:` / `help:` / `fix:` labels at the start of each line.
+/// Colours the `error:` / `warning:` / `note:` / `help:` / `fix:` labels at the start of each line.
 pub fn paint(text: &str) -> String {
     let mut out = String::with_capacity(text.len() + 32);
     for (i, line) in text.lines().enumerate() {
@@ -63,6 +85,7 @@ pub fn paint(text: &str) -> String {
         let labelled = [
             ("error:", ERROR),
             ("warning:", WARNING),
+            ("note:", HELP),
             ("help:", HELP),
             ("fix:", HELP),
         ]

@@ -53,10 +53,7 @@ pub fn rebuild_on_save(root: &Path, ui: &Ui, built: &dyn Fn()) -> Result<bool> {
 /// One build; a failure is reported and the watching goes on.
 fn build(rebuilder: &mut Rebuilder, ui: &Ui, built: &dyn Fn()) {
     if let Err(e) = rebuilder.build(ui) {
-        match e.downcast_ref::<crate::diagnostic::Diagnostics>() {
-            Some(problems) => ui.error(problems),
-            None => ui.error(format!("error: {e:#}")),
-        }
+        ui.failure(&e);
     }
     built();
 }

@@ -1,4 +1,5 @@
-//! The frontmatter keys a letter may use, each with its element name from GB/T 9704.
+//! A frontmatter key with its element name from GB/T 9704, found by any of
+//! its spellings.
 
 #[derive(Debug, PartialEq, Eq)]
 pub struct Field {
@@ -11,38 +12,8 @@ pub struct Field {
     pub aliases: &'static [&'static str],
 }
 
-macro_rules! fields {
-    ($($ident:ident = $key:literal, $zh:literal, $example:literal $(, [$($alias:literal),*])?;)*) => {
-        $(pub static $ident: Field = Field {
-            key: $key,
-            chinese: $zh,
-            example: $example,
-            aliases: &[$($($alias),*)?],
-        };)*
-        pub static ALL: &[&Field] = &[$(&$ident),*];
-    };
-}
-
-fields! {
-    TITLE = "title", "标题", "关于……的函";
-    TO = "to", "主送机关", "[自治区财政厅, 自治区发展改革委]", ["主送"];
-    ISSUER = "issuer", "发文机关署名", "宁夏回族自治区自然资源厅", ["署名"];
-    DATE = "date", "成文日期", "2022-06-13";
-    NUMBER = "number", "发文字号", "宁自然资函〔2022〕70号";
-    FORMAT = "format", "格式", "letter";
-    HEADER = "header", "发文机关标志", "[宁夏回族自治区自然资源厅, 宁夏回族自治区财政厅]";
-    COPY_NO = "copy_no", "份号", "1";
-    SECRECY = "secrecy", "密级和保密期限", "秘密★1年", ["密级"];
-    URGENCY = "urgency", "紧急程度", "加急";
-    SIGNERS = "signers", "签发人", "[张三, 李四]";
-    ATTACHMENTS = "attachments", "附件", "[{name: 储备项目表, file: _attachments/table.md}]";
-    NOTE = "note", "附注", "联系人：张三 0951-1234567";
-    CC = "cc", "抄送机关", "[自治区政协提案委员会]", ["抄送"];
-    PRINTER = "printer", "印发机关", "宁夏回族自治区自然资源厅办公室";
-    PRINT_DATE = "print_date", "印发日期", "2022-06-13";
-    PUBLISH = "publish", "公开属性", "主动公开";
-    SEAL = "seal", "印章", "/images/seal.png";
-}
+// The keys of a letter are declared with the rest of each field, in `model.rs`.
+pub use super::model::keys::*;
 
 /// Keys that only make sense office-wide, in `gongwen.yaml`.
 pub static SITE_TITLE: Field = Field {

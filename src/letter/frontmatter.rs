@@ -73,33 +73,7 @@ impl<'a> Reader<'a> {
         known: &[&'static Field],
     ) -> Result<Self, Diagnostics> {
         let lines = key_lines(yaml, first_line);
-        let value: Value = if yaml.trim().is_empty() {
-            Value::Mapping(Mapping::new())
-        } else {
-            serde_yaml::from_str(yaml).map_err(|e| {
-                let (line, column) = match e.location() {
-                    Some(l) => (Some(l.line() + first_line - 1), Some(l.column())),
-                    None => (None, None),
-                };
-                Diagnostics::from(
-                    Diagnostic::new(file, format!("the frontmatter is not valid YAML: {}", strip_location(&e)))
-                        .at(line, column)
-                        .help("each line is `key: value`; put a value holding `:` or starting with `[`, `{`, `*`, `&`, `!`, `|`, `>`, `'`, `\"`, `%`, `@` or `` ` `` in double quotes"),
-                )
-            })?
-        };
-        let mapping = match value {
-            Value::Mapping(m) => m,
-            Value::Null => Mapping::new(),
-            _ => {
-                return Err(
-                    Diagnostic::new(file, "the frontmatter must be `key: value` lines")
-                        .at(Some(first_line), None)
-                        .help("write one field a line, e.g. `title: 关于……的函`")
-                        .into(),
-                )
-            }
-        };
+        let mapping = mapping(file, yaml, first_line)?;
         let mut diagnostics = Diagnostics::default();
         let mut map = HashMap::new();
         let mut field_lines = HashMap::new();
@@ -131,22 +105,7 @@ impl<'a> Reader<'a> {
                         map.insert(field.key, (key, value));
                     }
                 }
-                None => {
-                    let mut d =
-                        Diagnostic::new(file, format!("unknown key `{key}`")).at(line, None);
-                    d = match fields::suggest(known, &key) {
-                        Some(s) => d.help(format!("did you mean `{s}`?")),
-                        None => d.help(format!(
-                            "the known keys are {}",
-                            known
-                                .iter()
-                                .map(|f| format!("{} ({})", f.key, f.chinese))
-                                .collect::<Vec<_>>()
-                                .join(", ")
-                        )),
-                    };
-                    diagnostics.push(d);
-                }
+                None => diagnostics.push(unknown_key(file, &key, line, known)),
             }
         }
         Ok(Reader {
@@ -155,6 +114,11 @@ impl<'a> Reader<'a> {
             field_lines,
             diagnostics,
         })
+    }
+
+    /// The file being read, as the user sees it.
+    pub fn file(&self) -> &Path {
+        self.file
     }
 
     /// The line where a field's key stands, as the author spelt it.
@@ -217,6 +181,51 @@ impl<'a> Reader<'a> {
     }
 }
 
+/// The YAML parsed as a mapping, or why it is not one.
+fn mapping(file: &Path, yaml: &str, first_line: usize) -> Result<Mapping, Diagnostics> {
+    let value: Value = if yaml.trim().is_empty() {
+        Value::Mapping(Mapping::new())
+    } else {
+        serde_yaml::from_str(yaml).map_err(|e| {
+            let (line, column) = match e.location() {
+                Some(l) => (Some(l.line() + first_line - 1), Some(l.column())),
+                None => (None, None),
+            };
+            Diagnostics::from(
+                Diagnostic::new(file, format!("the frontmatter is not valid YAML: {}", strip_location(&e)))
+                    .at(line, column)
+                    .help("each line is `key: value`; put a value holding `:` or starting with `[`, `{`, `*`, `&`, `!`, `|`, `>`, `'`, `\"`, `%`, `@` or `` ` `` in double quotes"),
+            )
+        })?
+    };
+    match value {
+        Value::Mapping(m) => Ok(m),
+        Value::Null => Ok(Mapping::new()),
+        _ => Err(
+            Diagnostic::new(file, "the frontmatter must be `key: value` lines")
+                .at(Some(first_line), None)
+                .help("write one field a line, e.g. `title: 关于……的函`")
+                .into(),
+        ),
+    }
+}
+
+/// A key no field has, with the likely one meant.
+fn unknown_key(file: &Path, key: &str, line: Option<usize>, known: &[&Field]) -> Diagnostic {
+    let d = Diagnostic::new(file, format!("unknown key `{key}`")).at(line, None);
+    match fields::suggest(known, key) {
+        Some(s) => d.help(format!("did you mean `{s}`?")),
+        None => d.help(format!(
+            "the known keys are {}",
+            known
+                .iter()
+                .map(|f| format!("{} ({})", f.key, f.chinese))
+                .collect::<Vec<_>>()
+                .join(", ")
+        )),
+    }
+}
+
 /// Where each top-level key stands, so errors can point at it.
 fn key_lines(yaml: &str, first_line: usize) -> HashMap<String, usize> {
     let mut lines = HashMap::new();
@@ -252,7 +261,7 @@ fn describe_value(value: &Value) -> &'static str {
     }
 }
 
-/// A scalar read as text: `printer: 2022` or `copy_no: 1` are still text to an author.
+/// A scalar read as text: `printer: 2022` or `份号: 1` are still text to an author.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Text(pub String);
 

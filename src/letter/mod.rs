@@ -2,13 +2,18 @@
 
 pub mod fields;
 pub mod frontmatter;
-mod meta;
+mod model;
 pub mod number;
+pub mod print;
+mod resolve;
+mod values;
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
-pub use meta::{Attachment, Format, Meta, Publish, RawMeta};
+pub use model::{Meta, RawMeta};
+pub use resolve::MAX_TITLE_CHARS;
+pub use values::{Attachment, Choice, Format, Publish, Title, Urgency};
 
 use crate::diagnostic::{Diagnostic, Diagnostics};
 use crate::markdown::images;
@@ -33,8 +38,7 @@ impl Letter {
     pub fn parse(source: &Path, text: &str, defaults: &RawMeta) -> Result<Letter, Diagnostics> {
         let split = frontmatter::split(source, text)?;
         let mut reader = Reader::new(source, split.yaml, split.yaml_line, fields::ALL)?;
-        let mut raw = RawMeta::read(&mut reader);
-        raw.read_seal(&mut reader, source);
+        let raw = RawMeta::read(&mut reader);
         let meta = Meta::resolve(raw.or(defaults), &mut reader);
         let diagnostics = std::mem::take(&mut reader.diagnostics);
         diagnostics.into_result(())?;
@@ -140,7 +144,7 @@ mod tests {
     #[test]
     fn parses_a_minimal_letter() {
         let l = parse("---\n标题: 关于……的函\n主送机关: [甲, 乙]\n发文机关署名: 某厅\n成文日期: 2022-06-13\n---\n正文。\n").unwrap();
-        assert_eq!(l.meta.title_lines, vec!["关于……的函"]);
+        assert_eq!(l.meta.title.lines, vec!["关于……的函"]);
         assert_eq!(l.meta.to, vec!["甲", "乙"]);
         assert_eq!(l.meta.date_text(), "2022年6月13日");
         assert_eq!(l.body, "正文。\n");
@@ -152,11 +156,11 @@ mod tests {
         let quoted =
             parse("---\ntitle: \"关于某事\\n的函\"\nissuer: 某厅\ndate: 2022-06-13\n---\n")
                 .unwrap();
-        assert_eq!(quoted.meta.title_lines, vec!["关于某事", "的函"]);
+        assert_eq!(quoted.meta.title.lines, vec!["关于某事", "的函"]);
         let block =
             parse("---\ntitle: |\n  关于某事\n  的函\nissuer: 某厅\ndate: 2022-06-13\n---\n")
                 .unwrap();
-        assert_eq!(block.meta.title_lines, vec!["关于某事", "的函"]);
+        assert_eq!(block.meta.title.lines, vec!["关于某事", "的函"]);
         assert_eq!(block.meta.title(), "关于某事的函");
     }
 

@@ -49,6 +49,33 @@ pub fn check(number: &str) -> Result<(), BadNumber> {
     })
 }
 
+/// A 发文字号 taken apart: 宁自然资函〔2024〕33号 → (宁自然资函, 2024, 33).
+/// Read by the same lenient grammar as [`check`], so that a number written
+/// with [ ] or 第 still counts as used.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Number {
+    pub series: String,
+    pub year: i32,
+    pub n: u32,
+}
+
+impl Number {
+    pub fn parse(text: &str) -> Option<Number> {
+        let loose = Loose::parse(text)?;
+        Some(Number {
+            series: loose.prefix.to_string(),
+            year: loose.year.parse().ok()?,
+            n: loose.serial.parse().ok()?,
+        })
+    }
+}
+
+impl std::fmt::Display for Number {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}〔{}〕{}号", self.series, self.year, self.n)
+    }
+}
+
 /// A 发文字号 cited in running text: 宁政发〔2023〕5号.
 #[derive(Debug, PartialEq, Eq)]
 pub struct Cited {

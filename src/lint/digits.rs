@@ -5,7 +5,7 @@ use std::sync::LazyLock;
 
 use regex::Regex;
 
-use super::document::Document;
+use super::document::{Document, Run};
 use super::Finding;
 use crate::markdown::numbering::parse_chinese_numeral;
 
@@ -26,76 +26,89 @@ static WIDE: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"[０-９]+").unwrap
 
 pub fn check(doc: &Document) -> Vec<Finding> {
     let mut found = Vec::new();
-    for range in doc.prose_runs() {
-        let text = &doc.text[range.clone()];
-        let at = |i: usize| range.start + i;
-        for m in SHORT_YEAR.captures_iter(text) {
-            let whole = m.get(0).unwrap();
-            let digits = m.get(2).unwrap();
-            let before = text[..whole.start()].chars().next_back();
-            // 于10年内 is a length of time too.
-            let span = text[whole.end()..]
-                .starts_with(['内', '前', '后', '间', '来', '左', '以', '多', '余']);
-            let is_year = m.get(3).is_some() || (m.get(1).is_some() && !span);
-            // 90年代 is a decade, for which GB/T 15835 writes 20世纪90年代.
-            let decade = text[whole.end()..].starts_with('代');
-            if !is_year || decade || before.is_some_and(|c| c.is_ascii_digit() || c == '.') {
-                continue;
-            }
-            found.push(Finding::warning(
-                "short-year",
-                doc.line_of(at(digits.start())),
-                format!("the year `{}年` is not written in full", digits.as_str()),
-                format!(
-                    "write the year with four digits, e.g. 20{}年",
-                    digits.as_str()
-                ),
-            ));
-        }
-        for m in PERCENT.captures_iter(text) {
-            let whole = m.get(0).unwrap();
-            let f = Finding::warning(
-                "percent-words",
-                doc.line_of(at(whole.start())),
-                format!("the percentage `{}` is in words", whole.as_str()),
-                "write it in Arabic digits with %, e.g. 15%",
-            );
-            // Only whole numbers below 100 are read here; others the author writes.
-            found.push(match parse_chinese_numeral(&m[1]) {
-                Some(n) => f.fix(at(whole.start())..at(whole.end()), format!("{n}%")),
-                None => f,
-            });
-        }
-        for m in HAO.captures_iter(text) {
-            let hao = m.get(3).unwrap();
-            found.push(
-                Finding::warning(
-                    "date-hao",
-                    doc.line_of(at(hao.start())),
-                    format!("the date `{}` has 号 for 日", m.get(0).unwrap().as_str()),
-                    format!("write {}月{}日", &m[1], &m[2]),
-                )
-                .fix(at(hao.start())..at(hao.end()), "日"),
-            );
-        }
-        for m in WIDE.find_iter(text) {
-            let half: String = m
-                .as_str()
-                .chars()
-                .map(|c| char::from(b'0' + (c as u32 - '０' as u32) as u8))
-                .collect();
-            found.push(
-                Finding::warning(
-                    "full-width-digits",
-                    doc.line_of(at(m.start())),
-                    format!("full-width digits `{}`", m.as_str()),
-                    format!("write {half}"),
-                )
-                .fix(at(m.start())..at(m.end()), half),
-            );
-        }
+    for run in doc.prose() {
+        short_years(&run, &mut found);
+        percent_words(&run, &mut found);
+        date_hao(&run, &mut found);
+        full_width(&run, &mut found);
     }
     found
+}
+
+fn short_years(run: &Run, found: &mut Vec<Finding>) {
+    let text = run.text;
+    for m in SHORT_YEAR.captures_iter(text) {
+        let whole = m.get(0).unwrap();
+        let digits = m.get(2).unwrap();
+        let before = text[..whole.start()].chars().next_back();
+        // 于10年内 is a length of time too.
+        let span =
+            text[whole.end()..].starts_with(['内', '前', '后', '间', '来', '左', '以', '多', '余']);
+        let is_year = m.get(3).is_some() || (m.get(1).is_some() && !span);
+        // 90年代 is a decade, for which GB/T 15835 writes 20世纪90年代.
+        let decade = text[whole.end()..].starts_with('代');
+        if !is_year || decade || before.is_some_and(|c| c.is_ascii_digit() || c == '.') {
+            continue;
+        }
+        found.push(Finding::warning(
+            "short-year",
+            run.line(digits.start()),
+            format!("the year `{}年` is not written in full", digits.as_str()),
+            format!(
+                "write the year with four digits, e.g. 20{}年",
+                digits.as_str()
+            ),
+        ));
+    }
+}
+
+fn percent_words(run: &Run, found: &mut Vec<Finding>) {
+    for m in PERCENT.captures_iter(run.text) {
+        let whole = m.get(0).unwrap();
+        let f = Finding::warning(
+            "percent-words",
+            run.line(whole.start()),
+            format!("the percentage `{}` is in words", whole.as_str()),
+            "write it in Arabic digits with %, e.g. 15%",
+        );
+        // Only whole numbers below 100 are read here; others the author writes.
+        found.push(match parse_chinese_numeral(&m[1]) {
+            Some(n) => f.fix(run.at(whole.range()), format!("{n}%")),
+            None => f,
+        });
+    }
+}
+
+fn date_hao(run: &Run, found: &mut Vec<Finding>) {
+    for m in HAO.captures_iter(run.text) {
+        let hao = m.get(3).unwrap();
+        found.push(
+            Finding::warning(
+                "date-hao",
+                run.line(hao.start()),
+                format!("the date `{}` has 号 for 日", m.get(0).unwrap().as_str()),
+                format!("write {}月{}日", &m[1], &m[2]),
+            )
+            .fix(run.at(hao.range()), "日"),
+        );
+    }
+}
+
+fn full_width(run: &Run, found: &mut Vec<Finding>) {
+    for m in WIDE.find_iter(run.text) {
+        let half: String = (m.as_str().chars())
+            .map(|c| char::from(b'0' + (c as u32 - '０' as u32) as u8))
+            .collect();
+        found.push(
+            Finding::warning(
+                "full-width-digits",
+                run.line(m.start()),
+                format!("full-width digits `{}`", m.as_str()),
+                format!("write {half}"),
+            )
+            .fix(run.at(m.range()), half),
+        );
+    }
 }
 
 #[cfg(test)]

@@ -13,6 +13,25 @@ use crate::letter::frontmatter::{self, Reader};
 use crate::letter::Attachment;
 use crate::letter::RawMeta;
 
+/// A run of prose and where it starts in the letter.
+pub struct Run<'d, 'a> {
+    pub doc: &'d Document<'a>,
+    pub text: &'a str,
+    pub start: usize,
+}
+
+impl Run<'_, '_> {
+    /// The line of the run's byte `i`.
+    pub fn line(&self, i: usize) -> usize {
+        self.doc.line_of(self.start + i)
+    }
+
+    /// The letter's bytes of the run's `r`.
+    pub fn at(&self, r: Range<usize>) -> Range<usize> {
+        self.start + r.start..self.start + r.end
+    }
+}
+
 pub struct Document<'a> {
     pub text: &'a str,
     /// Every frontmatter key the letter itself sets (not the office defaults).
@@ -101,6 +120,15 @@ impl<'a> Document<'a> {
             .collect()
     }
 
+    /// [`Self::prose_runs`], each with its text.
+    pub fn prose(&self) -> impl Iterator<Item = Run<'_, 'a>> + '_ {
+        (self.prose_runs().into_iter()).map(move |range| Run {
+            doc: self,
+            text: &self.text[range.clone()],
+            start: range.start,
+        })
+    }
+
     /// The prose ranges, those that follow one another joined: Markdown
     /// splits text at `[` and `]`, which a 发文字号 may hold.
     pub fn prose_runs(&self) -> Vec<Range<usize>> {
@@ -144,14 +172,7 @@ impl<'a> Document<'a> {
         if let Some(f) = self.field(field) {
             return strings(&f.value);
         }
-        let d = &self.defaults;
-        let default = match field.key {
-            "to" => &d.to,
-            "cc" => &d.cc,
-            "signers" => &d.signers,
-            _ => &None,
-        };
-        default.clone().unwrap_or_default()
+        self.defaults.names(field).unwrap_or_default()
     }
 
     /// A text field (`issuer`, `printer`, `format`), from the letter or else the office defaults.
@@ -159,13 +180,7 @@ impl<'a> Document<'a> {
         if let Some(f) = self.field(field) {
             return f.value.as_str().map(|s| s.trim().to_string());
         }
-        let d = &self.defaults;
-        match field.key {
-            "issuer" => d.issuer.clone(),
-            "printer" => d.printer.clone(),
-            "format" => d.format.clone(),
-            _ => None,
-        }
+        self.defaults.text(field)
     }
 
     /// Where `needle` stands on the field's key line or the lines below it

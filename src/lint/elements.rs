@@ -318,7 +318,11 @@ fn record_typed_twice(doc: &Document) -> Vec<Finding> {
                 "record-typed-twice",
                 line,
                 "an 印发 line typed into the text, while `printer` (印发机关) is given: the PDF prints the 印发 line twice",
-                "delete it and the 印发机关 typed above it: gongwen prints them in the 版记 from `printer` and `print_date`",
+                format!(
+                    "delete it and the 印发机关 typed above it: gongwen prints them in the 版记 from `{}` and `{}`",
+                    fields::PRINTER.key,
+                    fields::PRINT_DATE.key
+                ),
             ));
         }
     }

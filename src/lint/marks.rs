@@ -5,88 +5,104 @@ use std::sync::LazyLock;
 
 use regex::Regex;
 
-use super::document::{is_chinese, BlockKind, Document};
+use super::document::{is_chinese, BlockKind, Document, Run};
 use super::Finding;
 use crate::letter::fields;
 
 pub fn check(doc: &Document) -> Vec<Finding> {
     let mut found = paired(doc);
-    for range in doc.prose_runs() {
-        let text = &doc.text[range.clone()];
-        let at = |i: usize| range.start + i;
-        for m in RANGE.captures_iter(text) {
-            let whole = m.get(0).unwrap();
-            // Part of a longer run of figures: a telephone number, a date 2024-05-20.
-            if text[..whole.start()]
-                .chars()
-                .next_back()
-                .is_some_and(|c| c.is_ascii_digit() || matches!(c, '-' | '－' | '.'))
-            {
-                continue;
-            }
-            let hyphen = m.get(1).or(m.get(2)).or(m.get(3)).unwrap();
-            let whole = whole.as_str();
-            found.push(
-                Finding::warning(
-                    "range-hyphen",
-                    doc.line_of(at(hyphen.start())),
-                    format!("the range `{whole}` is written with a hyphen"),
-                    format!(
-                        "write it with 一字线: {}",
-                        whole.replace(hyphen.as_str(), "—")
-                    ),
-                )
-                .fix(at(hyphen.start())..at(hyphen.end()), "—"),
-            );
-        }
-        for m in ELLIPSIS.find_iter(text) {
-            let s = m.as_str();
-            let dots = s.chars().filter(|&c| c == '…').count();
-            let chinese_near = text[..m.start()]
-                .chars()
-                .next_back()
-                .is_some_and(is_chinese)
-                || text[m.end()..].chars().next().is_some_and(is_chinese);
-            if dots == 2 || dots == 4 || (s.starts_with('.') && !chinese_near) {
-                continue;
-            }
-            found.push(
-                Finding::warning(
-                    "ellipsis-form",
-                    doc.line_of(at(m.start())),
-                    format!("the 省略号 is written `{s}`"),
-                    "write ……, two 省略号 characters",
-                )
-                .fix(at(m.start())..at(m.end()), "……"),
-            );
-        }
-        for m in DENG.find_iter(text) {
-            found.push(Finding::warning(
-                "ellipsis-with-deng",
-                doc.line_of(at(m.start())),
-                format!("`{}`: 等 and an 省略号 say the same", m.as_str()),
-                "keep one: 等 or ……",
-            ));
-        }
-        for m in DOUBLED.find_iter(text) {
-            let s = m.as_str();
-            let mark = s.chars().next().unwrap();
-            // Three 。 or more are an 省略号, for the rule above.
-            if mark == '。' && s.chars().count() > 2 {
-                continue;
-            }
-            found.push(
-                Finding::warning(
-                    "doubled-mark",
-                    doc.line_of(at(m.start())),
-                    format!("`{mark}` typed {} times", s.chars().count()),
-                    format!("write one `{mark}`"),
-                )
-                .fix(at(m.start())..at(m.end()), mark.to_string()),
-            );
-        }
+    for run in doc.prose() {
+        range_hyphens(&run, &mut found);
+        ellipses(&run, &mut found);
+        ellipses_with_deng(&run, &mut found);
+        doubled_marks(&run, &mut found);
     }
     found
+}
+
+fn range_hyphens(run: &Run, found: &mut Vec<Finding>) {
+    let text = run.text;
+    for m in RANGE.captures_iter(text) {
+        let whole = m.get(0).unwrap();
+        // Part of a longer run of figures: a telephone number, a date 2024-05-20.
+        if text[..whole.start()]
+            .chars()
+            .next_back()
+            .is_some_and(|c| c.is_ascii_digit() || matches!(c, '-' | '－' | '.'))
+        {
+            continue;
+        }
+        let hyphen = m.get(1).or(m.get(2)).or(m.get(3)).unwrap();
+        let whole = whole.as_str();
+        found.push(
+            Finding::warning(
+                "range-hyphen",
+                run.line(hyphen.start()),
+                format!("the range `{whole}` is written with a hyphen"),
+                format!(
+                    "write it with 一字线: {}",
+                    whole.replace(hyphen.as_str(), "—")
+                ),
+            )
+            .fix(run.at(hyphen.range()), "—"),
+        );
+    }
+}
+
+fn ellipses(run: &Run, found: &mut Vec<Finding>) {
+    let text = run.text;
+    for m in ELLIPSIS.find_iter(text) {
+        let s = m.as_str();
+        let dots = s.chars().filter(|&c| c == '…').count();
+        let chinese_near = text[..m.start()]
+            .chars()
+            .next_back()
+            .is_some_and(is_chinese)
+            || text[m.end()..].chars().next().is_some_and(is_chinese);
+        if dots == 2 || dots == 4 || (s.starts_with('.') && !chinese_near) {
+            continue;
+        }
+        found.push(
+            Finding::warning(
+                "ellipsis-form",
+                run.line(m.start()),
+                format!("the 省略号 is written `{s}`"),
+                "write ……, two 省略号 characters",
+            )
+            .fix(run.at(m.range()), "……"),
+        );
+    }
+}
+
+fn ellipses_with_deng(run: &Run, found: &mut Vec<Finding>) {
+    for m in DENG.find_iter(run.text) {
+        found.push(Finding::warning(
+            "ellipsis-with-deng",
+            run.line(m.start()),
+            format!("`{}`: 等 and an 省略号 say the same", m.as_str()),
+            "keep one: 等 or ……",
+        ));
+    }
+}
+
+fn doubled_marks(run: &Run, found: &mut Vec<Finding>) {
+    for m in DOUBLED.find_iter(run.text) {
+        let s = m.as_str();
+        let mark = s.chars().next().unwrap();
+        // Three 。 or more are an 省略号, for the rule above.
+        if mark == '。' && s.chars().count() > 2 {
+            continue;
+        }
+        found.push(
+            Finding::warning(
+                "doubled-mark",
+                run.line(m.start()),
+                format!("`{mark}` typed {} times", s.chars().count()),
+                format!("write one `{mark}`"),
+            )
+            .fix(run.at(m.range()), mark.to_string()),
+        );
+    }
 }
 
 /// A number range typed with a hyphen: years, months, days, counted things.

@@ -22,28 +22,15 @@ pub mod number;
 mod punctuation;
 pub mod rules;
 
-use std::fmt;
 use std::ops::Range;
 use std::path::Path;
 
 pub use document::Document;
 
+use crate::diagnostic::Diagnostic;
 use crate::letter::RawMeta;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
-pub enum Severity {
-    Warning,
-    Error,
-}
-
-impl Severity {
-    pub fn label(self) -> &'static str {
-        match self {
-            Severity::Error => "error",
-            Severity::Warning => "warning",
-        }
-    }
-}
+pub use crate::diagnostic::Severity;
 
 /// A change of the source that makes a finding go away.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -114,28 +101,16 @@ impl Finding {
     }
 
     /// `warning: letters/a.md:12: half-width-punctuation: …` and its fix below.
-    pub fn display<'a>(&'a self, file: &'a Path) -> impl fmt::Display + 'a {
-        struct Shown<'a>(&'a Finding, &'a Path);
-        impl fmt::Display for Shown<'_> {
-            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                let Shown(d, file) = self;
-                write!(
-                    f,
-                    "{}: {}:{}: {}: {}\n  fix: {}",
-                    d.severity.label(),
-                    file.display(),
-                    d.line,
-                    d.rule,
-                    d.message,
-                    d.help
-                )?;
-                if d.edit.is_some() {
-                    write!(f, " (`gongwen check --fix` does this)")?;
-                }
-                Ok(())
-            }
+    /// The finding as a diagnostic of `file`, to be printed as every problem is.
+    pub fn diagnostic(&self, file: &Path) -> Diagnostic {
+        let mut fix = self.help.clone();
+        if self.edit.is_some() {
+            fix.push_str(" (`gongwen check --fix` does this)");
         }
-        Shown(self, file)
+        Diagnostic::new(file, &self.message)
+            .severity(self.severity)
+            .at(Some(self.line), None)
+            .rule(self.rule, fix)
     }
 }
 
@@ -276,7 +251,7 @@ mod tests {
         let text = "---\ntitle: 关于某事的函\n---\n正文,如下。\n";
         let found = lint(Path::new("letters/a.md"), text);
         assert_eq!(
-            found[0].display(Path::new("letters/a.md")).to_string(),
+            found[0].diagnostic(Path::new("letters/a.md")).to_string(),
             "warning: letters/a.md:4: half-width-punctuation: half-width `,` in Chinese text\n  \
              fix: write `，` (`gongwen check --fix` does this)"
         );

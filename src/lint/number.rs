@@ -28,13 +28,16 @@ pub fn check(doc: &Document) -> Vec<Finding> {
         return Vec::new();
     };
     let mut found = Vec::new();
-    let at = field.line;
-    let fixable =
-        |f: Finding, fragment: &str, replacement: &str| match doc.find_in_field(field, fragment) {
-            Some(range) => f.fix(range, replacement),
-            None => f,
-        };
+    found.extend(year(doc, field, number));
+    if let Some(m) = SEQUENCE.captures(number) {
+        sequence(doc, field, number, &m, &mut found);
+    }
+    found
+}
 
+/// The year: in 〔〕 and in full.
+fn year(doc: &Document, field: &FieldValue, number: &str) -> Option<Finding> {
+    let at = field.line;
     if let Some(m) = WRONG_BRACKETS.captures(number) {
         let (open, year, close) = (&m[1], &m[2], &m[3]);
         let f = Finding::error(
@@ -43,62 +46,66 @@ pub fn check(doc: &Document) -> Vec<Finding> {
             format!("发文字号 `{number}`: the year is in `{open} {close}`"),
             format!("put the year in 六角括号: 〔{year}〕"),
         );
-        found.push(fixable(f, &m[0], &format!("〔{year}〕")));
-    } else if let Some(m) = YEAR.captures(number) {
-        if m[1].len() != 4 {
-            found.push(Finding::error(
-                RULE,
-                at,
-                format!("发文字号 `{number}`: the year `{}` is not in full", &m[1]),
-                "write the year with four digits, e.g. 〔2024〕",
-            ));
-        }
-    } else {
-        found.push(Finding::error(
+        return Some(match doc.find_in_field(field, &m[0]) {
+            Some(range) => f.fix(range, format!("〔{year}〕")),
+            None => f,
+        });
+    }
+    let Some(m) = YEAR.captures(number) else {
+        return Some(Finding::error(
             RULE,
             at,
             format!("发文字号 `{number}` has no year in 〔〕"),
             "write it as 机关代字〔年份〕序号号, e.g. 宁自然资函〔2024〕33号",
         ));
-    }
+    };
+    (m[1].len() != 4).then(|| {
+        Finding::error(
+            RULE,
+            at,
+            format!("发文字号 `{number}`: the year `{}` is not in full", &m[1]),
+            "write the year with four digits, e.g. 〔2024〕",
+        )
+    })
+}
 
-    if let Some(m) = SEQUENCE.captures(number) {
-        let (di, zeros, digits, hao) = (&m[1], &m[2], &m[3], &m[4]);
-        if !di.is_empty() {
-            let f = Finding::error(
-                RULE,
-                at,
-                format!("发文字号 `{number}`: the number has 第"),
-                "leave out 第: 〔2024〕33号, not 〔2024〕第33号",
-            );
-            found.push(with_fix_after_year(doc, field, f, &m[0], di, ""));
-        }
-        if !zeros.is_empty() {
-            let f = Finding::error(
-                RULE,
-                at,
-                format!("发文字号 `{number}`: the number has a leading zero"),
-                format!("write {digits}号, without leading zeros (no 虚位)"),
-            );
-            found.push(with_fix_after_year(
-                doc,
-                field,
-                f,
-                &m[0],
-                &format!("{zeros}{digits}"),
-                digits,
-            ));
-        }
-        if hao.is_empty() {
-            found.push(Finding::warning(
-                RULE,
-                at,
-                format!("发文字号 `{number}` does not end in 号"),
-                format!("end it with 号: …{digits}号"),
-            ));
-        }
+/// The number after the year: no 第, no leading zero, then 号.
+fn sequence(
+    doc: &Document,
+    field: &FieldValue,
+    number: &str,
+    m: &regex::Captures,
+    found: &mut Vec<Finding>,
+) {
+    let at = field.line;
+    let (di, zeros, digits, hao) = (&m[1], &m[2], &m[3], &m[4]);
+    if !di.is_empty() {
+        let f = Finding::error(
+            RULE,
+            at,
+            format!("发文字号 `{number}`: the number has 第"),
+            "leave out 第: 〔2024〕33号, not 〔2024〕第33号",
+        );
+        found.push(with_fix_after_year(doc, field, f, &m[0], di, ""));
     }
-    found
+    if !zeros.is_empty() {
+        let f = Finding::error(
+            RULE,
+            at,
+            format!("发文字号 `{number}`: the number has a leading zero"),
+            format!("write {digits}号, without leading zeros (no 虚位)"),
+        );
+        let written = format!("{zeros}{digits}");
+        found.push(with_fix_after_year(doc, field, f, &m[0], &written, digits));
+    }
+    if hao.is_empty() {
+        found.push(Finding::warning(
+            RULE,
+            at,
+            format!("发文字号 `{number}` does not end in 号"),
+            format!("end it with 号: …{digits}号"),
+        ));
+    }
 }
 
 /// Fixes `part` inside the text after the year (`whole`), so a 0 or 第 elsewhere is never touched.

@@ -33,6 +33,30 @@ pub fn check(doc: &Document) -> Vec<Finding> {
 
 fn check_range(doc: &Document, range: Range<usize>) -> Vec<Finding> {
     let text = &doc.text[range.clone()];
+    (flagged_marks(text).into_iter())
+        .map(|(at, c)| {
+            let wide = full_width(c).expect("only marks are flagged");
+            // A full-width mark carries its own spacing: spaces typed beside it go.
+            let (mut start, mut end) = (range.start + at, range.start + at + 1);
+            if c == '(' {
+                start -= text[..at].len() - text[..at].trim_end_matches(' ').len();
+            } else {
+                end += text[at + 1..].len() - text[at + 1..].trim_start_matches(' ').len();
+            }
+            Finding::warning(
+                RULE,
+                doc.line_of(range.start + at),
+                format!("half-width `{c}` in Chinese text"),
+                format!("write `{wide}`"),
+            )
+            .fix(start..end, wide.to_string())
+        })
+        .collect()
+}
+
+/// The half-width marks of `text` that stand in Chinese text, with their
+/// byte offsets.
+fn flagged_marks(text: &str) -> Vec<(usize, char)> {
     let chars: Vec<(usize, char)> = text.char_indices().collect();
     // Brackets go by pairs, so a fix never leaves （…) behind.
     let mut open = Vec::new();
@@ -76,31 +100,9 @@ fn check_range(doc: &Document, range: Range<usize>) -> Vec<Finding> {
             flagged[i] = true;
         }
     }
-
-    let mut found = Vec::new();
-    for (i, &(at, c)) in chars.iter().enumerate() {
-        if !flagged[i] {
-            continue;
-        }
-        let wide = full_width(c).expect("only marks are flagged");
-        // A full-width mark carries its own spacing: spaces typed beside it go.
-        let (mut start, mut end) = (range.start + at, range.start + at + 1);
-        if c == '(' {
-            start -= text[..at].len() - text[..at].trim_end_matches(' ').len();
-        } else {
-            end += text[at + 1..].len() - text[at + 1..].trim_start_matches(' ').len();
-        }
-        found.push(
-            Finding::warning(
-                RULE,
-                doc.line_of(range.start + at),
-                format!("half-width `{c}` in Chinese text"),
-                format!("write `{wide}`"),
-            )
-            .fix(start..end, wide.to_string()),
-        );
-    }
-    found
+    (chars.into_iter().zip(flagged))
+        .filter_map(|(at_c, flagged)| flagged.then_some(at_c))
+        .collect()
 }
 
 #[cfg(test)]

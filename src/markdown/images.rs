@@ -3,6 +3,8 @@
 
 use std::path::{Component, Path, PathBuf};
 
+use crate::diagnostic::Diagnostic;
+
 /// Formats both Typst and every browser can show.
 pub const EXTENSIONS: &[&str] = &["png", "jpg", "jpeg", "gif", "svg", "webp"];
 
@@ -54,21 +56,34 @@ pub fn resolve(root: &Path, file: &Path, url: &str) -> Result<PathBuf, ImageErro
     }
 }
 
-/// Why a path of the project cannot be used.
+/// Why a path of the project cannot be used; each caller words it for
+/// what the path names (an image, an attachment's file).
 #[derive(Debug, PartialEq, Eq)]
-pub enum Escape {
+enum Escape {
     /// `../` past the root, or a symlink whose target lies outside the project.
     Outside,
     /// No such file (or a symlink whose target is gone).
     Missing,
 }
 
-/// A file named in a letter (image, attachment), relative to `root`:
-/// `path` is relative to the letter `file`, or to the root when it starts with `/`.
-pub fn project_file(root: &Path, file: &Path, path: &str) -> Result<PathBuf, Escape> {
-    let relative = within_project(file, path).ok_or(Escape::Outside)?;
-    inside(root, &relative)?;
-    Ok(relative)
+/// A file a letter names in a field (an attachment's pages), relative to
+/// `root`: `path` is relative to the letter `file`, or to the root when it
+/// starts with `/`. When it cannot be used, why, as a problem of `file`.
+pub fn project_file(root: &Path, file: &Path, path: &str) -> Result<PathBuf, Diagnostic> {
+    let message = match within_project(file, path) {
+        None => format!("file `{path}` is outside the project"),
+        Some(relative) => match inside(root, &relative) {
+            Ok(()) => return Ok(relative),
+            Err(Escape::Outside) => format!("file `{path}` is outside the project"),
+            Err(Escape::Missing) => {
+                format!(
+                    "file `{path}` not found (looked for {})",
+                    relative.display()
+                )
+            }
+        },
+    };
+    Err(Diagnostic::new(file, message))
 }
 
 /// Checks that `relative` is a file that really lies in the project: the
@@ -177,9 +192,10 @@ mod tests {
             resolve(dir.path(), file, "map.png"),
             Err(ImageError::Outside("map.png".into()))
         );
+        let problem = |path| project_file(dir.path(), file, path).unwrap_err().message;
         assert_eq!(
-            project_file(dir.path(), file, "shared/secret.md"),
-            Err(Escape::Outside)
+            problem("shared/secret.md"),
+            "file `shared/secret.md` is outside the project"
         );
         assert_eq!(
             resolve(dir.path(), file, "alias.png"),
@@ -187,13 +203,13 @@ mod tests {
             "a link inside the project is fine"
         );
         assert_eq!(
-            project_file(dir.path(), file, "/etc/passwd"),
-            Err(Escape::Missing),
+            problem("/etc/passwd"),
+            "file `/etc/passwd` not found (looked for etc/passwd)",
             "a leading / means the project root, never the disk's"
         );
         assert_eq!(
-            project_file(dir.path(), file, "../../x.md"),
-            Err(Escape::Outside)
+            problem("../../x.md"),
+            "file `../../x.md` is outside the project"
         );
     }
 }

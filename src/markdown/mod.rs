@@ -11,6 +11,7 @@ mod cjk_emphasis;
 pub mod images;
 pub mod numbering;
 mod raw_html;
+mod screen;
 
 use std::ops::Range;
 use std::path::{Path, PathBuf};
@@ -19,6 +20,7 @@ use pulldown_cmark::{Event, HeadingLevel, Options, Parser, Tag, TagEnd};
 
 use crate::diagnostic::{Diagnostic, Diagnostics};
 use numbering::Numbering;
+use screen::Screen;
 
 /// A parsed body, ready for [`crate::render`].
 #[derive(Debug, Clone)]
@@ -48,94 +50,30 @@ impl Body {
             Parser::new_ext(text, options).into_offset_iter().collect();
         let line_at = |offset: usize| source.first_line + text[..offset].matches('\n').count();
         if let Some((nest, start)) = too_deep(&raw) {
-            return Err(Diagnostic::new(
-                source.file,
-                format!(
-                    "{} nested {} deep; at most {MAX_NESTING}",
-                    nest.what(),
-                    nest.depth
-                ),
-            )
-            .at(Some(line_at(start)), None)
-            .help(nest.help())
-            .into());
+            let message = format!(
+                "{} nested {} deep; at most {MAX_NESTING}",
+                nest.what(),
+                nest.depth
+            );
+            return Err(Diagnostic::new(source.file, message)
+                .at(Some(line_at(start)), None)
+                .help(nest.help())
+                .into());
         }
-
-        let mut diagnostics = Diagnostics::default();
+        let mut screen = Screen::new(source);
         let mut events = Vec::with_capacity(raw.len());
-        let mut images = Vec::new();
-        // For each open link: whether it was kept (its end must match).
-        let mut links = Vec::new();
         for (event, range) in raw {
-            let event = match event {
-                Event::Text(t) if t.contains(cjk_emphasis::SENTINEL) => {
-                    Event::Text(t.replace(cjk_emphasis::SENTINEL, "").into())
-                }
-                Event::Start(Tag::Link {
-                    dest_url,
-                    title,
-                    id,
-                    link_type,
-                }) => {
-                    let keep = is_safe_link(&dest_url);
-                    links.push(keep);
-                    if !keep {
-                        continue;
-                    }
-                    Event::Start(Tag::Link {
-                        dest_url,
-                        title,
-                        id,
-                        link_type,
-                    })
-                }
-                Event::End(TagEnd::Link) => {
-                    if !links.pop().unwrap_or(false) {
-                        continue;
-                    }
-                    Event::End(TagEnd::Link)
-                }
-                Event::Start(Tag::Image {
-                    dest_url,
-                    title,
-                    id,
-                    link_type,
-                }) => match images::resolve(source.root, source.file, &dest_url) {
-                    Ok(path) => {
-                        let url = crate::project::url(&path);
-                        images.push(path);
-                        Event::Start(Tag::Image {
-                            dest_url: url.into(),
-                            title,
-                            id,
-                            link_type,
-                        })
-                    }
-                    Err(message) => {
-                        diagnostics.push(
-                            Diagnostic::new(source.file, message.to_string())
-                                .at(Some(line_at(range.start)), None)
-                                .help(message.help()),
-                        );
-                        Event::Start(Tag::Image {
-                            dest_url,
-                            title,
-                            id,
-                            link_type,
-                        })
-                    }
-                },
-                other => other,
-            };
-            events.push(event.into_static());
+            if let Some(event) = screen.pass(event, || line_at(range.start)) {
+                events.push(event.into_static());
+            }
         }
         let mut events = raw_html::defuse_inline(events);
         join_soft_breaks(&mut events);
         let heading_numbers = number_headings(&events);
-        diagnostics.into_result(Body {
+        screen.diagnostics.into_result(Body {
             events,
             heading_numbers,
-            images,
+            images: screen.images,
         })
     }
 

@@ -122,152 +122,10 @@ fn tree(body: &Body, image_prefix: &str) -> Vec<Block> {
     let mut numbers = body.heading_numbers.iter();
     for event in &body.events {
         match event {
-            Event::Start(tag) => match tag {
-                Tag::List(start) => stack.push(Open::List {
-                    ordered: start.is_some(),
-                    start: start.unwrap_or(1),
-                    items: vec![],
-                }),
-                Tag::Item => stack.push(Open::Item {
-                    blocks: vec![],
-                    pending: vec![],
-                }),
-                Tag::BlockQuote(_) => stack.push(Open::Blocks(vec![])),
-                Tag::Table(align) => stack.push(Open::Table {
-                    align: align.iter().map(alignment).collect(),
-                    header: vec![],
-                    rows: vec![],
-                }),
-                Tag::TableHead | Tag::TableRow => stack.push(Open::Row(vec![])),
-                Tag::CodeBlock(_) => stack.push(Open::Code(String::new())),
-                Tag::HtmlBlock => stack.push(Open::Html(String::new())),
-                Tag::Image { dest_url, .. } => stack.push(Open::Image {
-                    path: format!("{image_prefix}{dest_url}"),
-                    alt: String::new(),
-                }),
-                Tag::Link { dest_url, .. } => stack.push(Open::Link {
-                    url: dest_url.to_string(),
-                    children: vec![],
-                }),
-                _ => stack.push(Open::Inlines(vec![])),
-            },
+            Event::Start(tag) => stack.push(open(tag, image_prefix)),
             Event::End(end) => {
                 let open = stack.pop().expect("events are balanced");
-                match (end, open) {
-                    (TagEnd::Paragraph, Open::Inlines(inlines)) => {
-                        push_block(&mut stack, paragraph(inlines))
-                    }
-                    (TagEnd::Heading(level), Open::Inlines(inlines)) => push_block(
-                        &mut stack,
-                        Block::Heading {
-                            level: heading_level(*level),
-                            number: numbers.next().cloned().unwrap_or_default(),
-                            inlines,
-                        },
-                    ),
-                    (
-                        TagEnd::List(_),
-                        Open::List {
-                            ordered,
-                            start,
-                            items,
-                        },
-                    ) => push_block(
-                        &mut stack,
-                        Block::List {
-                            ordered,
-                            start,
-                            items,
-                        },
-                    ),
-                    (
-                        TagEnd::Item,
-                        Open::Item {
-                            mut blocks,
-                            pending,
-                        },
-                    ) => {
-                        flush(&mut blocks, pending);
-                        if let Some(Open::List { items, .. }) = stack.last_mut() {
-                            items.push(blocks);
-                        }
-                    }
-                    (TagEnd::BlockQuote(_), Open::Blocks(blocks)) => {
-                        push_block(&mut stack, Block::Quote { blocks })
-                    }
-                    (
-                        TagEnd::Table,
-                        Open::Table {
-                            align,
-                            header,
-                            rows,
-                        },
-                    ) => {
-                        let layout = table_layout(&header, &rows);
-                        push_block(
-                            &mut stack,
-                            Block::Table {
-                                align,
-                                header,
-                                rows,
-                                layout,
-                            },
-                        )
-                    }
-                    (TagEnd::TableHead, Open::Row(cells)) => {
-                        if let Some(Open::Table { header, .. }) = stack.last_mut() {
-                            *header = cells;
-                        }
-                    }
-                    (TagEnd::TableRow, Open::Row(cells)) => {
-                        if let Some(Open::Table { rows, .. }) = stack.last_mut() {
-                            rows.push(cells);
-                        }
-                    }
-                    (TagEnd::TableCell, Open::Inlines(inlines)) => {
-                        if let Some(Open::Row(cells)) = stack.last_mut() {
-                            cells.push(inlines);
-                        }
-                    }
-                    (TagEnd::CodeBlock, Open::Code(text)) => push_block(
-                        &mut stack,
-                        Block::CodeBlock {
-                            text: text.trim_end_matches('\n').to_string(),
-                        },
-                    ),
-                    (TagEnd::HtmlBlock, Open::Html(html)) => {
-                        let text = sanitize::text(&html);
-                        if !text.is_empty() {
-                            let mut inlines = Vec::new();
-                            for (i, line) in text.split('\n').enumerate() {
-                                if i > 0 {
-                                    inlines.push(Inline::Break {});
-                                }
-                                inlines.push(Inline::Text { text: line.into() });
-                            }
-                            push_block(&mut stack, Block::Paragraph { inlines });
-                        }
-                    }
-                    (TagEnd::Image, Open::Image { path, alt }) => {
-                        push_inline(&mut stack, Inline::Image { path, alt })
-                    }
-                    (TagEnd::Strong, Open::Inlines(children)) => {
-                        push_inline(&mut stack, Inline::Strong { children })
-                    }
-                    (TagEnd::Emphasis, Open::Inlines(children)) => {
-                        push_inline(&mut stack, Inline::Emph { children })
-                    }
-                    (TagEnd::Strikethrough, Open::Inlines(children)) => {
-                        push_inline(&mut stack, Inline::Strike { children })
-                    }
-                    (TagEnd::Link, Open::Link { url, children }) => {
-                        push_inline(&mut stack, Inline::Link { url, children })
-                    }
-                    (_, Open::Inlines(children)) => children
-                        .into_iter()
-                        .for_each(|i| push_inline(&mut stack, i)),
-                    _ => {}
-                }
+                close(&mut stack, end, open, &mut numbers);
             }
             Event::Text(t) => push_text(&mut stack, t),
             Event::Code(t) => push_inline(
@@ -291,6 +149,172 @@ fn tree(body: &Body, image_prefix: &str) -> Vec<Block> {
     match stack.pop() {
         Some(Open::Blocks(blocks)) => blocks,
         _ => Vec::new(),
+    }
+}
+
+/// What a start tag opens.
+fn open(tag: &Tag, image_prefix: &str) -> Open {
+    match tag {
+        Tag::List(start) => Open::List {
+            ordered: start.is_some(),
+            start: start.unwrap_or(1),
+            items: vec![],
+        },
+        Tag::Item => Open::Item {
+            blocks: vec![],
+            pending: vec![],
+        },
+        Tag::BlockQuote(_) => Open::Blocks(vec![]),
+        Tag::Table(align) => Open::Table {
+            align: align.iter().map(alignment).collect(),
+            header: vec![],
+            rows: vec![],
+        },
+        Tag::TableHead | Tag::TableRow => Open::Row(vec![]),
+        Tag::CodeBlock(_) => Open::Code(String::new()),
+        Tag::HtmlBlock => Open::Html(String::new()),
+        Tag::Image { dest_url, .. } => Open::Image {
+            path: format!("{image_prefix}{dest_url}"),
+            alt: String::new(),
+        },
+        Tag::Link { dest_url, .. } => Open::Link {
+            url: dest_url.to_string(),
+            children: vec![],
+        },
+        _ => Open::Inlines(vec![]),
+    }
+}
+
+/// Closes `open` at `end`: the block it made goes into what holds it.
+fn close(stack: &mut [Open], end: &TagEnd, open: Open, numbers: &mut std::slice::Iter<String>) {
+    match (end, open) {
+        (TagEnd::Paragraph, Open::Inlines(inlines)) => push_block(stack, paragraph(inlines)),
+        (TagEnd::Heading(level), Open::Inlines(inlines)) => {
+            let number = numbers.next().cloned().unwrap_or_default();
+            let level = heading_level(*level);
+            push_block(
+                stack,
+                Block::Heading {
+                    level,
+                    number,
+                    inlines,
+                },
+            )
+        }
+        (
+            TagEnd::List(_),
+            Open::List {
+                ordered,
+                start,
+                items,
+            },
+        ) => push_block(
+            stack,
+            Block::List {
+                ordered,
+                start,
+                items,
+            },
+        ),
+        (
+            TagEnd::Item,
+            Open::Item {
+                mut blocks,
+                pending,
+            },
+        ) => {
+            flush(&mut blocks, pending);
+            if let Some(Open::List { items, .. }) = stack.last_mut() {
+                items.push(blocks);
+            }
+        }
+        (TagEnd::BlockQuote(_), Open::Blocks(blocks)) => push_block(stack, Block::Quote { blocks }),
+        (TagEnd::CodeBlock, Open::Code(text)) => {
+            let text = text.trim_end_matches('\n').to_string();
+            push_block(stack, Block::CodeBlock { text })
+        }
+        (TagEnd::HtmlBlock, Open::Html(html)) => push_html_block(stack, &html),
+        (end, open) => close_table_part(stack, end, open),
+    }
+}
+
+/// What the PDF prints of an HTML block: its text, line by line.
+fn push_html_block(stack: &mut [Open], html: &str) {
+    let text = sanitize::text(html);
+    if text.is_empty() {
+        return;
+    }
+    let mut inlines = Vec::new();
+    for (i, line) in text.split('\n').enumerate() {
+        if i > 0 {
+            inlines.push(Inline::Break {});
+        }
+        inlines.push(Inline::Text { text: line.into() });
+    }
+    push_block(stack, Block::Paragraph { inlines });
+}
+
+/// A table, its head, a row or a cell closed; anything else is an inline.
+fn close_table_part(stack: &mut [Open], end: &TagEnd, open: Open) {
+    match (end, open) {
+        (
+            TagEnd::Table,
+            Open::Table {
+                align,
+                header,
+                rows,
+            },
+        ) => {
+            let layout = table_layout(&header, &rows);
+            push_block(
+                stack,
+                Block::Table {
+                    align,
+                    header,
+                    rows,
+                    layout,
+                },
+            )
+        }
+        (TagEnd::TableHead, Open::Row(cells)) => {
+            if let Some(Open::Table { header, .. }) = stack.last_mut() {
+                *header = cells;
+            }
+        }
+        (TagEnd::TableRow, Open::Row(cells)) => {
+            if let Some(Open::Table { rows, .. }) = stack.last_mut() {
+                rows.push(cells);
+            }
+        }
+        (TagEnd::TableCell, Open::Inlines(inlines)) => {
+            if let Some(Open::Row(cells)) = stack.last_mut() {
+                cells.push(inlines);
+            }
+        }
+        (end, open) => close_inline(stack, end, open),
+    }
+}
+
+/// An inline closed, into what holds it.
+fn close_inline(stack: &mut [Open], end: &TagEnd, open: Open) {
+    match (end, open) {
+        (TagEnd::Image, Open::Image { path, alt }) => {
+            push_inline(stack, Inline::Image { path, alt })
+        }
+        (TagEnd::Strong, Open::Inlines(children)) => {
+            push_inline(stack, Inline::Strong { children })
+        }
+        (TagEnd::Emphasis, Open::Inlines(children)) => {
+            push_inline(stack, Inline::Emph { children })
+        }
+        (TagEnd::Strikethrough, Open::Inlines(children)) => {
+            push_inline(stack, Inline::Strike { children })
+        }
+        (TagEnd::Link, Open::Link { url, children }) => {
+            push_inline(stack, Inline::Link { url, children })
+        }
+        (_, Open::Inlines(children)) => children.into_iter().for_each(|i| push_inline(stack, i)),
+        _ => {}
     }
 }
 

@@ -5,9 +5,13 @@
 use pulldown_cmark::{CowStr, Event, HeadingLevel, Tag, TagEnd};
 use serde::Serialize;
 
-use super::sanitize;
+use std::path::Path;
+
+use super::{sanitize, Links, Renderer, Rendering};
+use crate::diagnostic::{Diagnostic, Diagnostics};
 use crate::letter::{Letter, Meta};
 use crate::markdown::Body;
+use crate::templates::{self, Templates};
 
 /// The HTML of a body; `root` is the relative way from the page to `output/`.
 pub fn body_html(body: &Body, root: &str) -> String {
@@ -83,31 +87,12 @@ pub fn media_path(project_path: &str) -> String {
     crate::project::href(&format!("media/{project_path}"))
 }
 
-/// A letter's fields as the templates see them.
+/// A letter's fields as the templates see them: the print form of the
+/// model, and where the letter's files are.
 #[derive(Debug, Serialize)]
 pub struct LetterContext<'a> {
-    pub title: String,
-    /// Broken between words, as the PDF breaks it (`render::title_lines`).
-    pub title_lines: Vec<String>,
-    pub to: &'a [String],
-    pub to_text: Option<String>,
-    pub issuer: &'a str,
-    pub date: String,
-    pub date_iso: String,
-    pub number: Option<&'a str>,
-    pub format: &'static str,
-    /// `letter`, `document` or `plain`: the format in the index's URLs.
-    pub format_key: &'static str,
-    pub header_lines: &'a [String],
-    pub copy_no: Option<&'a str>,
-    pub secrecy: Option<&'a str>,
-    pub urgency: Option<&'a str>,
-    pub signers: &'a [String],
-    pub note: Option<&'a str>,
-    pub cc: &'a [String],
-    pub printer: Option<&'a str>,
-    pub print_date: String,
-    pub publish: Option<String>,
+    #[serde(flatten)]
+    pub fields: &'a Meta,
     /// Relative to the project root, e.g. `letters/2022/70.md`.
     pub source: String,
     /// Links relative to `output/` (percent-encoded).
@@ -116,33 +101,12 @@ pub struct LetterContext<'a> {
 }
 
 impl<'a> LetterContext<'a> {
-    /// `html` and `pdf` are the files' paths relative to `output/`, in URL form.
-    pub fn new(letter: &'a Letter, html: String, pdf: String) -> Self {
-        let m: &Meta = &letter.meta;
+    pub fn new(letter: &'a Letter, links: &Links) -> Self {
         LetterContext {
-            title: m.title(),
-            title_lines: super::title_lines::title_lines(&m.title_lines),
-            to: &m.to,
-            to_text: m.to_text(),
-            issuer: &m.issuer,
-            date: m.date_text(),
-            date_iso: m.date.format("%Y-%m-%d").to_string(),
-            number: m.number.as_deref(),
-            format: m.format.chinese(),
-            format_key: m.format.key(),
-            header_lines: &m.header,
-            copy_no: m.copy_no.as_deref(),
-            secrecy: m.secrecy.as_deref(),
-            urgency: m.urgency.as_deref(),
-            signers: &m.signers,
-            note: m.note.as_deref(),
-            cc: &m.cc,
-            printer: m.printer.as_deref(),
-            print_date: m.print_date_text(),
-            publish: m.publish.map(|p| format!("{p:?}")),
+            fields: &letter.meta,
             source: crate::project::url(&letter.source),
-            html: crate::project::href(&html),
-            pdf: crate::project::href(&pdf),
+            html: crate::project::href(&links.html),
+            pdf: crate::project::href(&links.pdf),
         }
     }
 }
@@ -152,6 +116,42 @@ pub struct AttachmentContext<'a> {
     pub name: &'a str,
     /// The attachment's own pages, when it has a Markdown file.
     pub html: Option<String>,
+}
+
+/// The letter's intranet page, made with the user's `letter.html`.
+pub struct HtmlPage<'a> {
+    pub templates: &'a Templates,
+    pub site_title: Option<&'a str>,
+}
+
+impl Renderer for HtmlPage<'_> {
+    type Output = String;
+
+    fn render(&self, r: &Rendering<'_>) -> Result<String, Diagnostics> {
+        let letter = r.letter;
+        let back = crate::project::way_back(Path::new(&r.links.html));
+        let attachments: Vec<_> = (letter.meta.attachments.iter())
+            .zip(r.attachments)
+            .map(|(a, b)| AttachmentContext {
+                name: a.name(),
+                html: b.as_ref().map(|b| body_html(b, &back)),
+            })
+            .collect();
+        let context = LetterContext::new(letter, &r.links);
+        let mut c = tera::Context::new();
+        c.insert("site_title", &self.site_title);
+        c.insert("root", &back);
+        c.insert("letter", &context);
+        c.insert("body", &body_html(r.body, &back));
+        c.insert("attachments", &attachments);
+        let pdf_name = Path::new(&context.pdf)
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned());
+        c.insert("pdf_href", &pdf_name);
+        self.templates
+            .render(templates::LETTER, &c)
+            .map_err(|e| Diagnostic::new(&letter.source, format!("{e:#}")).into())
+    }
 }
 
 #[cfg(test)]

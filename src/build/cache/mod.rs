@@ -1,0 +1,286 @@
+//! What to redo. The cache owns every key a build compares (typed
+//! [`Hash`]es of the shared inputs, of each letter and the files it uses),
+//! the state file that keeps them (`state.rs`), the index entries' shards
+//! and the sweep of outputs no letter makes any more (`sweep.rs`). The
+//! per-letter pipeline (`pipeline.rs`) never sees a hash: it is told what
+//! to make.
+
+pub(crate) mod fingerprint;
+pub mod state;
+pub mod sweep;
+
+use std::collections::{BTreeMap, BTreeSet, HashSet};
+use std::path::{Path, PathBuf};
+
+use anyhow::Result;
+
+use super::{Options, Report, Site};
+use crate::config;
+use crate::diagnostic::Diagnostics;
+use crate::index;
+pub use fingerprint::{Hash, Hasher};
+pub use state::{Entries, Record, State};
+
+/// The inputs every letter shares, hashed: what a letter's PDF and page depend on besides itself.
+pub struct Globals {
+    pub pdf: Hash,
+    pub html: Hash,
+    pub fonts: Hash,
+}
+
+/// The shared inputs' hashes. Asks typst for its version only when the
+/// binary changed since the last build.
+pub fn globals(site: &Site, state: &mut State) -> Result<Globals> {
+    let identity = fingerprint::bytes(site.typst.identity().as_bytes());
+    let typst = State::cached(&mut state.typst, &identity, || site.typst.version())?;
+    let fonts = fingerprint::fonts(&site.font_dirs, &mut state.font_files);
+    let config = fingerprint::file(&site.root.join(config::FILE_NAME));
+    let gongwen = gongwen_identity();
+    let pdf = Hasher::new("pdf")
+        .part(gongwen.as_bytes())
+        .part(typst.as_bytes())
+        .part(&site.templates.layout)
+        .part(fonts.as_bytes())
+        .file(&config)
+        .finish();
+    let html = Hasher::new("html")
+        .part(gongwen.as_bytes())
+        .part(&site.templates.letter_source)
+        .file(&config)
+        .finish();
+    Ok(Globals { pdf, html, fonts })
+}
+
+/// This gongwen binary: a new version may lay out or render differently, so
+/// it rebuilds everything. Hashed once per process.
+fn gongwen_identity() -> String {
+    static ID: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+    ID.get_or_init(|| {
+        let exe = std::env::current_exe().ok();
+        let meta = exe.as_ref().and_then(|e| std::fs::metadata(e).ok());
+        format!(
+            "{}|{:?}|{:?}",
+            env!("CARGO_PKG_VERSION"),
+            meta.as_ref().map(|m| m.len()),
+            meta.and_then(|m| m.modified().ok())
+        )
+    })
+    .clone()
+}
+
+/// The state a build starts from: what the last one cached of the shared
+/// inputs; the letters are recorded again as they are planned and built.
+pub fn carry_over(before: &State) -> State {
+    State {
+        version: before.version,
+        typst: before.typst.clone(),
+        families: before.families.clone(),
+        web_fonts: before.web_fonts,
+        font_files: before.font_files.clone(),
+        site: before.site,
+        index: before.index.clone(),
+        title_breaks: before.title_breaks.clone(),
+        ..State::default()
+    }
+}
+
+/// A letter's key in the state: its path relative to the project, in URL form.
+pub fn key(source: &Path) -> String {
+    crate::project::url(source)
+}
+
+/// The files a letter uses (attachments, images, seal), each with its hash
+/// or `None` when it is missing.
+pub type Deps = BTreeMap<String, Option<Hash>>;
+
+/// Hashes each file a letter uses.
+pub fn deps(root: &Path, files: impl IntoIterator<Item = PathBuf>) -> Deps {
+    (files.into_iter())
+        .map(|dep| {
+            (
+                crate::project::url(&dep),
+                fingerprint::file(&root.join(&dep)),
+            )
+        })
+        .collect()
+}
+
+/// A letter's keys: its PDF's, and its page's when it is published.
+#[derive(Debug, Clone, Copy)]
+pub struct Keys {
+    pub pdf: Hash,
+    pub html: Option<Hash>,
+}
+
+impl Keys {
+    pub fn of(globals: &Globals, source: &Hash, deps: &Deps, published: bool) -> Keys {
+        Keys {
+            pdf: key_of("pdf", &globals.pdf, source, deps),
+            html: published.then(|| key_of("html", &globals.html, source, deps)),
+        }
+    }
+}
+
+fn key_of(kind: &str, global: &Hash, source: &Hash, deps: &Deps) -> Hash {
+    let mut h = Hasher::new(kind);
+    h.part(global.as_bytes()).part(source.as_bytes());
+    for (path, hash) in deps {
+        h.part(path.as_bytes()).file(hash);
+    }
+    h.finish()
+}
+
+/// A letter that must be (re)built.
+pub struct Work {
+    pub source: PathBuf,
+    /// The file's bytes and their hash, or why it could not be read.
+    pub contents: std::io::Result<(Vec<u8>, Hash)>,
+    /// What the last build made of it, if anything.
+    pub old: Option<Record>,
+}
+
+/// Which of a letter's outputs to make again.
+#[derive(Debug, Clone, Copy)]
+pub struct Redo {
+    pub pdf: bool,
+    pub page: bool,
+}
+
+impl Redo {
+    /// What differs from the last build's `old`, or is gone from its place
+    /// (`there`: whether the PDF and the page are).
+    pub fn of(old: Option<&Record>, keys: &Keys, force: bool, there: (bool, bool)) -> Redo {
+        let (pdf_there, page_there) = there;
+        Redo {
+            pdf: force || old.is_none_or(|r| r.pdf_key != keys.pdf) || !pdf_there,
+            page: keys.html.is_some()
+                && (force || old.is_none_or(|r| r.html_key != keys.html) || !page_there),
+        }
+    }
+}
+
+/// Whether `source` is up to date: its text, the files it uses and the
+/// shared inputs hash as they did when it was last built, and its outputs
+/// are there. If so, its record; if not, the work to do.
+pub fn plan(
+    root: &Path,
+    source: &Path,
+    old: Option<&Record>,
+    globals: &Globals,
+    options: &Options,
+    present: &HashSet<String>,
+) -> Result<Record, Box<Work>> {
+    let contents = crate::regular::read(&root.join(source)).map(|b| {
+        let hash = fingerprint::bytes(&b);
+        (b, hash)
+    });
+    let fresh = old.filter(|r| {
+        !options.force
+            && contents.as_ref().is_ok_and(|(_, hash)| hash == &r.source)
+            && r.deps
+                .iter()
+                .all(|(dep, h)| &fingerprint::file(&root.join(dep)) == h)
+            && {
+                let keys = Keys::of(globals, &r.source, &r.deps, r.held_back.is_none());
+                r.pdf_key == keys.pdf && r.html_key == keys.html
+            }
+            && r.outputs.iter().all(|o| present.contains(o))
+            && (r.held_pdf.as_ref()).is_none_or(|p| root.join(p).is_file())
+    });
+    match fresh {
+        Some(record) => Ok(record.clone()),
+        None => Err(Box::new(Work {
+            source: source.to_path_buf(),
+            contents,
+            old: old.cloned(),
+        })),
+    }
+}
+
+/// Whether a letter of another shard is unchanged since the last build.
+pub fn unchanged(root: &Path, source: &Path, old: Option<&Record>) -> Option<Record> {
+    let hash = crate::regular::read(&root.join(source)).map(|b| fingerprint::bytes(&b));
+    old.filter(|old| hash.is_ok_and(|h| h == old.source))
+        .cloned()
+}
+
+/// Puts what the build made of each letter into the state and the report.
+pub fn record(
+    outcomes: Vec<(PathBuf, Result<Record, Diagnostics>)>,
+    before: &State,
+    state: &mut State,
+    report: &mut Report,
+) {
+    for (source, outcome) in outcomes {
+        let old = before.letters.get(&key(&source));
+        match outcome {
+            Ok(record) => {
+                report.built.push(source.clone());
+                state.letters.insert(key(&source), record);
+            }
+            Err(problems) => {
+                // Its last good output stays, and stays listed, until it builds again.
+                let stale = old.is_some_and(|r| !r.outputs.is_empty());
+                if let Some(old) = old {
+                    state.letters.insert(key(&source), old.clone());
+                }
+                report.failed.push(super::Failure { problems, stale });
+            }
+        }
+    }
+}
+
+/// The index's inputs, hashed with every letter's entry: when this is the
+/// key the last index was made with, the index is not looked at.
+pub fn site_key(inputs: &Hasher, letters: &BTreeMap<String, Record>) -> Hash {
+    let mut key = inputs.clone();
+    for (path, r) in letters {
+        if let Some(hash) = &r.entry_hash {
+            key.part(path.as_bytes()).part(hash.as_bytes());
+        }
+    }
+    key.finish()
+}
+
+/// Every published letter's index entry: the one this build made, else
+/// the last build's (`old`), else, when that is lost, one `reload` makes
+/// from the letter. With the entries files that must be written again.
+pub fn entries(
+    letters: &mut BTreeMap<String, Record>,
+    mut old: Entries,
+    reload: impl Fn(&Path) -> Option<index::Entry>,
+) -> (Entries, BTreeSet<usize>) {
+    let mut entries = Entries::new();
+    // The entries files to write again.
+    let mut changed = BTreeSet::new();
+    for (path, r) in letters.iter_mut() {
+        let previous = old.remove(path);
+        let entry = match (r.entry_hash.is_some(), r.entry.take()) {
+            (false, _) => {
+                if previous.is_some() {
+                    changed.insert(state::shard(path));
+                }
+                None
+            }
+            (true, Some(fresh)) => {
+                if previous.as_ref() != Some(&fresh) {
+                    changed.insert(state::shard(path));
+                }
+                Some(fresh)
+            }
+            (true, None) => match previous {
+                Some(e) if Some(e.hash()) == r.entry_hash => Some(e),
+                // The entries file is gone or damaged: read the letter again.
+                _ => {
+                    changed.insert(state::shard(path));
+                    let entry = reload(Path::new(path));
+                    r.entry_hash = entry.as_ref().map(index::Entry::hash);
+                    entry
+                }
+            },
+        };
+        entries.extend(entry.map(|e| (path.clone(), e)));
+    }
+    changed.extend(old.keys().map(|gone| state::shard(gone)));
+    (entries, changed)
+}

@@ -1,0 +1,453 @@
+//! Rebuilds: only what changed is built again, decided by content, and
+//! `output/` keeps to what the letters make.
+
+use crate::common;
+
+use crate::common::{compiles, letter, pdf_text, Project, TypstSpy};
+
+fn three_letters() -> Project {
+    let project = Project::with_letters(&[
+        (
+            "2024/a.md",
+            &letter("关于甲事的函", "2024-03-01", "甲事正文。\n\n![图](map.png)"),
+        ),
+        (
+            "2024/b.md",
+            &letter("关于乙事的函", "2024-03-02", "乙事正文。"),
+        ),
+        (
+            "2024/c.md",
+            &letter("关于丙事的函", "2024-03-03", "丙事正文。"),
+        ),
+    ]);
+    project.write(
+        "letters/2024/map.png",
+        std::fs::read(common::manifest().join("tests/fixtures/features/letters/map.png")).unwrap(),
+    );
+    project
+}
+
+fn stderr(out: &std::process::Output) -> String {
+    String::from_utf8_lossy(&out.stderr).into_owned()
+}
+
+fn built_ok(project: &Project, spy: &TypstSpy, args: &[&str]) -> String {
+    let out = project.build_with(args, &spy.env());
+    let err = stderr(&out);
+    assert!(out.status.success(), "{err}");
+    err
+}
+
+#[test]
+fn an_unchanged_rebuild_starts_no_typst() {
+    let project = three_letters();
+    let spy = TypstSpy::new();
+    let first = built_ok(&project, &spy, &[]);
+    assert!(first.starts_with("built 3 letters into output/"), "{first}");
+    let calls = spy.take_calls();
+    assert!(!compiles(&calls).is_empty(), "{calls:?}");
+
+    let second = built_ok(&project, &spy, &[]);
+    assert!(
+        second.starts_with("nothing to build: 3 letters up to date"),
+        "{second}"
+    );
+    assert_eq!(
+        spy.take_calls(),
+        Vec::<String>::new(),
+        "no typst process at all"
+    );
+
+    // The same bytes written again (a checkout, an editor's save) are no change.
+    let a = project.root().join("letters/2024/a.md");
+    std::fs::write(&a, std::fs::read(&a).unwrap()).unwrap();
+    built_ok(&project, &spy, &[]);
+    assert_eq!(spy.take_calls(), Vec::<String>::new());
+
+    let forced = built_ok(&project, &spy, &["--force"]);
+    assert!(forced.starts_with("built 3 letters"), "{forced}");
+}
+
+#[test]
+fn an_edited_letter_is_the_only_one_rebuilt() {
+    let project = three_letters();
+    let spy = TypstSpy::new();
+    built_ok(&project, &spy, &[]);
+    spy.take_calls();
+    let untouched = std::fs::read(project.output("2024/c.pdf")).unwrap();
+
+    project.write(
+        "letters/2024/b.md",
+        letter("关于乙事的函", "2024-03-02", "乙事正文，改过了。"),
+    );
+    let err = built_ok(&project, &spy, &[]);
+    assert!(err.starts_with("built 1 letter into output/"), "{err}");
+    assert!(err.contains("(2 up to date)"), "{err}");
+    assert_eq!(compiles(&spy.take_calls()).len(), 1);
+    assert!(pdf_text(&project.output("2024/b.pdf")).contains("改过了"));
+    assert!(project.read("2024/b.html").contains("改过了"));
+    assert_eq!(
+        std::fs::read(project.output("2024/c.pdf")).unwrap(),
+        untouched
+    );
+}
+
+#[test]
+fn touching_an_image_rebuilds_only_the_letters_that_use_it() {
+    let project = three_letters();
+    let spy = TypstSpy::new();
+    built_ok(&project, &spy, &[]);
+    spy.take_calls();
+
+    let mut png = std::fs::read(project.root().join("letters/2024/map.png")).unwrap();
+    png.extend_from_slice(b"trailing bytes a PNG reader ignores");
+    project.write("letters/2024/map.png", &png);
+    let err = built_ok(&project, &spy, &[]);
+    assert!(err.starts_with("built 1 letter into output/"), "{err}");
+    let calls = spy.take_calls();
+    assert_eq!(compiles(&calls).len(), 1, "{calls:?}");
+    assert_eq!(
+        std::fs::read(project.output("media/letters/2024/map.png")).unwrap(),
+        png,
+        "the page shows the new image"
+    );
+}
+
+#[test]
+fn touching_a_template_rebuilds_every_letter() {
+    let project = three_letters();
+    let spy = TypstSpy::new();
+    built_ok(&project, &spy, &[]);
+    spy.take_calls();
+
+    // The page template: every page again, and no PDF.
+    let page = std::fs::read_to_string(common::manifest().join("templates/letter.html")).unwrap();
+    project.write(
+        "templates/letter.html",
+        page.replace("</body>", "<p>本站测试</p></body>"),
+    );
+    let err = built_ok(&project, &spy, &[]);
+    assert!(err.starts_with("built 3 letters"), "{err}");
+    assert!(
+        compiles(&spy.take_calls()).is_empty(),
+        "pages only, no typst"
+    );
+    assert!(project.read("2024/c.html").contains("本站测试"));
+
+    // The Typst layout: every PDF again.
+    let layout = std::fs::read_to_string(common::manifest().join("templates/gongwen.typ")).unwrap();
+    project.write("templates/gongwen.typ", layout + "\n// 本单位修改\n");
+    let err = built_ok(&project, &spy, &[]);
+    assert!(err.starts_with("built 3 letters"), "{err}");
+    let calls = spy.take_calls();
+    assert!(!compiles(&calls).is_empty(), "{calls:?}");
+
+    // The office config: everything again.
+    project.write("gongwen.yaml", "issuer: 某市自然资源局办公室\n");
+    let err = built_ok(&project, &spy, &[]);
+    assert!(err.starts_with("built 3 letters"), "{err}");
+    assert!(pdf_text(&project.output("2024/b.pdf")).contains("某市自然资源局办公室"));
+}
+
+#[test]
+fn a_deleted_letter_takes_its_outputs_with_it() {
+    let project = three_letters();
+    let spy = TypstSpy::new();
+    built_ok(&project, &spy, &[]);
+    assert!(project.output("media/letters/2024/map.png").exists());
+    project.write("keep-me.txt", "not the build's");
+
+    std::fs::remove_file(project.root().join("letters/2024/a.md")).unwrap();
+    let err = built_ok(&project, &spy, &[]);
+    assert!(
+        err.contains("removed 4 output files no letter makes any more"),
+        "{err}"
+    );
+    let files = project.files();
+    assert!(
+        !files
+            .iter()
+            .any(|f| f.starts_with("2024/a.") || f.starts_with("media/")),
+        "{files:?}"
+    );
+    assert!(!project.read("index.html").contains("关于甲事的函"));
+    assert!(project.root().join("keep-me.txt").exists());
+    assert!(project.root().join("letters/2024/map.png").exists());
+}
+
+#[test]
+fn a_failed_letter_is_stale_until_it_builds_again() {
+    let project = three_letters();
+    let spy = TypstSpy::new();
+    built_ok(&project, &spy, &[]);
+    let good = std::fs::read(project.output("2024/b.pdf")).unwrap();
+
+    project.write(
+        "letters/2024/b.md",
+        letter("关于乙事的函", "2024-02-30", "乙事正文。"),
+    );
+    let out = project.build_with(&[], &spy.env());
+    assert_eq!(out.status.code(), Some(1));
+    let err = stderr(&out);
+    assert!(
+        err.contains(
+            "1 failed (see above), 1 of them still has the last good PDF and page, now stale"
+        ),
+        "{err}"
+    );
+    assert_eq!(std::fs::read(project.output("2024/b.pdf")).unwrap(), good);
+    assert!(
+        project.read("index.html").contains("关于乙事的函"),
+        "still listed"
+    );
+
+    // Still failing: reported again, not taken for up to date.
+    let again = project.build_with(&[], &spy.env());
+    assert_eq!(again.status.code(), Some(1));
+    assert!(stderr(&again).contains("2024-02-30 is not a date"));
+
+    project.write(
+        "letters/2024/b.md",
+        letter("关于乙事的函", "2024-02-28", "乙事正文。"),
+    );
+    let err = built_ok(&project, &spy, &[]);
+    assert!(err.starts_with("built 1 letter"), "{err}");
+}
+
+#[test]
+fn an_older_typst_without_bundles_builds_letter_by_letter() {
+    let project = three_letters();
+    let spy = TypstSpy::with_version(Some("typst 0.14.2 (fake)"));
+    let err = built_ok(&project, &spy, &[]);
+    assert!(
+        err.contains("gongwen's layout is tested with typst 0.15.1"),
+        "{err}"
+    );
+    let calls = spy.take_calls();
+    let compiles = compiles(&calls);
+    assert_eq!(compiles.len(), 3, "{calls:?}");
+    assert!(compiles.iter().all(|c| !c.contains("bundle")), "{calls:?}");
+    for name in ["a", "b", "c"] {
+        assert!(pdf_text(&project.output(&format!("2024/{name}.pdf"))).contains("正文"));
+    }
+}
+
+#[test]
+fn a_chunk_with_a_bad_letter_still_gives_the_others() {
+    let project = three_letters();
+    project.write("letters/2024/broken.png", "not a png at all");
+    project.write(
+        "letters/2024/d.md",
+        letter("关于坏图的函", "2024-03-04", "![坏图](broken.png)"),
+    );
+    let spy = TypstSpy::new();
+    // One job: all four letters in one chunk, which fails and is retried letter by letter.
+    let out = project.build_with(&["--jobs", "1"], &spy.env());
+    assert_eq!(out.status.code(), Some(1));
+    let err = stderr(&out);
+    assert!(
+        err.starts_with("error: letters/2024/d.md: typst could not lay out the letter:\n"),
+        "{err}"
+    );
+    assert!(err.contains("built 3 letters into output/"), "{err}");
+    let calls = spy.take_calls();
+    assert_eq!(
+        compiles(&calls).len(),
+        1 + 4,
+        "one chunk, then each letter: {calls:?}"
+    );
+    assert!(!project.output("2024/d.pdf").exists());
+    project.assert_no_scratch();
+}
+
+#[test]
+fn shards_split_the_letters_and_share_one_index() {
+    let letters: Vec<(String, String)> = (1..=8)
+        .map(|i| {
+            (
+                format!("2024/l{i}.md"),
+                letter(
+                    &format!("关于第{i}件事的函"),
+                    &format!("2024-04-{i:02}"),
+                    "正文。",
+                ),
+            )
+        })
+        .collect();
+    let refs: Vec<(&str, &str)> = letters
+        .iter()
+        .map(|(a, b)| (a.as_str(), b.as_str()))
+        .collect();
+    let one = Project::with_letters(&refs);
+    let two = Project::with_letters(&refs);
+    let spy = TypstSpy::new();
+    built_ok(&one, &spy, &["--shard", "1/2"]);
+    built_ok(&two, &spy, &["--shard", "2/2"]);
+    let pdfs = |p: &Project| -> Vec<String> {
+        p.files()
+            .into_iter()
+            .filter(|f| f.ends_with(".pdf"))
+            .collect()
+    };
+    let (a, b) = (pdfs(&one), pdfs(&two));
+    assert!(!a.is_empty() && !b.is_empty(), "{a:?} {b:?}");
+    assert!(
+        a.iter().all(|f| !b.contains(f)),
+        "no letter in both: {a:?} {b:?}"
+    );
+    assert_eq!(a.len() + b.len(), 8);
+    let index = one.read("index.html");
+    assert_eq!(
+        index,
+        two.read("index.html"),
+        "the same index from both shards"
+    );
+    for i in 1..=8 {
+        assert!(index.contains(&format!("关于第{i}件事的函")), "{index}");
+    }
+
+    let bad = one.build_with(&["--shard", "3/2"], &spy.env());
+    assert_eq!(bad.status.code(), Some(2));
+    assert!(
+        stderr(&bad).contains("write K/N with 1 ≤ K ≤ N"),
+        "{}",
+        stderr(&bad)
+    );
+}
+
+#[test]
+fn letters_laid_out_together_come_out_as_they_do_alone() {
+    // The repo's letters use every part of the layout: 版头, attachments, 版记, page numbers.
+    let together = Project::repo_letters();
+    let alone = Project::repo_letters();
+    let spy = TypstSpy::new();
+    built_ok(&together, &spy, &["--jobs", "1"]);
+    let calls = spy.take_calls();
+    assert_eq!(
+        compiles(&calls).len(),
+        1,
+        "one typst run for the chunk, no retry: {calls:?}"
+    );
+    built_ok(&alone, &spy, &["--jobs", "3"]);
+    assert_eq!(compiles(&spy.take_calls()).len(), 3);
+    for pdf in together.files().iter().filter(|f| f.ends_with(".pdf")) {
+        assert!(
+            std::fs::read(together.output(pdf)).unwrap()
+                == std::fs::read(alone.output(pdf)).unwrap(),
+            "{pdf} differs when laid out with other letters"
+        );
+    }
+}
+
+/// The listing pages depend on the letters' fields, the search on their
+/// text: a new sentence changes the search index and no listing page, a new
+/// title changes both.
+#[test]
+fn a_body_edit_changes_the_search_index_and_no_listing_page() {
+    let project = three_letters();
+    let spy = TypstSpy::new();
+    built_ok(&project, &spy, &[]);
+    let listings = ["index.html", "_by/year/2024.html", "_by/to/某局.html"];
+    let before: Vec<String> = listings.iter().map(|p| project.read(p)).collect();
+    let modified = |p: &str| {
+        std::fs::metadata(project.output(p))
+            .unwrap()
+            .modified()
+            .unwrap()
+    };
+    let times: Vec<_> = listings.iter().map(|p| modified(p)).collect();
+
+    project.write(
+        "letters/2024/b.md",
+        letter("关于乙事的函", "2024-03-02", "乙事正文。新加的一句话。"),
+    );
+    built_ok(&project, &spy, &[]);
+    assert!(search_text(&project).contains("新加的一句话"));
+    for (i, page) in listings.iter().enumerate() {
+        assert_eq!(project.read(page), before[i], "{page}");
+        assert_eq!(modified(page), times[i], "{page} was written again");
+    }
+
+    project.write(
+        "letters/2024/b.md",
+        letter("关于乙事的复函", "2024-03-02", "乙事正文。新加的一句话。"),
+    );
+    built_ok(&project, &spy, &[]);
+    for page in listings {
+        assert!(project.read(page).contains("关于乙事的复函"), "{page}");
+    }
+    assert!(search_text(&project).contains("关于乙事的复函"));
+}
+
+/// Every file of the search index, one after another.
+fn search_text(project: &Project) -> String {
+    project
+        .files()
+        .into_iter()
+        .filter(|f| f.starts_with("assets/search/"))
+        .map(|f| project.read(&f))
+        .collect()
+}
+
+/// With a page a letter, a new title rewrites the pages that show that
+/// letter, and leaves the pages of the others as they were.
+#[test]
+fn a_title_edit_rewrites_only_the_pages_that_show_the_letter() {
+    let project = three_letters();
+    project.write("gongwen.yaml", "issuer: 某市自然资源局\npage_size: 1\n");
+    let spy = TypstSpy::new();
+    built_ok(&project, &spy, &[]);
+    // Newest first: c, b, a.
+    let pages = ["index.html", "_by/page/2.html", "_by/page/3.html"];
+    assert!(project.read(pages[1]).contains("关于乙事的函"));
+    let modified = |p: &str| {
+        std::fs::metadata(project.output(p))
+            .unwrap()
+            .modified()
+            .unwrap()
+    };
+    let times: Vec<_> = pages.iter().map(|p| modified(p)).collect();
+
+    project.write(
+        "letters/2024/b.md",
+        letter("关于乙事的复函", "2024-03-02", "乙事正文。"),
+    );
+    built_ok(&project, &spy, &[]);
+    assert!(project.read(pages[1]).contains("关于乙事的复函"));
+    assert_ne!(modified(pages[1]), times[1]);
+    for i in [0, 2] {
+        assert_eq!(
+            modified(pages[i]),
+            times[i],
+            "{} was written again",
+            pages[i]
+        );
+    }
+    assert!(project
+        .read("_by/year/2024/2.html")
+        .contains("关于乙事的复函"));
+}
+
+/// The index entries of the letters not rebuilt come from the build's own
+/// files; when those are lost, the letters are read again, not dropped.
+#[test]
+fn lost_index_entries_are_read_again_from_the_letters() {
+    let project = three_letters();
+    let spy = TypstSpy::new();
+    built_ok(&project, &spy, &[]);
+    spy.take_calls();
+    std::fs::remove_dir_all(project.output(".gongwen.entries")).unwrap();
+    project.write(
+        "letters/2024/c.md",
+        letter("关于丙事的函", "2024-03-03", "丙事正文，改过。"),
+    );
+    built_ok(&project, &spy, &[]);
+    assert_eq!(compiles(&spy.take_calls()).len(), 1, "only c is laid out");
+    let index = project.read("index.html");
+    for title in ["关于甲事的函", "关于乙事的函", "关于丙事的函"] {
+        assert!(index.contains(title), "{title} is listed");
+    }
+    let search = search_text(&project);
+    assert!(search.contains("甲事正文") && search.contains("丙事正文，改过"));
+    assert!(project.output(".gongwen.entries").is_dir());
+}
