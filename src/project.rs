@@ -12,8 +12,6 @@ use crate::{embedded, regular};
 pub const LETTERS: &str = "letters";
 pub const OUTPUT: &str = "output";
 pub const FONTS: &str = "fonts";
-/// The fonts for the characters the Fandol faces lack, inside `fonts/`.
-pub const FALLBACK_FONTS: &str = "fallback";
 
 /// What is under `letters/`: the letters, and the folders that could not be walked.
 #[derive(Debug, Default)]

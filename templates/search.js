@@ -210,7 +210,8 @@
             }
           });
         }
-        title();
+        // The heading comes with the first results, so that its count is
+        // never shown before the letters it counts are there.
         return more();
       });
     }).catch(function () {
