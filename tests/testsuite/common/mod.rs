@@ -401,20 +401,14 @@ impl TypstSpy {
         let fake = version.map_or(String::new(), |v| {
             format!("if [ \"$1\" = --version ]; then echo '{v}'; exit 0; fi\n")
         });
-        std::fs::write(
+        write_script(
             &program,
-            format!(
+            &format!(
                 "#!/bin/sh\necho \"$*\" >> '{}'\n{fake}exec '{}' \"$@\"\n",
                 log.display(),
                 real.display()
             ),
-        )
-        .unwrap();
-        std::fs::set_permissions(
-            &program,
-            std::os::unix::fs::PermissionsExt::from_mode(0o755),
-        )
-        .unwrap();
+        );
         TypstSpy {
             _dir: dir,
             program,
@@ -469,9 +463,9 @@ impl TypstStall {
         let program = dir.path().join("typst");
         // Seconds no test waits for: the process is found by this command line.
         let sleep = format!("sleep {}", 3000 + std::process::id() % 1000);
-        std::fs::write(
+        write_script(
             &program,
-            format!(
+            &format!(
                 "#!/bin/sh\n\
                  root=; prev=; files=\n\
                  for a in \"$@\"; do\n  \
@@ -484,13 +478,7 @@ impl TypstStall {
                  exec '{}' \"$@\"\n",
                 real.display()
             ),
-        )
-        .unwrap();
-        std::fs::set_permissions(
-            &program,
-            std::os::unix::fs::PermissionsExt::from_mode(0o755),
-        )
-        .unwrap();
+        );
         TypstStall {
             _dir: dir,
             program,
@@ -519,4 +507,10 @@ pub fn processes_with(text: &str) -> Vec<u32> {
         }
     }
     found
+}
+
+/// Writes an executable shell script: the stand-ins for typst.
+fn write_script(path: &Path, text: &str) {
+    std::fs::write(path, text).unwrap();
+    std::fs::set_permissions(path, std::os::unix::fs::PermissionsExt::from_mode(0o755)).unwrap();
 }
