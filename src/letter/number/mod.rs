@@ -160,6 +160,23 @@ pub fn read(number: &str, shape: Shape) -> Option<Reading> {
     }
 }
 
+/// The serial number of a 令号 or 期号 (128 of 第128号), read as leniently as
+/// `check` reads it, so that a badly written one still counts as used.
+pub fn serial_of(number: &str, shape: Shape) -> Option<u32> {
+    if shape == Shape::Document {
+        return None;
+    }
+    read(number, shape)?;
+    let digits: String = (number.chars())
+        .filter_map(|c| match c {
+            '0'..='9' => Some(c),
+            '０'..='９' => char::from_u32(c as u32 - '０' as u32 + '0' as u32),
+            _ => None,
+        })
+        .collect();
+    digits.parse().ok()
+}
+
 /// 第128号 or 第15期, read leniently: without 第, with zeros, wide digits or no end.
 fn serial(number: &str, end: char) -> Option<Reading> {
     let number = number.trim();
