@@ -341,7 +341,9 @@ fn minutes_format_head_and_attendance() {
 /// 出席, 请假, 列席: after one blank line, two characters in, the label in
 /// 3号黑体 with its colon, the names in 3号仿宋 aligned after it (§10.3).
 fn attendance(r: &mut Rules, d: &Doc) {
-    let present = d.word(1, "出席：王建军（厅长）", "§10.3 出席");
+    let present = (d.words.iter())
+        .find(|w| w.text.starts_with("出席：王建军（厅长）"))
+        .expect("§10.3 出席");
     let page = present.page;
     let last_body = d
         .lines(page)
