@@ -77,7 +77,7 @@ gongwen carries its templates and fonts inside it, so the project needs neither.
     #[command(
         long_about = "Start a new letter.
 
-Writes a file under letters/<year>/, named after today's date (2024-06-03-1.md; never over an existing file), and prints its path. The file has the title, today's date and the next 发文字号 of its series: one past the highest number used in that series this year. The series is the one of the latest letter of the same format (or give --series). The office defaults of gongwen.yaml are listed in it for reference.",
+Writes a file under letters/<year>/, named after today's date (2024-06-03-1.md; never over an existing file), and prints its path. The file has the title, today's date and the next 发文字号 of its series: one past the highest number used in that series this year. The series is the one of the latest letter of the same format (or give --series). A 令 (--format order) gets the next 令号 (第129号) and the keys of 命令格式 (header, signers, signature); a 纪要 (--format minutes) the next 期号 of the year (第16期) and its attendees (出席, 请假, 列席). The office defaults of gongwen.yaml are listed in it for reference.",
         after_help = "Examples:
   gongwen new \"关于银川市申请调整耕地保护目标的复函\"
   gongwen new --format document \"关于做好2024年度生态保护修复项目储备工作的通知\"
@@ -210,7 +210,20 @@ fn main() -> ExitCode {
             _ => Verbosity::Normal,
         },
     };
-    let result = match cli.command {
+    match run(cli.command, &ui) {
+        Ok(true) => ExitCode::SUCCESS,
+        Ok(false) => ExitCode::FAILURE,
+        Err(e) => {
+            ui.failure(&e);
+            ExitCode::FAILURE
+        }
+    }
+}
+
+/// Runs `command`: whether it succeeded, or why it could not run.
+fn run(command: Command, ui: &Ui) -> anyhow::Result<bool> {
+    let today = || chrono::Local::now().date_naive();
+    match command {
         Command::Build(args) => cmd::build::run(
             &args.project.root,
             Options {
@@ -220,7 +233,7 @@ fn main() -> ExitCode {
                 progress: false,
                 keep_work: args.keep_work,
             },
-            &ui,
+            ui,
         ),
         Command::Init(args) => cmd::init::run(
             &args.dir,
@@ -231,34 +244,24 @@ fn main() -> ExitCode {
                 series: args.series,
             },
             args.eject,
-            args.date
-                .unwrap_or_else(|| chrono::Local::now().date_naive()),
-            &ui,
+            args.date.unwrap_or_else(today),
+            ui,
         ),
         Command::Check(args) => match &args.explain {
-            Some(rule) => cmd::check::explain(rule, &ui),
-            None => cmd::check::run(&args.project.root, args.fix, &ui),
+            Some(rule) => cmd::check::explain(rule, ui),
+            None => cmd::check::run(&args.project.root, args.fix, ui),
         },
         Command::New(args) => cmd::new::run(
             &args.project.root,
             &args.title,
             args.format,
             args.series.as_deref(),
-            args.date
-                .unwrap_or_else(|| chrono::Local::now().date_naive()),
-            &ui,
+            args.date.unwrap_or_else(today),
+            ui,
         ),
-        Command::Watch(args) => cmd::watch::run(&args.root, &ui),
-        Command::Serve(args) => cmd::serve::run(&args.project.root, args.port, &ui),
-        Command::Clean(args) => cmd::clean::run(&args.root, &ui),
+        Command::Watch(args) => cmd::watch::run(&args.root, ui),
+        Command::Serve(args) => cmd::serve::run(&args.project.root, args.port, ui),
+        Command::Clean(args) => cmd::clean::run(&args.root, ui),
         Command::Doctor => cmd::doctor::run(),
-    };
-    match result {
-        Ok(true) => ExitCode::SUCCESS,
-        Ok(false) => ExitCode::FAILURE,
-        Err(e) => {
-            ui.failure(&e);
-            ExitCode::FAILURE
-        }
     }
 }
