@@ -8,6 +8,7 @@
 
 use std::io::ErrorKind;
 use std::path::{Path, PathBuf};
+use std::time::{Duration, SystemTime};
 
 use anyhow::{bail, Context, Result};
 
@@ -73,6 +74,7 @@ pub fn fonts_dir() -> Result<PathBuf> {
 fn unpacked_in(parent: &Path, files: &[EmbeddedFile], hash: &str) -> Result<PathBuf> {
     let dir = parent.join(hash);
     if is_whole(&dir, files) {
+        touch(&dir);
         return Ok(dir);
     }
     std::fs::create_dir_all(parent)
@@ -100,11 +102,44 @@ fn unpacked_in(parent: &Path, files: &[EmbeddedFile], hash: &str) -> Result<Path
         Ok(()) => {
             // Renamed away: nothing is left for the guard to remove.
             let _ = fresh.keep();
+            remove_unused(parent, hash, UNUSED);
             Ok(dir)
         }
         // Another build put its copy in place first.
         Err(_) if is_whole(&dir, files) => Ok(dir),
         Err(e) => Err(e).with_context(|| format!("cannot rename a folder to {}", dir.display())),
+    }
+}
+
+/// How long a folder of other fonts (an older gongwen's) is kept unused
+/// before a new one is written beside it: a gongwen still running may use it.
+const UNUSED: Duration = Duration::from_secs(24 * 60 * 60);
+
+/// Marks a folder as used now (its time is what [`remove_unused`] reads).
+fn touch(dir: &Path) {
+    if let Ok(folder) = std::fs::File::open(dir) {
+        let _ = folder.set_modified(SystemTime::now());
+    }
+}
+
+/// Removes the folders of `parent` other than `hash` not used for `unused`:
+/// the fonts of older gongwens, and what a killed unpacking left. Best
+/// effort: a folder that cannot be removed is left for the next time.
+fn remove_unused(parent: &Path, hash: &str, unused: Duration) {
+    let Ok(entries) = std::fs::read_dir(parent) else {
+        return;
+    };
+    for entry in entries.flatten() {
+        let old = entry
+            .metadata()
+            .and_then(|m| m.modified())
+            .ok()
+            .and_then(|t| t.elapsed().ok())
+            .is_some_and(|age| age > unused);
+        let is_dir = entry.file_type().is_ok_and(|t| t.is_dir());
+        if old && is_dir && entry.file_name() != hash {
+            let _ = std::fs::remove_dir_all(entry.path());
+        }
     }
 }
 
@@ -215,6 +250,43 @@ mod tests {
             .map(|e| e.file_name())
             .collect();
         assert_eq!(left, vec![std::ffi::OsString::from("h1")]);
+    }
+
+    #[test]
+    fn other_fonts_folders_go_when_a_new_one_is_written_and_they_are_unused_for_a_day() {
+        let cache = tempfile::tempdir().unwrap();
+        let files = small();
+        let aged = |name: &str, age: Duration| {
+            let dir = cache.path().join(name);
+            std::fs::create_dir_all(dir.join("sub")).unwrap();
+            std::fs::write(dir.join("sub/a.otf"), b"font a").unwrap();
+            let folder = std::fs::File::open(&dir).unwrap();
+            folder.set_modified(SystemTime::now() - age).unwrap();
+        };
+        let day = Duration::from_secs(24 * 60 * 60);
+        aged("older-gongwen", 2 * day);
+        aged("running-gongwen", Duration::from_secs(60));
+        aged(".unpacking-killed", 3 * day);
+        // The folder in use, whole, though not touched for days: kept, and marked used.
+        aged("h1", 5 * day);
+        unpacked_in(cache.path(), &files, "h1").unwrap();
+        let left = || -> Vec<String> {
+            let mut names: Vec<String> = std::fs::read_dir(cache.path())
+                .unwrap()
+                .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+                .collect();
+            names.sort();
+            names
+        };
+        assert_eq!(left().len(), 4, "nothing removed when no folder is written");
+        let age = std::fs::metadata(cache.path().join("h1"))
+            .unwrap()
+            .modified()
+            .unwrap();
+        assert!(age.elapsed().unwrap() < day, "h1 marked as used");
+        // A new gongwen writes its own folder: the unused others go.
+        unpacked_in(cache.path(), &files, "h2").unwrap();
+        assert_eq!(left(), ["h1", "h2", "running-gongwen"]);
     }
 
     #[test]

@@ -29,3 +29,4 @@ pub mod thumbnail;
 pub mod typst_cli;
 pub mod typst_diagnostics;
 pub mod watch;
+pub mod webfonts;

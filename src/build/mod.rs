@@ -6,6 +6,7 @@
 //! assets → save the state. Letters are independent: one that fails is
 //! reported and keeps its last good output.
 
+mod assets;
 mod cache;
 mod compile;
 mod letter;
@@ -31,7 +32,7 @@ use crate::index;
 use crate::output;
 use crate::project::{self, OUTPUT};
 use crate::render::title_lines;
-use crate::templates::{self, Templates};
+use crate::templates::Templates;
 use crate::typst_cli::{self, Typst};
 use cache::{key, sweep, Entries, Globals, Hasher, Record, State, Work};
 use compile::Compiler;
@@ -325,6 +326,7 @@ impl Site {
         };
         let reload = |path: &Path| letter::index_only(self, path).and_then(|r| r.entry);
         let (entries, changed) = cache::entries(&mut state.letters, old, reload);
+        state.site_chars = self.characters(&entries);
         let mut listed: Vec<(chrono::NaiveDate, &index::Entry)> = entries
             .iter()
             .map(|(path, e)| (state.letters[path].date, e))
@@ -351,33 +353,6 @@ impl Site {
         state.site = Some(cache::site_key(&inputs, &state.letters));
         Ok(())
     }
-
-    /// The stylesheet and the web fonts it names, next to the pages. The
-    /// fonts (tens of MB) are copied only when they changed.
-    fn write_assets(&self, state: &mut State, globals: &Globals) -> Result<()> {
-        let assets = self.root.join(OUTPUT).join("assets");
-        output::write_if_changed(&assets.join(templates::STYLE), &self.templates.style)?;
-        let fonts: Vec<(PathBuf, PathBuf)> = WEB_FONTS
-            .iter()
-            .filter_map(|name| {
-                let from = self
-                    .font_dirs
-                    .iter()
-                    .map(|d| d.join(name))
-                    .find(|p| p.is_file())?;
-                Some((from, assets.join("fonts").join(name)))
-            })
-            .collect();
-        let current = state.web_fonts.as_ref() == Some(&globals.fonts)
-            && fonts.iter().all(|(_, to)| to.is_file());
-        if !current {
-            for (from, to) in &fonts {
-                output::copy_if_changed(from, to)?;
-            }
-            state.web_fonts = Some(globals.fonts);
-        }
-        Ok(())
-    }
 }
 
 fn thread_pool(options: &Options) -> Result<rayon::ThreadPool> {
@@ -386,11 +361,3 @@ fn thread_pool(options: &Options) -> Result<rayon::ThreadPool> {
         .build()
         .context("cannot start the build's threads")
 }
-
-/// The Fandol faces `style.css` falls back to when a reader lacks 仿宋 and the like.
-const WEB_FONTS: &[&str] = &[
-    "FandolFang-Regular.otf",
-    "FandolHei-Regular.otf",
-    "FandolKai-Regular.otf",
-    "FandolSong-Bold.otf",
-];

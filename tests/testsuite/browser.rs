@@ -306,7 +306,7 @@ fn pages_work_without_javascript_and_load_nothing_from_outside() {
             &mut tab,
             "getComputedStyle(document.querySelector('article .body p')).fontFamily"
         ),
-        "\"GW Fang\", serif",
+        "\"GW Fang\", \"GW Rare\", serif",
         "the stylesheet applies"
     );
     assert_eq!(

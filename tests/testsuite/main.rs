@@ -24,3 +24,4 @@ mod sample;
 mod scale;
 mod serve;
 mod site;
+mod webfonts;

@@ -64,7 +64,19 @@ fn every_letter_gives_a_pdf_and_a_page() {
     }
     assert!(files.contains(&"index.html".to_string()));
     assert!(files.contains(&"assets/style.css".to_string()));
-    assert!(files.contains(&"assets/fonts/FandolFang-Regular.otf".to_string()));
+    assert!(files.contains(&"assets/fonts.css".to_string()));
+    // The web fonts are WOFF2 slices of the faces, no whole OTF file.
+    let fonts: Vec<&String> = files
+        .iter()
+        .filter(|f| f.starts_with("assets/fonts/"))
+        .collect();
+    assert!(
+        fonts
+            .iter()
+            .any(|f| f.starts_with("assets/fonts/FandolFang-Regular-")),
+        "{fonts:?}"
+    );
+    assert!(fonts.iter().all(|f| f.ends_with(".woff2")), "{fonts:?}");
     // Attachment pages are part of their letter, not letters of their own.
     assert!(
         !files.iter().any(|f| f.contains("reserve-table")),
@@ -409,7 +421,8 @@ fn pages_load_nothing_from_outside_output() {
         }
         assert!(html.contains("Content-Security-Policy"), "{page}");
     }
-    let css = built().read("assets/style.css");
+    let css = built().read("assets/style.css") + &built().read("assets/fonts.css");
+    assert!(css.contains("url("), "the web fonts are named");
     for (i, _) in css.match_indices("url(") {
         let url = &css[i + 4..css[i..].find(')').unwrap() + i];
         assert!(url.trim_matches('"').starts_with("fonts/"), "{url}");

@@ -109,7 +109,7 @@ fn ten_thousand_letters_make_a_light_index_and_a_search_that_fetches_little() {
     // The first page: itself, its stylesheet and its script; one page of pictures at most.
     let mut tab = browser.tab(true);
     browser.open(&mut tab, &format!("{site}index.html"));
-    // The web fonts, fetched when the machine lacks 仿宋 and 黑体, are another matter (issue 17's fonts part).
+    // The web fonts, fetched as this machine lacks 仿宋 and 黑体: the slices of the page's own characters.
     let weight = fetched(&mut browser, &mut tab, "navigation", ALL)
         + fetched(
             &mut browser,
@@ -133,6 +133,10 @@ fn ten_thousand_letters_make_a_light_index_and_a_search_that_fetches_little() {
          web fonts {fonts} bytes"
     );
     assert!(weight < 300_000, "the first page weighs {weight} bytes");
+    assert!(
+        (1..3_000_000).contains(&fonts),
+        "the first page fetched {fonts} bytes of web fonts"
+    );
     assert!(
         (1..=PAGE_SIZE).contains(&pictures),
         "{pictures} pictures fetched"

@@ -76,12 +76,24 @@ pub fn carry_over(before: &State) -> State {
         typst: before.typst.clone(),
         families: before.families.clone(),
         web_fonts: before.web_fonts,
+        web_font_files: before.web_font_files.clone(),
+        site_chars: before.site_chars.clone(),
         font_files: before.font_files.clone(),
         site: before.site,
         index: before.index.clone(),
         title_breaks: before.title_breaks.clone(),
         ..State::default()
     }
+}
+
+/// The web fonts' key: the fonts they are cut from and the site's characters.
+pub fn web_fonts_key(fonts: &Hash, chars: &crate::webfonts::Characters) -> Hash {
+    let mut h = Hasher::new("web fonts");
+    h.part(fonts.as_bytes());
+    for (c, n) in chars {
+        h.part(&u32::from(*c).to_le_bytes()).part(&n.to_le_bytes());
+    }
+    h.finish()
 }
 
 /// A letter's key in the state: its path relative to the project, in URL form.

@@ -26,7 +26,7 @@ pub const ENTRIES_DIR: &str = ".gongwen.entries";
 /// How many files the entries are split in.
 pub const SHARDS: usize = 16;
 /// Bumped when the meaning of the file changes; an older file is ignored.
-const VERSION: u32 = 4;
+const VERSION: u32 = 5;
 
 #[derive(Debug, Default, Serialize, Deserialize)]
 pub struct State {
@@ -36,8 +36,14 @@ pub struct State {
     pub typst: Option<Cached>,
     /// The font families `typst fonts` listed for the fonts with this hash.
     pub families: Option<Cached>,
-    /// The fonts copied to `output/assets/fonts`, by hash.
+    /// What the web fonts in `output/assets/fonts` were made from: the
+    /// fonts and the site's characters (see [`super::web_fonts_key`]).
     pub web_fonts: Option<Hash>,
+    /// Those web fonts' files, relative to `output/assets`.
+    pub web_font_files: Vec<String>,
+    /// The characters of the site's pages, each with how many pages use it;
+    /// counted when the index is made.
+    pub site_chars: crate::webfonts::Characters,
     /// The content hash of each font file, with the size and time it had:
     /// the fonts (tens of MB) are read again only when those change, as git
     /// does for its index.

@@ -91,7 +91,7 @@ impl Browser {
     }
 
     /// Sends a command and waits for its reply; events that come meanwhile go to `tab`.
-    fn call(&mut self, mut tab: Option<&mut Tab>, method: &str, params: Value) -> Value {
+    pub fn call(&mut self, mut tab: Option<&mut Tab>, method: &str, params: Value) -> Value {
         self.next_id += 1;
         let id = self.next_id;
         let mut message = json!({"id": id, "method": method, "params": params});

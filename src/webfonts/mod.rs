@@ -1,0 +1,231 @@
+//! The site's web fonts: the faces `style.css` names, cut down to the
+//! characters the site's pages use and split in slices, each declared with
+//! its `unicode-range` in `assets/fonts.css`, so that a browser fetches only
+//! the slices holding the characters of the page it shows, and only when the
+//! reader's own 仿宋/黑体/楷体 (the `local()` sources, first) are missing.
+//!
+//! Characters are ranked by how many pages use them, in bands (used by half
+//! the pages or more, a quarter, an eighth…), and each band is cut in
+//! codepoint order: the characters of nearly every page fill the first
+//! slices, and a new letter moves a character to another band only when
+//! its count doubles, so most slices stay as they were. A slice's file is
+//! named by the hash of its face and characters: an unchanged slice is
+//! neither made again nor fetched again by a browser that has it.
+//!
+//! Characters none of the Fandol faces has (宁吉喆's 喆, 𠮷) go to the
+//! family "GW Rare", made the same way from the fallback faces the PDFs use.
+
+pub mod subset;
+mod write;
+
+use std::collections::{BTreeMap, HashSet};
+use std::fmt::Write as _;
+
+pub use write::write;
+
+/// Under `output/assets/`.
+pub const DIR: &str = "fonts";
+pub const CSS: &str = "fonts.css";
+/// The family of the characters the Fandol faces lack, last before the generic one.
+pub const RARE: &str = "GW Rare";
+/// Characters a slice holds at most: a page's rare characters then cost a
+/// few small files, and its common ones a few larger ones.
+const SLICE: usize = 120;
+
+/// A family of `style.css` and its Fandol face.
+pub struct Face {
+    pub family: &'static str,
+    /// In the font folders.
+    pub file: &'static str,
+    /// The reader's own faces, tried first.
+    pub local: &'static [&'static str],
+    pub bold: bool,
+}
+
+pub const FACES: &[Face] = &[
+    Face {
+        family: "GW Fang",
+        file: "FandolFang-Regular.otf",
+        local: &["FangSong_GB2312", "仿宋_GB2312", "FangSong", "STFangsong"],
+        bold: false,
+    },
+    Face {
+        family: "GW Hei",
+        file: "FandolHei-Regular.otf",
+        local: &["SimHei", "黑体", "STHeiti"],
+        bold: false,
+    },
+    Face {
+        family: "GW Kai",
+        file: "FandolKai-Regular.otf",
+        local: &["KaiTi_GB2312", "楷体_GB2312", "KaiTi", "STKaiti"],
+        bold: false,
+    },
+    Face {
+        family: "GW Song",
+        file: "FandolSong-Bold.otf",
+        local: &["FZXiaoBiaoSong-B05S", "方正小标宋简体"],
+        bold: true,
+    },
+];
+
+/// The faces for what no Fandol face has, in the order the PDFs try them.
+pub const RARE_FILES: &[&str] = &[
+    "fallback/NotoSerifCJKsc-Regular-fallback.otf",
+    "fallback/NotoSansCJKsc-Regular-fallback.otf",
+    "fallback/HanaMinB-fallback.ttf",
+    "fallback/BabelStoneHan-fallback.ttf",
+];
+
+/// The characters of the site, each with the number of pages using it.
+pub type Characters = BTreeMap<char, u32>;
+
+/// Counts the characters of `pages` (each page's text, in any form: markup
+/// and JSON keys add only ASCII, which every page has anyway); the `shared`
+/// texts (templates, the site's title) count as on every page.
+pub fn characters<'a>(
+    pages: impl IntoIterator<Item = Vec<&'a [u8]>>,
+    shared: &[&[u8]],
+) -> Characters {
+    let mut counts = Characters::new();
+    let mut total = 0;
+    for page in pages {
+        total += 1;
+        let mut seen = HashSet::new();
+        for part in page {
+            seen.extend(String::from_utf8_lossy(part).chars().filter(|c| shown(*c)));
+        }
+        for c in seen {
+            *counts.entry(c).or_default() += 1;
+        }
+    }
+    // Digits and Latin letters are on every page (dates, numbers, page links).
+    let always = (' '..='~').map(|c| c.to_string()).collect::<String>();
+    for part in shared.iter().copied().chain([always.as_bytes()]) {
+        for c in String::from_utf8_lossy(part).chars().filter(|c| shown(*c)) {
+            counts.insert(c, total.max(1));
+        }
+    }
+    counts
+}
+
+/// A character a font draws: not a control character, not a line break.
+fn shown(c: char) -> bool {
+    !c.is_control() && c != '\u{FFFD}'
+}
+
+/// One file to make: `chars` of the font `file`, for `family`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Slice {
+    pub family: &'static str,
+    pub file: &'static str,
+    pub chars: Vec<char>,
+}
+
+/// The characters in the order they are cut into slices: by band, the most
+/// used first, then by codepoint; with each band's end.
+fn ranked(chars: &Characters) -> Vec<Vec<char>> {
+    let most = chars.values().copied().max().unwrap_or(1);
+    let mut bands: BTreeMap<u32, Vec<char>> = BTreeMap::new();
+    for (&c, &n) in chars {
+        // 0 for characters of half the pages or more, 1 for a quarter…
+        let band = (most / n.max(1)).max(1).ilog2();
+        bands.entry(band).or_default().push(c);
+    }
+    bands.into_values().collect()
+}
+
+/// Cuts `chars` (of one band, in codepoint order) into slices of `family`'s `file`.
+fn cut(family: &'static str, file: &'static str, chars: &[char], into: &mut Vec<Slice>) {
+    for part in chars.chunks(SLICE) {
+        into.push(Slice {
+            family,
+            file,
+            chars: part.to_vec(),
+        });
+    }
+}
+
+/// The slices to make, given which characters each font has (`has(file, c)`).
+pub fn plan(chars: &Characters, has: impl Fn(&str, char) -> bool) -> Vec<Slice> {
+    let mut slices = Vec::new();
+    let bands = ranked(chars);
+    for face in FACES {
+        for band in &bands {
+            let own: Vec<char> = band
+                .iter()
+                .copied()
+                .filter(|&c| has(face.file, c))
+                .collect();
+            cut(face.family, face.file, &own, &mut slices);
+        }
+    }
+    for band in &bands {
+        let rare = band
+            .iter()
+            .copied()
+            .filter(|&c| FACES.iter().any(|f| !has(f.file, c)));
+        let mut by_file: BTreeMap<usize, Vec<char>> = BTreeMap::new();
+        for c in rare {
+            if let Some(i) = RARE_FILES.iter().position(|f| has(f, c)) {
+                by_file.entry(i).or_default().push(c);
+            }
+        }
+        for (i, own) in by_file {
+            cut(RARE, RARE_FILES[i], &own, &mut slices);
+        }
+    }
+    slices
+}
+
+/// `U+4E00-4E02,U+4E08`: the slice's characters as a CSS `unicode-range`.
+fn unicode_range(chars: &[char]) -> String {
+    let mut ranges: Vec<(u32, u32)> = Vec::new();
+    for c in chars.iter().map(|&c| c as u32) {
+        match ranges.last_mut() {
+            Some((_, end)) if *end + 1 == c => *end = c,
+            _ => ranges.push((c, c)),
+        }
+    }
+    let mut css = String::new();
+    for (i, (start, end)) in ranges.into_iter().enumerate() {
+        let sep = if i == 0 { "" } else { "," };
+        match start == end {
+            true => write!(css, "{sep}U+{start:X}"),
+            false => write!(css, "{sep}U+{start:X}-{end:X}"),
+        }
+        .expect("writing to a String");
+    }
+    css
+}
+
+/// The `@font-face` rules of the slices, each with its file's name (in `fonts/`).
+pub fn css(slices: &[(Slice, String)]) -> String {
+    let mut css = String::from(
+        "/* Made by gongwen: the web fonts, cut to the characters of this site and\n   \
+         split so that a page fetches only the slices holding its own characters. */\n",
+    );
+    for (slice, name) in slices {
+        let face = FACES.iter().find(|f| f.family == slice.family);
+        let mut src: Vec<String> = face
+            .map(|f| f.local.iter().map(|l| format!("local(\"{l}\")")).collect())
+            .unwrap_or_default();
+        src.push(format!("url(\"{DIR}/{name}\") format(\"woff2\")"));
+        let weight = match face.is_some_and(|f| f.bold) {
+            true => " font-weight: bold;",
+            false => "",
+        };
+        writeln!(
+            css,
+            "@font-face {{ font-family: \"{}\"; src: {};{weight} font-display: swap; unicode-range: {}; }}",
+            slice.family,
+            src.join(", "),
+            unicode_range(&slice.chars)
+        )
+        .expect("writing to a String");
+    }
+    css
+}
+
+#[cfg(test)]
+mod tests;
