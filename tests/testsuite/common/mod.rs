@@ -461,8 +461,13 @@ impl TypstStall {
             .program;
         let dir = tempfile::tempdir().unwrap();
         let program = dir.path().join("typst");
-        // Seconds no test waits for: the process is found by this command line.
-        let sleep = format!("sleep {}", 3000 + std::process::id() % 1000);
+        // Seconds no test waits for: the process is found by this command
+        // line, so each stand-in has its own (tests run side by side in one
+        // process, and one test's stalled sleep once looked like another's
+        // leaked typst). All are seven digits, so none is a prefix of another.
+        static MADE: std::sync::atomic::AtomicU32 = std::sync::atomic::AtomicU32::new(0);
+        let n = MADE.fetch_add(1, std::sync::atomic::Ordering::Relaxed) % 1000;
+        let sleep = format!("sleep {}{n:03}", 3000 + std::process::id() % 1000);
         write_script(
             &program,
             &format!(
