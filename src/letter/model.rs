@@ -13,7 +13,7 @@ use super::fields::Field;
 use super::frontmatter::Reader;
 use super::print;
 use super::resolve::{self, Attachments, Kind, Names, OneText, ProjectImage};
-use super::values::{Attachment, Format, Publish, Title, Urgency};
+use super::values::{Attachment, Format, Output, Publish, Title, Urgency};
 use chrono::NaiveDate;
 
 /// Declares the fields; see the module's documentation.
@@ -136,11 +136,19 @@ letter_model! {
     /// 印章: an image, relative to the project root.
     seal: ProjectImage => Option<String>, resolve::as_written, print::rooted;
         SEAL = "seal", "印章", "/images/seal.png";
+    /// The files `build` makes: the PDF and the page, and the DOCX when listed.
+    outputs: Names => Vec<Output>, resolve::outputs, print::value;
+        OUTPUTS = "outputs", "输出文件", "[pdf, html, docx]", ["输出"];
 }
 
 impl Meta {
     pub fn title(&self) -> String {
         self.title.text()
+    }
+
+    /// Whether the letter asks for a Word file too.
+    pub fn wants_docx(&self) -> bool {
+        self.outputs.contains(&Output::Docx)
     }
 
     /// 成文日期 as the standard prints it: 2022年6月13日, no leading zeros.

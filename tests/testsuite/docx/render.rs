@@ -1,0 +1,1 @@
+//! The DOCX rendered by LibreOffice.
