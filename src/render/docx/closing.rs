@@ -3,14 +3,14 @@
 //! bottom of the last page, and the page numbers as PAGE fields.
 
 use docx_rs::{
-    BorderType, Docx, FieldCharType, Footer, InstrPAGE, InstrText, Paragraph, ParagraphBorder,
-    ParagraphBorderPosition, ParagraphBorders, RelativeFromHType, RelativeFromVType, Run, Tab,
-    TabValueType,
+    BorderType, Docx, FieldCharType, Footer, InstrPAGE, InstrText, LineSpacing, LineSpacingType,
+    Paragraph, ParagraphBorder, ParagraphBorderPosition, ParagraphBorders, RelativeFromHType,
+    RelativeFromVType, Run, Tab, TabValueType,
 };
 
 use super::blocks::{text_run, Item};
 use super::header::red_rule;
-use super::page::{char_pitch, line_pitch, mm, page_size, text_area};
+use super::page::{self, char_pitch, line_pitch, mm, page_size, text_area};
 use super::styles::{self, ATTACHMENTS, DATE, ISSUER, NOTE, PAGE_NUMBER, PLAIN, RECORD, TITLE};
 use super::Writer;
 use crate::letter::print::{chinese_date, names_text};
@@ -126,13 +126,21 @@ fn rule(position: ParagraphBorderPosition, size: usize) -> ParagraphBorder {
     ParagraphBorder::new(position)
         .val(BorderType::Single)
         .size(size)
-        .space(1)
+        .space(0)
         .color("000000")
 }
 
+/// What a rule adds to a 版记 line (in twips): 1 pt, with room to spare.
+const RULES: i32 = 30;
+
 /// The 版记 (7.4): 抄送 and 印发机关 with 印发日期 between rules, thick
-/// above and below, thin between, in a frame at the bottom of the last page.
+/// above and below, thin between, each line in a frame of its own (frames
+/// at a fixed place on the page, which Word and LibreOffice both keep; one
+/// frame of two lines LibreOffice breaks across pages), the last one's
+/// foot at the 版心's foot, anchored to the last paragraphs so that they
+/// are on the last page.
 pub fn record(w: &mut Writer, m: &Meta, out: &mut Vec<Item>) {
+    let width = text_area().0;
     let mut lines: Vec<Paragraph> = Vec::new();
     if !m.cc.is_empty() {
         let cc = format!("抄送：{}。", names_text(&m.cc).replace('、', "，"));
@@ -142,29 +150,37 @@ pub fn record(w: &mut Writer, m: &Meta, out: &mut Vec<Item>) {
         let printed = format!("{}印发", chinese_date(m.print_date));
         let tab = Tab::new()
             .val(TabValueType::Right)
-            .pos((text_area().0 - 2 * 280) as usize);
+            .pos((width - 2 * 280) as usize);
         let p = w.para(RECORD).add_tab(tab).add_run(text_run(printer));
         lines.push(p.add_run(Run::new().add_tab()).add_run(text_run(&printed)));
     }
-    let count = lines.len();
+    let count = lines.len() as i32;
+    let margins = page::margins();
+    let foot = page_size().1 as i32 - margins.bottom;
+    // Each line a frame of its own at its place above the 版心's foot, each
+    // followed by the paragraph it is anchored to (LibreOffice takes the
+    // one after a frame), one point high so that it never needs a page.
     for (i, mut p) in lines.into_iter().enumerate() {
-        let mut borders = ParagraphBorders::with_empty();
-        borders = borders.set(rule(
-            ParagraphBorderPosition::Top,
-            if i == 0 { 8 } else { 4 },
-        ));
-        if i + 1 == count {
-            borders = borders.set(rule(ParagraphBorderPosition::Bottom, 8));
-        }
+        let above = if i == 0 { 8 } else { 4 };
+        let below = if i as i32 + 1 == count { 8 } else { 4 };
+        let borders = ParagraphBorders::with_empty()
+            .set(rule(ParagraphBorderPosition::Top, above))
+            .set(rule(ParagraphBorderPosition::Bottom, below));
         p.property = p.property.set_borders(borders);
         let framed = p
             .wrap("around")
-            .v_anchor("margin")
-            .h_anchor("margin")
-            .y_align("bottom")
-            .x_align("center")
-            .frame_width(text_area().0 as u32);
+            .h_anchor("page")
+            .v_anchor("page")
+            .frame_x(margins.left)
+            .frame_y(foot - (count - i as i32) * (line_pitch() + RULES))
+            .frame_width(width as u32)
+            .frame_height((line_pitch() + RULES) as u32)
+            .h_rule("exact");
         push(out, framed);
+        let tiny = LineSpacing::new()
+            .line_rule(LineSpacingType::Exact)
+            .line(20);
+        push(out, w.para(PLAIN).line_spacing(tiny).size(2));
     }
 }
 

@@ -68,13 +68,19 @@ pub fn char_pitch() -> i32 {
 }
 
 /// How much closer than 16 pt each body character is set (`w:spacing`, in
-/// twips): 28 characters of 三号 are 448 pt, 5.75 pt more than the 版心's
-/// 442.25, so each gives up 115 / 28 = 4.1, rounded up to 5 twips (0.25 pt).
+/// twips), so that exactly 28 fit a line: 28 characters of 三号 are 448 pt,
+/// 5.75 pt more than the 版心's 442.25. Any spacing from −14 twips (29 would
+/// still not fit: 8845 / 29 = 305.0 twips a character) to −5 (28 just fit:
+/// 8845 / 28 = 315.9) makes 28 a line; the middle of that range, −10, leaves
+/// room for the rounding of every layout program.
 /// LibreOffice gives a character wider than a grid cell two cells, so the
 /// body is not snapped to the character grid but condensed and set on exact
 /// 579-twip lines, which Word and LibreOffice lay out alike.
 pub fn condensed() -> i32 {
-    (text_area().0 - BODY_PT * 20 * CHARS).div_euclid(CHARS)
+    let w = text_area().0;
+    let most = w.div_euclid(CHARS) - BODY_PT * 20;
+    let least = (w + 1 + CHARS).div_euclid(CHARS + 1) - BODY_PT * 20;
+    (most + least).div_euclid(2)
 }
 
 pub fn doc_grid() -> DocGrid {
@@ -113,6 +119,7 @@ mod tests {
         assert!(cell(char_space() + 1) * CHARS as f64 > w as f64);
         assert_eq!((line_pitch(), char_space()), (579, -842));
         assert!((BODY_PT * 20 + condensed()) * CHARS <= w);
-        assert!((BODY_PT * 20 + condensed() + 1) * CHARS > w);
+        assert!((BODY_PT * 20 + condensed()) * (CHARS + 1) > w);
+        assert_eq!(condensed(), -10);
     }
 }
