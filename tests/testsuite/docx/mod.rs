@@ -2,6 +2,7 @@
 //! the unzipped parts) and rendered by LibreOffice into a PDF measured as
 //! the layout suite measures gongwen's own PDFs (`render.rs`).
 
+mod build;
 mod read;
 mod render;
 
