@@ -217,8 +217,11 @@ pub fn footers(w: &mut Writer, m: &Meta, docx: Docx) -> Docx {
         return docx;
     }
     let (_, page_h) = page_size();
+    let thin = LineSpacing::new().line_rule(LineSpacingType::Exact).line(20);
     let line = w
         .para(PLAIN)
+        .line_spacing(thin)
+        .size(2)
         .wrap("none")
         .h_anchor("page")
         .v_anchor("page")

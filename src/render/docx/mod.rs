@@ -75,6 +75,10 @@ impl Writer<'_> {
             .into_iter()
             .map(|p| Item::P(Box::new(p)))
             .collect();
+        if m.format != crate::letter::Format::Plain {
+            // The title two lines below the separator (GB/T 9704 7.3.1): the rule's own space is the first.
+            out.push(Item::P(Box::new(self.para(styles::PLAIN))));
+        }
         let mut title = self.para(styles::TITLE);
         for (i, line) in title_lines(&m.title.lines).iter().enumerate() {
             if i > 0 {
