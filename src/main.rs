@@ -210,7 +210,20 @@ fn main() -> ExitCode {
             _ => Verbosity::Normal,
         },
     };
-    let result = match cli.command {
+    match run(cli.command, &ui) {
+        Ok(true) => ExitCode::SUCCESS,
+        Ok(false) => ExitCode::FAILURE,
+        Err(e) => {
+            ui.failure(&e);
+            ExitCode::FAILURE
+        }
+    }
+}
+
+/// Runs `command`: whether it succeeded, or why it could not run.
+fn run(command: Command, ui: &Ui) -> anyhow::Result<bool> {
+    let today = || chrono::Local::now().date_naive();
+    match command {
         Command::Build(args) => cmd::build::run(
             &args.project.root,
             Options {
@@ -220,7 +233,7 @@ fn main() -> ExitCode {
                 progress: false,
                 keep_work: args.keep_work,
             },
-            &ui,
+            ui,
         ),
         Command::Init(args) => cmd::init::run(
             &args.dir,
@@ -231,34 +244,24 @@ fn main() -> ExitCode {
                 series: args.series,
             },
             args.eject,
-            args.date
-                .unwrap_or_else(|| chrono::Local::now().date_naive()),
-            &ui,
+            args.date.unwrap_or_else(today),
+            ui,
         ),
         Command::Check(args) => match &args.explain {
-            Some(rule) => cmd::check::explain(rule, &ui),
-            None => cmd::check::run(&args.project.root, args.fix, &ui),
+            Some(rule) => cmd::check::explain(rule, ui),
+            None => cmd::check::run(&args.project.root, args.fix, ui),
         },
         Command::New(args) => cmd::new::run(
             &args.project.root,
             &args.title,
             args.format,
             args.series.as_deref(),
-            args.date
-                .unwrap_or_else(|| chrono::Local::now().date_naive()),
-            &ui,
+            args.date.unwrap_or_else(today),
+            ui,
         ),
-        Command::Watch(args) => cmd::watch::run(&args.root, &ui),
-        Command::Serve(args) => cmd::serve::run(&args.project.root, args.port, &ui),
-        Command::Clean(args) => cmd::clean::run(&args.root, &ui),
+        Command::Watch(args) => cmd::watch::run(&args.root, ui),
+        Command::Serve(args) => cmd::serve::run(&args.project.root, args.port, ui),
+        Command::Clean(args) => cmd::clean::run(&args.root, ui),
         Command::Doctor => cmd::doctor::run(),
-    };
-    match result {
-        Ok(true) => ExitCode::SUCCESS,
-        Ok(false) => ExitCode::FAILURE,
-        Err(e) => {
-            ui.failure(&e);
-            ExitCode::FAILURE
-        }
     }
 }

@@ -5,7 +5,7 @@
 
 use std::ffi::OsString;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Stdio};
+use std::process::{Child, Command, ExitStatus, Stdio};
 use std::time::Duration;
 
 use anyhow::{bail, Context, Result};
@@ -120,6 +120,36 @@ impl Typst {
     /// Compiles `main` (inside `root`) to `output`, within `job.budget`;
     /// on failure, how it failed, with typst's own message.
     pub fn compile(&self, job: &CompileJob) -> Result<(), Failure> {
+        let mut cmd = self.compile_command(job);
+        let mut child = tied_to_us(&mut cmd)
+            .spawn()
+            .map_err(|e| Failure::NotRun(format!("cannot run {}: {e}", self.program.display())))?;
+        // Read while typst runs, so that a full pipe never stops it.
+        let mut stderr = child.stderr.take().expect("stderr is piped");
+        let reading = std::thread::spawn(move || {
+            let mut bytes = Vec::new();
+            let _ = std::io::Read::read_to_end(&mut stderr, &mut bytes);
+            bytes
+        });
+        let status = self.wait(&mut child, job.budget);
+        let message = String::from_utf8_lossy(&reading.join().unwrap_or_default())
+            .trim()
+            .to_string();
+        let status = status?;
+        if status.success() {
+            return Ok(());
+        }
+        match status.code() {
+            Some(_) => Err(Failure::Reported(message)),
+            None => Err(Failure::Crashed {
+                how: describe_status(&status),
+                message,
+            }),
+        }
+    }
+
+    /// `typst compile` with the job's arguments; its messages piped, in the short form.
+    fn compile_command(&self, job: &CompileJob) -> Command {
         let mut cmd = Command::new(&self.program);
         cmd.arg("compile");
         match job.kind {
@@ -142,43 +172,24 @@ impl Typst {
             .stdin(Stdio::null())
             .stdout(Stdio::null())
             .stderr(Stdio::piped());
-        let mut child = tied_to_us(&mut cmd)
-            .spawn()
-            .map_err(|e| Failure::NotRun(format!("cannot run {}: {e}", self.program.display())))?;
-        // Read while typst runs, so that a full pipe never stops it.
-        let mut stderr = child.stderr.take().expect("stderr is piped");
-        let reading = std::thread::spawn(move || {
-            let mut bytes = Vec::new();
-            let _ = std::io::Read::read_to_end(&mut stderr, &mut bytes);
-            bytes
-        });
-        let status = match child.wait_timeout(job.budget) {
+        cmd
+    }
+
+    /// Waits for `child` within `budget`; past it, or when waiting fails, stops it.
+    fn wait(&self, child: &mut Child, budget: Duration) -> Result<ExitStatus, Failure> {
+        match child.wait_timeout(budget) {
             Ok(Some(status)) => Ok(status),
             Ok(None) => {
-                stop_group(&mut child);
-                Err(Failure::TimedOut(job.budget))
+                stop_group(child);
+                Err(Failure::TimedOut(budget))
             }
             Err(e) => {
-                stop_group(&mut child);
+                stop_group(child);
                 Err(Failure::NotRun(format!(
                     "cannot wait for {}: {e}",
                     self.program.display()
                 )))
             }
-        };
-        let message = String::from_utf8_lossy(&reading.join().unwrap_or_default())
-            .trim()
-            .to_string();
-        let status = status?;
-        if status.success() {
-            return Ok(());
-        }
-        match status.code() {
-            Some(_) => Err(Failure::Reported(message)),
-            None => Err(Failure::Crashed {
-                how: describe_status(&status),
-                message,
-            }),
         }
     }
 }

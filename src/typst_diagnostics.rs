@@ -82,18 +82,21 @@ pub enum Cause {
 
 /// The cause of `failure` on a letter that uses the files `deps`.
 pub fn classify(failure: &Failure, deps: &[&str]) -> Cause {
-    let messages = match failure {
-        Failure::TimedOut(budget) => {
-            return Cause::TooSlow {
-                seconds: budget.as_secs_f64(),
-            }
-        }
-        Failure::Crashed { how, .. } => return Cause::Crashed { how: how.clone() },
-        Failure::NotRun(_) => return Cause::Machine,
+    match failure {
+        Failure::TimedOut(budget) => Cause::TooSlow {
+            seconds: budget.as_secs_f64(),
+        },
+        Failure::Crashed { how, .. } => Cause::Crashed { how: how.clone() },
+        Failure::NotRun(_) => Cause::Machine,
         // The layout decides which files a run writes.
-        Failure::NoOutput(_) => return Cause::LayoutBug,
-        Failure::Reported(stderr) => parse(stderr),
-    };
+        Failure::NoOutput(_) => Cause::LayoutBug,
+        Failure::Reported(stderr) => classify_reported(&parse(stderr), deps),
+    }
+}
+
+/// The cause of the errors typst reported, by what they say: too deep, an
+/// image, the machine, else the layout.
+fn classify_reported(messages: &[Message], deps: &[&str]) -> Cause {
     let errors: Vec<&Message> = messages
         .iter()
         .filter(|m| m.severity == Severity::Error)
@@ -112,6 +115,29 @@ pub fn classify(failure: &Failure, deps: &[&str]) -> Cause {
     ]) {
         return Cause::TooDeep;
     }
+    if let Some(cause) = image_cause(&errors, deps, says) {
+        return cause;
+    }
+    if says(&[
+        "no space left",
+        "permission denied",
+        "input/output error",
+        "failed to load font",
+        "read-only file system",
+    ]) {
+        return Cause::Machine;
+    }
+    Cause::LayoutBug
+}
+
+/// The images among `deps` the errors name; else all of them, when the
+/// errors speak of images without naming one (`says` tells whether they
+/// use any of some words).
+fn image_cause(
+    errors: &[&Message],
+    deps: &[&str],
+    says: impl Fn(&[&str]) -> bool,
+) -> Option<Cause> {
     let images: Vec<String> = deps
         .iter()
         .filter(|d| !d.ends_with(".md"))
@@ -128,25 +154,14 @@ pub fn classify(failure: &Failure, deps: &[&str]) -> Cause {
         .cloned()
         .collect();
     if !named.is_empty() {
-        return Cause::Image { images: named };
+        return Some(Cause::Image { images: named });
     }
-    if !images.is_empty()
-        && says(&[
+    let about_images = || {
+        says(&[
             "image", "decode", "svg", "png", "jpeg", "jpg", "gif", "webp",
         ])
-    {
-        return Cause::Image { images };
-    }
-    if says(&[
-        "no space left",
-        "permission denied",
-        "input/output error",
-        "failed to load font",
-        "read-only file system",
-    ]) {
-        return Cause::Machine;
-    }
-    Cause::LayoutBug
+    };
+    (!images.is_empty() && about_images()).then_some(Cause::Image { images })
 }
 
 /// The message for a letter typst failed on.

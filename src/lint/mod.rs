@@ -7,6 +7,7 @@
 //! [`Edit`] is one `gongwen check --fix` may apply on its own, because it
 //! cannot change what the letter says.
 
+mod attachments;
 mod citation;
 mod closing;
 mod dates;
@@ -177,7 +178,7 @@ pub fn lint_with_attachments(
 ) -> Vec<Finding> {
     let mut findings = lint_with_defaults(file, text, defaults);
     if let Some(doc) = Document::parse(file, text) {
-        findings.extend(elements::attachment_titles(&doc, read));
+        findings.extend(attachments::attachment_titles(&doc, read));
         findings.sort_by_key(|f| f.line);
     }
     findings

@@ -7,6 +7,8 @@
 //! (U+205F) is put beside it, which makes it flank; the renderers then drop
 //! that character again ([`SENTINEL`]).
 
+use std::ops::Range;
+
 use pulldown_cmark::{Event, Parser, Tag, TagEnd};
 
 /// A Unicode space (Zs) that no letter contains; removed from the parsed text.
@@ -18,8 +20,17 @@ pub fn mend(text: &str, options: pulldown_cmark::Options) -> std::borrow::Cow<'_
     if !text.contains('*') {
         return text.into();
     }
-    // Literal `*` left by the parser, as (block number, byte offset); one
-    // run of stars comes as several text events.
+    let runs = star_runs(literal_stars(text, options));
+    let inserts = sentinel_places(text, runs);
+    if inserts.is_empty() {
+        return text.into();
+    }
+    with_sentinels(text, &inserts).into()
+}
+
+/// Literal `*` left by the parser, as (block number, byte offset); one
+/// run of stars comes as several text events.
+fn literal_stars(text: &str, options: pulldown_cmark::Options) -> Vec<(usize, usize)> {
     let mut stars = Vec::new();
     let mut block = 0;
     for (event, range) in Parser::new_ext(text, options).into_offset_iter() {
@@ -39,14 +50,25 @@ pub fn mend(text: &str, options: pulldown_cmark::Options) -> std::borrow::Cow<'_
             _ => {}
         }
     }
-    let mut runs: Vec<(usize, std::ops::Range<usize>)> = Vec::new();
+    stars
+}
+
+/// The literal stars joined into runs (`**` is one run), each with its block.
+fn star_runs(stars: Vec<(usize, usize)>) -> Vec<(usize, Range<usize>)> {
+    let mut runs: Vec<(usize, Range<usize>)> = Vec::new();
     for (block, at) in stars {
         match runs.last_mut() {
             Some((b, run)) if *b == block && run.end == at => run.end += 1,
             _ => runs.push((block, at..at + 1)),
         }
     }
-    // Byte offsets where a sentinel goes.
+    runs
+}
+
+/// Byte offsets where a sentinel goes: before an opening run that follows a
+/// word and precedes punctuation, after a closing run that follows
+/// punctuation and precedes a word. Runs pair up by block and length.
+fn sentinel_places(text: &str, runs: Vec<(usize, Range<usize>)>) -> Vec<usize> {
     let mut inserts = Vec::new();
     // Per block and run length: is an opener waiting for its closer?
     let mut waiting: Vec<(usize, usize)> = Vec::new();
@@ -70,18 +92,20 @@ pub fn mend(text: &str, options: pulldown_cmark::Options) -> std::borrow::Cow<'_
             inserts.push(run.end);
         }
     }
-    if inserts.is_empty() {
-        return text.into();
-    }
+    inserts
+}
+
+/// `text` with a [`SENTINEL`] at each of `inserts` (ascending byte offsets).
+fn with_sentinels(text: &str, inserts: &[usize]) -> String {
     let mut out = String::with_capacity(text.len() + inserts.len() * 3);
     let mut last = 0;
-    for at in inserts {
+    for &at in inserts {
         out.push_str(&text[last..at]);
         out.push(SENTINEL);
         last = at;
     }
     out.push_str(&text[last..]);
-    out.into()
+    out
 }
 
 fn is_word(c: char) -> bool {

@@ -30,50 +30,55 @@ pub fn body_html(body: &Body, root: &str) -> String {
                 let html = html_block.take().unwrap_or_default();
                 events.push(Event::Html(sanitize::clean(&html).into()));
             }
-            Event::Start(Tag::Heading {
-                level,
-                id,
-                classes,
-                attrs,
-            }) => {
-                let level = page_level(*level);
-                events.push(Event::Start(Tag::Heading {
-                    level,
-                    id: id.clone(),
-                    classes: classes.clone(),
-                    attrs: attrs.clone(),
-                }));
+            Event::Start(Tag::Heading { .. }) => {
+                events.push(for_page(event, root));
+                // The number is made by gongwen (一、 …), never by the author.
                 match numbers.next() {
-                    // The number is made by gongwen (一、 …), never by the author.
                     Some(n) if !n.is_empty() => events.push(Event::InlineHtml(
                         format!("<span class=\"heading-number\">{n}</span>").into(),
                     )),
                     _ => {}
                 }
             }
-            Event::End(TagEnd::Heading(level)) => {
-                let level = page_level(*level);
-                events.push(Event::End(TagEnd::Heading(level)))
-            }
-            // Images are copied to output/media/<path in the project>.
-            Event::Start(Tag::Image {
-                link_type,
-                dest_url,
-                title,
-                id,
-            }) => events.push(Event::Start(Tag::Image {
-                link_type: *link_type,
-                dest_url: CowStr::from(format!("{root}{}", media_path(dest_url))),
-                title: title.clone(),
-                id: id.clone(),
-            })),
-            other => events.push(other.clone()),
+            other => events.push(for_page(other, root)),
         }
     }
     let mut html = String::new();
     pulldown_cmark::html::push_html(&mut html, events.into_iter());
     // The author's inline tags are still in it, as typed.
     sanitize::clean(&html)
+}
+
+/// An event of the body as the page has it: headings a level down, images
+/// from where they are copied to.
+fn for_page<'a>(event: &Event<'a>, root: &str) -> Event<'a> {
+    match event {
+        Event::Start(Tag::Heading {
+            level,
+            id,
+            classes,
+            attrs,
+        }) => Event::Start(Tag::Heading {
+            level: page_level(*level),
+            id: id.clone(),
+            classes: classes.clone(),
+            attrs: attrs.clone(),
+        }),
+        Event::End(TagEnd::Heading(level)) => Event::End(TagEnd::Heading(page_level(*level))),
+        // Images are copied to output/media/<path in the project>.
+        Event::Start(Tag::Image {
+            link_type,
+            dest_url,
+            title,
+            id,
+        }) => Event::Start(Tag::Image {
+            link_type: *link_type,
+            dest_url: CowStr::from(format!("{root}{}", media_path(dest_url))),
+            title: title.clone(),
+            id: id.clone(),
+        }),
+        other => other.clone(),
+    }
 }
 
 /// The page title is the <h1>, so the body's levels start at <h2>.

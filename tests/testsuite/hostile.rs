@@ -428,14 +428,14 @@ fn a_letter_typst_cannot_finish_is_stopped_and_the_rest_of_its_chunk_built() {
         &["--jobs", "1"],
         &[
             ("GONGWEN_TYPST", &stall.program),
-            ("GONGWEN_LETTER_TIMEOUT", std::path::Path::new("8")),
+            ("GONGWEN_LETTER_TIMEOUT", std::path::Path::new("15")),
         ],
     );
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert_eq!(out.status.code(), Some(1), "{stderr}");
     assert!(
         stderr.starts_with(
-            "error: letters/slow.md: typst took longer than 8 s over this letter and was stopped\n  \
+            "error: letters/slow.md: typst took longer than 15 s over this letter and was stopped\n  \
              help: a very long table or a very large image is the usual cause"
         ),
         "{stderr}"

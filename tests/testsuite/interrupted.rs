@@ -156,17 +156,27 @@ fn typst_dies_with_a_build_killed_by_kill_9_and_the_next_build_leaves_no_scratch
         left.extend(typst_of(&project));
         left
     };
-    // A leaked typst stalls for ever, so ten seconds tell one. The issue asks
-    // for one second; in the full suite a killed typst was once still listed
-    // after it (not understood yet: see the closing note of stop 12).
-    while !left().is_empty() && killed.elapsed() < Duration::from_secs(10) {
+    // Within a second of the build's death every typst of it is gone or
+    // killed: a SIGKILL it has been sent means it runs none of its own code
+    // again, though a loaded machine may take longer to tear it down.
+    while !left().is_empty() && killed.elapsed() < Duration::from_secs(1) {
         std::thread::sleep(Duration::from_millis(10));
     }
+    let alive: Vec<String> = left()
+        .into_iter()
+        .filter_map(|pid| common::process_state(pid).filter(|s| !s.killed()))
+        .map(|s| s.to_string())
+        .collect();
     assert_eq!(
-        left(),
-        Vec::<u32>::new(),
-        "typst outlived the build killed by kill -9"
+        alive,
+        Vec::<String>::new(),
+        "typst outlived the build killed by kill -9 by a second"
     );
+    // And the killed ones do go.
+    while !left().is_empty() && killed.elapsed() < Duration::from_secs(60) {
+        std::thread::sleep(Duration::from_millis(10));
+    }
+    assert_eq!(left(), Vec::<u32>::new(), "a killed typst never went");
 
     let out = project.build();
     assert!(

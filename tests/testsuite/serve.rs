@@ -82,7 +82,7 @@ fn try_get(addr: &str, path: &str) -> Option<(u16, String)> {
     let mut stream = TcpStream::connect(addr).ok()?;
     // Chromium's DevTools keeps the connection open: stop at Content-Length, never wait forever.
     stream
-        .set_read_timeout(Some(Duration::from_secs(10)))
+        .set_read_timeout(Some(Duration::from_secs(60)))
         .ok()?;
     write!(
         stream,

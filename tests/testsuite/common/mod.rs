@@ -509,6 +509,62 @@ pub fn processes_with(text: &str) -> Vec<u32> {
     found
 }
 
+/// What `/proc/<pid>/status` says of a process: whether it is on its way out.
+#[derive(Debug)]
+pub struct ProcessState {
+    pid: u32,
+    state: String,
+    pending: u64,
+    flags: u64,
+}
+
+impl ProcessState {
+    /// A zombie, a process exiting, or one with SIGKILL pending for it or its
+    /// thread group: it runs none of its own code again.
+    pub fn killed(&self) -> bool {
+        const SIGKILL_BIT: u64 = 1 << (libc::SIGKILL - 1);
+        // PF_EXITING of the kernel's task flags (include/linux/sched.h).
+        const PF_EXITING: u64 = 0x4;
+        self.state.starts_with('Z')
+            || self.state.starts_with('X')
+            || self.pending & SIGKILL_BIT != 0
+            || self.flags & PF_EXITING != 0
+    }
+}
+
+impl std::fmt::Display for ProcessState {
+    fn fmt(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+        write!(
+            f,
+            "pid {} state {} pending {:#x} flags {:#x}",
+            self.pid, self.state, self.pending, self.flags
+        )
+    }
+}
+
+/// The state of process `pid`, or None when it has gone.
+pub fn process_state(pid: u32) -> Option<ProcessState> {
+    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).ok()?;
+    let field = |name: &str| {
+        status
+            .lines()
+            .find_map(|l| l.strip_prefix(name))
+            .map(|v| v.trim().to_string())
+            .unwrap_or_default()
+    };
+    let mask = |name: &str| u64::from_str_radix(&field(name), 16).unwrap_or(0);
+    // /proc/<pid>/stat: after the command in parentheses, the ninth field is the flags.
+    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).ok()?;
+    let after_command = &stat[stat.rfind(')')? + 1..];
+    let flags = after_command.split_whitespace().nth(6)?.parse().ok()?;
+    Some(ProcessState {
+        pid,
+        state: field("State:"),
+        pending: mask("SigPnd:") | mask("ShdPnd:"),
+        flags,
+    })
+}
+
 /// Writes an executable shell script: the stand-ins for typst.
 fn write_script(path: &Path, text: &str) {
     std::fs::write(path, text).unwrap();
