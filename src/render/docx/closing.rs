@@ -217,7 +217,9 @@ pub fn footers(w: &mut Writer, m: &Meta, docx: Docx) -> Docx {
         return docx;
     }
     let (_, page_h) = page_size();
-    let thin = LineSpacing::new().line_rule(LineSpacingType::Exact).line(20);
+    let thin = LineSpacing::new()
+        .line_rule(LineSpacingType::Exact)
+        .line(20);
     let line = w
         .para(PLAIN)
         .line_spacing(thin)
