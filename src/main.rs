@@ -77,7 +77,7 @@ gongwen carries its templates and fonts inside it, so the project needs neither.
     #[command(
         long_about = "Start a new letter.
 
-Writes a file under letters/<year>/, named after today's date (2024-06-03-1.md; never over an existing file), and prints its path. The file has the title, today's date and the next 发文字号 of its series: one past the highest number used in that series this year. The series is the one of the latest letter of the same format (or give --series). The office defaults of gongwen.yaml are listed in it for reference.",
+Writes a file under letters/<year>/, named after today's date (2024-06-03-1.md; never over an existing file), and prints its path. The file has the title, today's date and the next 发文字号 of its series: one past the highest number used in that series this year. The series is the one of the latest letter of the same format (or give --series). A 令 (--format order) gets the next 令号 (第129号) and the keys of 命令格式 (header, signers, signature); a 纪要 (--format minutes) the next 期号 of the year (第16期) and its attendees (出席, 请假, 列席). The office defaults of gongwen.yaml are listed in it for reference.",
         after_help = "Examples:
   gongwen new \"关于银川市申请调整耕地保护目标的复函\"
   gongwen new --format document \"关于做好2024年度生态保护修复项目储备工作的通知\"

@@ -11,7 +11,7 @@ use chrono::{Datelike, NaiveDate};
 use crate::config;
 use crate::letter::fields::{self, Field};
 use crate::letter::frontmatter::{self, Reader, Text};
-use crate::letter::number::Number;
+use crate::letter::number::{self, Number, Shape};
 use crate::letter::Format;
 use crate::project::{self, LETTERS};
 
@@ -21,6 +21,24 @@ pub struct Issued {
     pub number: Option<Number>,
     /// As parsed, so that `信函` and `letter` are the same format.
     pub format: Option<Format>,
+    /// The serial of a 令号 or 期号 (128 of 第128号), in those formats.
+    pub serial: Option<u32>,
+    pub year: Option<i32>,
+}
+
+/// The next 令号 of a 令 (counted over all years: 令号 run on), or the next
+/// 期号 of a 纪要 (counted in its year); `None` in other formats.
+pub fn next_serial(issued: &[Issued], format: Format, year: i32) -> Option<String> {
+    let (end, yearly) = match format {
+        Format::Order => ('号', false),
+        Format::Minutes => ('期', true),
+        _ => return None,
+    };
+    let highest = (issued.iter())
+        .filter(|i| i.format == Some(format) && (!yearly || i.year == Some(year)))
+        .filter_map(|i| i.serial)
+        .max()?;
+    Some(format!("第{}{end}", highest + 1))
 }
 
 /// The next number of `series` in `year`: one past the highest used.
@@ -79,9 +97,15 @@ fn read_issued(source: &Path, text: &str) -> Issued {
         return Issued::default();
     };
     let mut text = |f: &'static Field| r.take::<Text>(f, "").map(|t| t.0);
+    let written = text(&fields::NUMBER);
+    let format = text(&fields::FORMAT).as_deref().and_then(Format::parse);
+    let date = text(&fields::DATE);
+    let shape = Shape::of(format.unwrap_or_default());
     Issued {
-        number: text(&fields::NUMBER).as_deref().and_then(Number::parse),
-        format: text(&fields::FORMAT).as_deref().and_then(Format::parse),
+        number: written.as_deref().and_then(Number::parse),
+        format,
+        serial: written.and_then(|n| number::serial_of(&n, shape)),
+        year: date.and_then(|d| d.get(..4)?.parse().ok()),
     }
 }
 
@@ -90,7 +114,8 @@ pub struct Draft<'a> {
     pub title: &'a str,
     pub date: NaiveDate,
     pub format: Option<Format>,
-    pub number: Option<Number>,
+    /// The 发文字号 (or 令号, 期号) as it is to be written.
+    pub number: Option<String>,
     /// The letter keys of gongwen.yaml, as written there.
     pub office_defaults: Vec<String>,
 }
@@ -98,17 +123,32 @@ pub struct Draft<'a> {
 impl Draft<'_> {
     pub fn text(&self) -> String {
         let yaml = |s: &str| serde_yaml::to_string(s).expect("a string serialises");
+        let format = self.format.unwrap_or_default();
         let mut t = String::from("---\n");
         t.push_str(&format!("title: {}", yaml(self.title)));
-        t.push_str("to:          # 主送机关, e.g. 自治区财政厅\n");
+        match format {
+            Format::Order => {
+                t.push_str("header:      # 发令机关标志, e.g. 宁夏回族自治区人民政府令\n")
+            }
+            Format::Minutes => {
+                t.push_str("header:      # 纪要标志, e.g. 宁夏回族自治区自然资源厅厅务会议纪要\n")
+            }
+            _ => t.push_str("to:          # 主送机关, e.g. 自治区财政厅\n"),
+        }
         t.push_str(&format!("date: {}\n", self.date.format("%Y-%m-%d")));
+        let example = match format {
+            Format::Order => "令号, e.g. 第128号",
+            Format::Minutes => "期号, e.g. 第15期",
+            _ => "发文字号, e.g. 宁自然资函〔2024〕33号",
+        };
         match &self.number {
-            Some(n) => t.push_str(&format!("number: {}", yaml(&n.to_string()))),
-            None => t.push_str("number:      # 发文字号, e.g. 宁自然资函〔2024〕33号\n"),
+            Some(n) => t.push_str(&format!("number: {}", yaml(n))),
+            None => t.push_str(&format!("number:      # {example}\n")),
         }
         if let Some(f) = self.format {
             t.push_str(&format!("format: {}\n", f.key()));
         }
+        t.push_str(format_keys(format));
         if !self.office_defaults.is_empty() {
             t.push_str("# From gongwen.yaml (add a key here to change it for this letter only):\n");
             for line in &self.office_defaults {
@@ -117,6 +157,21 @@ impl Draft<'_> {
         }
         t.push_str("---\n\n正文从这里写起。\n");
         t
+    }
+}
+
+/// The keys only 命令格式 and 纪要格式 have, to fill in.
+fn format_keys(format: Format) -> &'static str {
+    match format {
+        Format::Order => {
+            "signers:     # 签发人 as 职务 姓名, e.g. 自治区主席 张雨浦\n\
+             # signature: /images/signature.png   # 签名章 (a PNG with a transparent background), if there is one\n"
+        }
+        Format::Minutes => {
+            "attendees:\n  present:    # 出席, e.g. [王建军（厅长）, 李文华（副厅长）]\n  \
+             absent:     # 请假\n  observers:  # 列席\n"
+        }
+        _ => "",
     }
 }
 
@@ -179,6 +234,8 @@ mod tests {
             .map(|(n, f)| Issued {
                 number: Number::parse(n),
                 format: Format::parse(f),
+                serial: None,
+                year: None,
             })
             .collect()
     }
@@ -236,7 +293,7 @@ mod tests {
             title: "关于: 某事的函",
             date: NaiveDate::from_ymd_opt(2024, 6, 3).unwrap(),
             format: Some(Format::Letter),
-            number: Number::parse("宁自然资函〔2024〕34号"),
+            number: Some("宁自然资函〔2024〕34号".into()),
             office_defaults: office_defaults("# c\nsite_title: 公文\nissuer: 某厅\ncc:\n  - 甲\n"),
         };
         let text = draft.text();

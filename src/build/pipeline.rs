@@ -9,7 +9,7 @@ use serde::{Deserialize, Serialize};
 use super::Site;
 use crate::diagnostic::Diagnostics;
 use crate::index;
-use crate::letter::{fields, Letter, Meta, Publish};
+use crate::letter::{fields, Letter, Meta, Publish, Reading};
 use crate::markdown::{images, Body, Source};
 use crate::render::docx::DocxFile;
 use crate::render::html::{HtmlPage, LetterContext};
@@ -150,8 +150,9 @@ pub fn load(
     defaults: &crate::letter::RawMeta,
     source: &Path,
     bytes: Vec<u8>,
+    reading: Reading,
 ) -> Result<(Letter, Body, Vec<Option<Body>>), Diagnostics> {
-    let letter = Letter::from_bytes(root, source, bytes, defaults)?;
+    let letter = Letter::from_bytes(root, source, bytes, defaults, reading)?;
     let body = parse_body(root, &letter);
     let line = letter.line_of(&fields::ATTACHMENTS);
     let attachments: Vec<Result<Option<Body>, Diagnostics>> = (letter.meta.attachments.iter())
@@ -167,7 +168,8 @@ pub fn load(
 
 /// [`load`], as one value.
 pub fn load_letter(site: &Site, source: &Path, bytes: Vec<u8>) -> Result<Loaded, Diagnostics> {
-    let (letter, body, attachments) = load(&site.root, &site.config.defaults, source, bytes)?;
+    let defaults = &site.config.defaults;
+    let (letter, body, attachments) = load(&site.root, defaults, source, bytes, Reading::Build)?;
     Ok(Loaded {
         letter,
         body,

@@ -9,7 +9,7 @@ use crate::build;
 use crate::config::Config;
 use crate::diagnostic::{Diagnostic, Diagnostics};
 use crate::glyphs::{self, FontBook, GlyphWarning};
-use crate::letter::fields;
+use crate::letter::Reading;
 use crate::lint::{self, Finding, Severity};
 use crate::markdown::images;
 use crate::output;
@@ -191,18 +191,11 @@ fn check_letter(
         .iter()
         .filter_map(|f| images::within_project(source, f))
         .collect();
-    let mut invalid = match crate::regular::read(&root.join(source)) {
-        Ok(bytes) => build::load(root, &config.defaults, source, bytes).err(),
+    // (The 发文字号 is the rule `document-number`'s to report, with its fix.)
+    let invalid = match crate::regular::read(&root.join(source)) {
+        Ok(bytes) => build::load(root, &config.defaults, source, bytes, Reading::Check).err(),
         Err(e) => Some(Diagnostic::new(source, format!("cannot read the file: {e}")).into()),
     };
-    // A bad 发文字号 is both a validation error and a lint finding; the
-    // finding says the same with its rule name and a fix, so it alone is shown.
-    if findings.iter().any(|f| f.rule == lint::number::RULE) {
-        if let Some(problems) = &mut invalid {
-            problems.0.retain(|d| d.field != Some(&fields::NUMBER));
-        }
-        invalid = invalid.filter(|p| !p.is_empty());
-    }
     let checked = Checked {
         source: source.to_path_buf(),
         invalid,

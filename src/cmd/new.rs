@@ -25,8 +25,12 @@ pub fn run(
     let series = series.map(str::to_string).or_else(|| {
         new_letter::likely_series(&issued, format_used, config.defaults.number.as_deref())
     });
-    let number =
-        series.map(|s| new_letter::next_number(&issued, &s, chrono::Datelike::year(&today)));
+    let year = chrono::Datelike::year(&today);
+    // A 令 and a 纪要 count their 令号 and 期号; the other formats their series' 发文字号.
+    let number = match format_used {
+        Format::Order | Format::Minutes => new_letter::next_serial(&issued, format_used, year),
+        _ => series.map(|s| new_letter::next_number(&issued, &s, year).to_string()),
+    };
     let draft = Draft {
         title,
         date: today,
@@ -35,9 +39,12 @@ pub fn run(
         office_defaults: new_letter::office_defaults(&new_letter::config_text(root)),
     };
     let path = new_letter::write(root, &draft)?;
-    match &draft.number {
-        Some(n) => ui.detail(format!("发文字号 {n}: one past the highest of its series this year")),
-        None => ui.status("no 发文字号 yet: no letter has one to count on from (give --series, or fill in `number:`)"),
+    match (&draft.number, format_used) {
+        (Some(n), Format::Order) => ui.detail(format!("令号 {n}: one past the highest 令号")),
+        (Some(n), Format::Minutes) => ui.detail(format!("期号 {n}: one past the highest 期号 this year")),
+        (Some(n), _) => ui.detail(format!("发文字号 {n}: one past the highest of its series this year")),
+        (None, Format::Order | Format::Minutes) => ui.status("no 令号 or 期号 yet: no letter of this format has one to count on from (fill in `number:`)"),
+        (None, _) => ui.status("no 发文字号 yet: no letter has one to count on from (give --series, or fill in `number:`)"),
     }
     let shown = if root == Path::new(".") {
         path

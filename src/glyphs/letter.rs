@@ -195,6 +195,7 @@ fn field_face(field: &Field) -> Option<Face> {
         &fields::FORMAT,
         &fields::PUBLISH,
         &fields::SEAL,
+        &fields::SIGNATURE,
     ]) {
         return None;
     } else {

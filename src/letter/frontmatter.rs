@@ -62,6 +62,9 @@ pub struct Reader<'a> {
     /// Kept apart from `map` so a field's line is known after its value is taken.
     field_lines: HashMap<&'static str, usize>,
     pub diagnostics: Diagnostics,
+    /// For `check`: the 发文字号 is its rule `document-number`'s to report
+    /// (the same grammar, with the fix), so the reader leaves it be.
+    pub number_left_to_check: bool,
 }
 
 impl<'a> Reader<'a> {
@@ -113,6 +116,7 @@ impl<'a> Reader<'a> {
             map,
             field_lines,
             diagnostics,
+            number_left_to_check: false,
         })
     }
 

@@ -1,5 +1,6 @@
 //! A letter: its frontmatter checked into [`Meta`], and its Markdown body.
 
+mod attendees;
 pub mod fields;
 pub mod frontmatter;
 mod model;
@@ -11,6 +12,7 @@ mod values;
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
+pub use attendees::Attendees;
 pub use model::{Meta, RawMeta};
 pub use resolve::MAX_TITLE_CHARS;
 pub use values::{Attachment, Choice, Format, Output, Publish, Title, Urgency};
@@ -20,6 +22,15 @@ use crate::markdown::images;
 use crate::markdown::{Body, Source};
 use fields::Field;
 use frontmatter::Reader;
+
+/// Who reads the letter: `build`, or `check`, whose rule `document-number`
+/// reports a badly written 发文字号 (by the same grammar, with its fix) in
+/// place of the reader.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Reading {
+    Build,
+    Check,
+}
 
 #[derive(Debug, Clone)]
 pub struct Letter {
@@ -36,8 +47,19 @@ pub struct Letter {
 impl Letter {
     /// Parses a letter's text; `defaults` come from the office config.
     pub fn parse(source: &Path, text: &str, defaults: &RawMeta) -> Result<Letter, Diagnostics> {
+        Letter::parse_for(source, text, defaults, Reading::Build)
+    }
+
+    /// [`Letter::parse`], for `build` or for `check`.
+    pub fn parse_for(
+        source: &Path,
+        text: &str,
+        defaults: &RawMeta,
+        reading: Reading,
+    ) -> Result<Letter, Diagnostics> {
         let split = frontmatter::split(source, text)?;
         let mut reader = Reader::new(source, split.yaml, split.yaml_line, fields::ALL)?;
+        reader.number_left_to_check = reading == Reading::Check;
         let raw = RawMeta::read(&mut reader);
         let meta = Meta::resolve(raw.or(defaults), &mut reader);
         let diagnostics = std::mem::take(&mut reader.diagnostics);
@@ -70,7 +92,7 @@ impl Letter {
             Diagnostic::new(source, format!("cannot read the file: {e}"))
                 .help("check that the file is there and readable")
         })?;
-        Letter::from_bytes(root, source, bytes, defaults)
+        Letter::from_bytes(root, source, bytes, defaults, Reading::Build)
     }
 
     /// Parses a letter's file contents, which need not be UTF-8 yet; `root`
@@ -80,29 +102,36 @@ impl Letter {
         source: &Path,
         bytes: Vec<u8>,
         defaults: &RawMeta,
+        reading: Reading,
     ) -> Result<Letter, Diagnostics> {
         let text = decode_utf8(source, bytes)?;
-        let letter = Letter::parse(source, &text, defaults).map_err(|mut problems| {
-            // So one run names the body's problems too, not only the frontmatter's.
-            if let Ok(split) = frontmatter::split(source, &text) {
-                let body = Source {
-                    root,
-                    file: source,
-                    first_line: split.body_line,
-                };
-                if let Err(more) = Body::parse(&body, split.body) {
-                    problems.0.extend(more.0);
+        let letter =
+            Letter::parse_for(source, &text, defaults, reading).map_err(|mut problems| {
+                // So one run names the body's problems too, not only the frontmatter's.
+                if let Ok(split) = frontmatter::split(source, &text) {
+                    let body = Source {
+                        root,
+                        file: source,
+                        first_line: split.body_line,
+                    };
+                    if let Err(more) = Body::parse(&body, split.body) {
+                        problems.0.extend(more.0);
+                    }
                 }
-            }
-            problems
-        })?;
-        if let Some(seal) = &letter.meta.seal {
+                problems
+            })?;
+        let stamps = [
+            (&letter.meta.seal, &fields::SEAL, "seal"),
+            (&letter.meta.signature, &fields::SIGNATURE, "签名章"),
+        ];
+        for (path, field, what) in stamps {
+            let Some(path) = path else { continue };
             // Checked as an image is: there, and not a link out of the project.
-            if let Err(e) = images::resolve(root, Path::new(""), &format!("/{seal}")) {
-                return Err(Diagnostic::new(source, format!("seal {e}"))
-                    .at(letter.line_of(&fields::SEAL), None)
-                    .field(&fields::SEAL)
-                    .help("put the image there, or fix the path in `seal:` (relative to the letter, or to the project root when it starts with `/`)")
+            if let Err(e) = images::resolve(root, Path::new(""), &format!("/{path}")) {
+                return Err(Diagnostic::new(source, format!("{what} {e}"))
+                    .at(letter.line_of(field), None)
+                    .field(field)
+                    .help(format!("put the image there, or fix the path in `{}:` (relative to the letter, or to the project root when it starts with `/`)", field.key))
                     .into());
             }
         }

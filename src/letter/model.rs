@@ -9,6 +9,7 @@
 
 use serde::ser::{Serialize, SerializeMap, Serializer};
 
+use super::attendees::{AttendeeLists, Attendees};
 use super::fields::Field;
 use super::frontmatter::Reader;
 use super::print;
@@ -106,8 +107,9 @@ letter_model! {
         ISSUER = "issuer", "发文机关署名", "宁夏回族自治区自然资源厅", ["署名"];
     date: OneText => NaiveDate, resolve::required_date, print::date;
         DATE = "date", "成文日期", "2022-06-13";
+    /// 发文字号; in 命令格式 the 令号 (第128号), in 纪要格式 the 期号 (第15期).
     number: OneText => Option<String>, resolve::number, print::value;
-        NUMBER = "number", "发文字号", "宁自然资函〔2022〕70号";
+        NUMBER = "number", "发文字号", "宁自然资函〔2022〕70号", ["令号", "期号"];
     format: OneText => Format, resolve::choice_or_default, print::format;
         FORMAT = "format", "格式", "letter";
     /// 发文机关标志: one name, or several for a joint issue.
@@ -119,7 +121,8 @@ letter_model! {
         SECRECY = "secrecy", "密级和保密期限", "秘密★1年", ["密级"];
     urgency: OneText => Option<Urgency>, resolve::choice, print::value;
         URGENCY = "urgency", "紧急程度", "加急";
-    signers: Names => Vec<String>, resolve::names, print::value;
+    /// 签发人; in 命令格式 each as `职务 姓名`.
+    signers: Names => Vec<String>, resolve::names, print::signers;
         SIGNERS = "signers", "签发人", "[张三, 李四]";
     attachments: Attachments => Vec<Attachment>, resolve::list, print::skip;
         ATTACHMENTS = "attachments", "附件", "[{name: 储备项目表, file: _attachments/table.md}]";
@@ -136,6 +139,12 @@ letter_model! {
     /// 印章: an image, relative to the project root.
     seal: ProjectImage => Option<String>, resolve::as_written, print::rooted;
         SEAL = "seal", "印章", "/images/seal.png";
+    /// 签名章 of the 签发人 of a 令: an image, relative to the project root.
+    signature: ProjectImage => Option<String>, resolve::as_written, print::rooted;
+        SIGNATURE = "signature", "签名章", "/images/signature.png";
+    /// 出席、请假、列席 of a 纪要.
+    attendees: AttendeeLists => Attendees, resolve::or_default, print::attendees;
+        ATTENDEES = "attendees", "出席人员", "{present: [张三, 李四], absent: [王五], observers: [赵六]}", ["参会人员"];
     /// The files `build` makes: the PDF and the page, and the DOCX when listed.
     outputs: Names => Vec<Output>, resolve::outputs, print::value;
         OUTPUTS = "outputs", "输出文件", "[pdf, html, docx]", ["输出"];

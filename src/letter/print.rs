@@ -7,6 +7,7 @@ use chrono::{Datelike, NaiveDate};
 use serde::ser::SerializeMap;
 use serde::Serialize;
 
+use super::attendees::Attendees;
 use super::values::{Attachment, Format, Title};
 
 type Printed<M> = Result<(), <M as SerializeMap>::Error>;
@@ -44,10 +45,55 @@ pub fn date<M: SerializeMap>(d: &NaiveDate, key: &'static str, map: &mut M) -> P
     map.serialize_entry(&format!("{key}_iso"), &d.format("%Y-%m-%d").to_string())
 }
 
-/// Its Chinese name, and `format_key` (`letter`, `document`, `plain`).
+/// Its Chinese name, and `format_key` (`letter`, `document`, `order`, `minutes`, `plain`).
 pub fn format<M: SerializeMap>(f: &Format, key: &'static str, map: &mut M) -> Printed<M> {
     map.serialize_entry(key, f.chinese())?;
     map.serialize_entry("format_key", f.key())
+}
+
+/// The names, and `signer_titles`: each split into 职务 and 姓名 at its last
+/// space (`自治区主席 张雨浦`), as 命令格式 prints them; a name alone has no 职务.
+pub fn signers<M: SerializeMap>(v: &[String], key: &'static str, map: &mut M) -> Printed<M> {
+    #[derive(Serialize)]
+    struct Signer<'a> {
+        title: &'a str,
+        name: &'a str,
+    }
+    map.serialize_entry(key, v)?;
+    let split: Vec<Signer> = v
+        .iter()
+        .map(|s| match s.trim().rsplit_once([' ', '\u{3000}']) {
+            Some((title, name)) => Signer {
+                title: title.trim(),
+                name: name.trim(),
+            },
+            None => Signer {
+                title: "",
+                name: s.trim(),
+            },
+        })
+        .collect();
+    map.serialize_entry("signer_titles", &split)
+}
+
+/// The three lists, and `attendee_lists`: those given, in print order, each
+/// with its label (出席, 请假, 列席) and its names.
+pub fn attendees<M: SerializeMap>(a: &Attendees, key: &'static str, map: &mut M) -> Printed<M> {
+    #[derive(Serialize)]
+    struct List<'a> {
+        label: &'a str,
+        names: &'a [String],
+        text: String,
+    }
+    map.serialize_entry(key, a)?;
+    let lists: Vec<List> = (a.lists().into_iter())
+        .map(|(label, names)| List {
+            label,
+            names,
+            text: names.join("、"),
+        })
+        .collect();
+    map.serialize_entry("attendee_lists", &lists)
 }
 
 /// A project path as the renderers resolve it: from the project root.

@@ -77,18 +77,21 @@ impl Kind for ProjectImage {
             .extension()
             .and_then(|e| e.to_str())
             .is_some_and(|e| images::EXTENSIONS.contains(&e.to_ascii_lowercase().as_str()));
-        let help = "give the seal image's path inside the project, relative to this file (`seal.png`) or to the project root (`/images/seal.png`)";
+        let what = if field.key == "seal" {
+            "seal"
+        } else {
+            field.chinese
+        };
+        let help = format!("give the {what} image's path inside the project, relative to this file (`seal.png`) or to the project root (`/images/seal.png`)");
         if given.contains("://") || given.starts_with("//") {
-            r.error(
-                field,
-                format!("`{given}` is on the network"),
-                Some(help.into()),
-            );
+            r.error(field, format!("`{given}` is on the network"), Some(help));
         } else if !is_image {
             r.error(
                 field,
                 format!("`{given}` is not a PNG, JPEG, GIF, SVG or WebP file"),
-                Some("save the seal as a PNG with a transparent background".into()),
+                Some(format!(
+                    "save the {what} as a PNG with a transparent background"
+                )),
             );
         } else {
             match images::within_project(r.file(), given) {
@@ -96,7 +99,7 @@ impl Kind for ProjectImage {
                 None => r.error(
                     field,
                     format!("`{given}` is outside the project"),
-                    Some(help.into()),
+                    Some(help),
                 ),
             }
         }
@@ -134,6 +137,16 @@ fn clean(value: Option<Vec<String>>) -> Vec<String> {
         .map(|s| s.trim().to_string())
         .filter(|s| !s.is_empty())
         .collect()
+}
+
+/// The value, or its type's empty value.
+pub fn or_default<T: Default>(
+    value: Option<T>,
+    _: &'static Field,
+    _: &RawMeta,
+    _: &mut Reader,
+) -> Resolved<T> {
+    Some(value.unwrap_or_default())
 }
 
 /// 发文机关标志: the issuer's name when none is given.
@@ -330,11 +343,11 @@ pub(crate) fn strip_parentheses(note: &str) -> &str {
         .unwrap_or(note)
 }
 
-/// 发文字号, held to the one grammar of `number.rs`.
+/// 发文字号 (or the 令号, 期号 of those formats), held to the one grammar of `number.rs`.
 pub fn number(
     value: Option<String>,
     field: &'static Field,
-    _: &RawMeta,
+    raw: &RawMeta,
     r: &mut Reader,
 ) -> Resolved<Option<String>> {
     let Some(number) = value
@@ -343,8 +356,13 @@ pub fn number(
     else {
         return Some(None);
     };
-    match super::number::check(&number) {
+    // A format that is not known is reported on its own field.
+    let format = (raw.format.as_deref())
+        .and_then(super::values::Format::parse)
+        .unwrap_or_default();
+    match super::number::check_for(&number, format) {
         Ok(()) => Some(Some(number)),
+        Err(_) if r.number_left_to_check => Some(Some(number)),
         Err(bad) => {
             r.error(field, bad.message, Some(bad.help));
             None

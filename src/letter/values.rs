@@ -20,6 +20,10 @@ pub enum Format {
     Letter,
     /// 文件格式
     Document,
+    /// 命令格式 (GB/T 9704-2012 10.2), the format of a 令.
+    Order,
+    /// 纪要格式 (GB/T 9704-2012 10.3).
+    Minutes,
     /// No 版头 (无版头); a letter that names no format has this one.
     #[default]
     Plain,
@@ -31,6 +35,8 @@ impl Format {
         match s.trim() {
             "letter" | "信函" | "信函格式" => Some(Format::Letter),
             "document" | "文件" | "文件格式" => Some(Format::Document),
+            "order" | "命令格式" | "命令" | "令" => Some(Format::Order),
+            "minutes" | "纪要格式" | "纪要" => Some(Format::Minutes),
             "plain" | "无版头" => Some(Format::Plain),
             _ => None,
         }
@@ -41,6 +47,8 @@ impl Format {
         match self {
             Format::Letter => "letter",
             Format::Document => "document",
+            Format::Order => "order",
+            Format::Minutes => "minutes",
             Format::Plain => "plain",
         }
     }
@@ -49,13 +57,15 @@ impl Format {
         match self {
             Format::Letter => "信函格式",
             Format::Document => "文件格式",
+            Format::Order => "命令格式",
+            Format::Minutes => "纪要格式",
             Format::Plain => "无版头",
         }
     }
 }
 
 impl Choice for Format {
-    const HELP: &'static str = "use `letter` (信函格式), `document` (文件格式) or `plain` (无版头)";
+    const HELP: &'static str = "use `letter` (信函格式), `document` (文件格式), `order` (命令格式), `minutes` (纪要格式) or `plain` (无版头)";
     fn parse(s: &str) -> Option<Self> {
         Format::parse(s)
     }

@@ -150,20 +150,21 @@ pub fn check(doc: &Document) -> Vec<Finding> {
     out
 }
 
-/// The `format` values of the formats of 令 and 纪要 (GB/T 9704 10.2, 10.3).
-const ORDER: &[&str] = &["order", "命令", "命令格式"];
-const MINUTES: &[&str] = &["minutes", "纪要", "纪要格式"];
-
+/// A 令 wants 命令格式 and a 纪要 纪要格式 (GB/T 9704 10.2, 10.3), and those
+/// formats no other 文种.
 fn format_fits(doc: &Document, kind: Kind, line: usize) -> Option<Finding> {
-    let format = doc.value(&fields::FORMAT);
-    let named = |names: &[&str]| format.as_deref().is_some_and(|f| names.contains(&f));
+    let format = doc
+        .value(&fields::FORMAT)
+        .as_deref()
+        .and_then(Format::parse);
+    let named = |f: Format| format == Some(f);
     let (own, chinese, key) = match kind {
-        Kind::命令 => (ORDER, "命令格式", "order"),
-        Kind::纪要 => (MINUTES, "纪要格式", "minutes"),
+        Kind::命令 => (Format::Order, "命令格式", "order"),
+        Kind::纪要 => (Format::Minutes, "纪要格式", "minutes"),
         _ => {
-            let other = if named(ORDER) {
+            let other = if named(Format::Order) {
                 "命令格式, the format of a 令"
-            } else if named(MINUTES) {
+            } else if named(Format::Minutes) {
                 "纪要格式, the format of a 纪要"
             } else {
                 return None;
@@ -172,24 +173,21 @@ fn format_fits(doc: &Document, kind: Kind, line: usize) -> Option<Finding> {
                 "kind-format",
                 line,
                 format!("a {} in {other}", kind.name()),
-                "leave `format` to letter (信函格式) or document (文件格式)",
+                "leave `format` to letter (信函格式) or document (文件格式): 命令格式 is for a 令, 纪要格式 for a 纪要",
             ));
         }
     };
     if named(own) {
         return None;
     }
-    // Another issue adds these formats; until then a 令 or 纪要 prints in another one.
-    let help = if Format::parse(key).is_some() {
-        format!("set `format: {key}`")
+    let number = if own == Format::Order {
+        "令号"
     } else {
-        let printed = format
-            .as_deref()
-            .and_then(Format::parse)
-            .unwrap_or(Format::Plain)
-            .chinese();
-        format!("gongwen has no {chinese} yet: this {} prints as {printed}; lay it out by hand if it must be in {chinese}", kind.name())
+        "期号"
     };
+    let help = format!(
+        "set `format: {key}` ({chinese}): it prints the 标志, the {number} and the closing of {chinese}"
+    );
     Some(Finding::warning(
         "kind-format",
         line,
@@ -282,8 +280,14 @@ mod tests {
         );
         assert_eq!(
             found[0].help,
-            "gongwen has no 纪要格式 yet: this 纪要 prints as 无版头; lay it out by hand if it must be in 纪要格式"
+            "set `format: minutes` (纪要格式): it prints the 标志, the 期号 and the closing of 纪要格式"
         );
+        // In its own format (any spelling), a 令 or 纪要 is as it should be.
+        assert_eq!(
+            rules("title: 宁夏回族自治区人民政府令\nformat: 令\n"),
+            vec![]
+        );
+        assert_eq!(rules("title: 厅务会议纪要\nformat: 纪要格式\n"), vec![]);
         assert_eq!(
             rules("title: 关于某事的通知\nformat: order\n")
                 .iter()

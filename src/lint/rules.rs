@@ -50,7 +50,7 @@ pub static RULES: &[Rule] = &[
         severity: Warning,
         error_when: None,
         source: "GB/T 9704-2012 10.2 (命令格式) and 10.3 (纪要格式)",
-        looks_for: "a 命令（令） or 纪要 not in its own format (gongwen has no 命令格式 or 纪要格式 yet), or `format: order` or `minutes` on another 文种",
+        looks_for: "a 命令（令） not in 命令格式 (`format: order`) or a 纪要 not in 纪要格式 (`format: minutes`), or either format on another 文种",
         fix: "",
     },
     // 行文
@@ -235,8 +235,8 @@ pub static RULES: &[Rule] = &[
         group: "格式",
         severity: Error,
         error_when: Some("error; warning when only 号 is missing"),
-        source: "GB/T 9704-2012 7.2.4 (年份应标全称，用六角括号〔〕括入；发文顺序号不加“第”字，不编虚位)",
-        looks_for: "发文字号 not as 机关代字〔2024〕33号: other brackets, 第, a leading zero, a short year",
+        source: "GB/T 9704-2012 7.2.4 (年份应标全称，用六角括号〔〕括入；发文顺序号不加“第”字，不编虚位); 10.2 (令号) and 10.3 (期号)",
+        looks_for: "发文字号 not as 机关代字〔2024〕33号: other brackets, 第, a leading zero, a short year; in 命令格式 a 令号 not as 第128号, in 纪要格式 a 期号 not as 第15期",
         fix: "brackets, 第, zeros",
     },
     Rule {

@@ -181,3 +181,32 @@ fn explain_gives_a_rules_source_and_help_lists_every_rule() {
         );
     }
 }
+
+#[test]
+fn a_ling_hao_passes_in_an_order_and_fails_in_a_document() {
+    let order =
+        "---\ntitle: 宁夏回族自治区人民政府令\nheader: 宁夏回族自治区人民政府令\nnumber: 第128号\n\
+                 signers: 自治区主席 张雨浦\ndate: 2024-03-20\nformat: order\n---\n\n现予公布。\n";
+    let minutes = "---\ntitle: 厅务会议纪要\nnumber: 第15期\ndate: 2024-03-15\nformat: 纪要格式\n\
+                   attendees: {出席: [王建军（厅长）], 请假: 陈玉明（副厅长）}\n---\n\n会议议定如下。\n";
+    let project = Project::with_letters(&[("order.md", order), ("minutes.md", minutes)]);
+    let out = gongwen(project.root(), &["check"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert_eq!(stderr(&out), "checked 2 letters: 0 errors, 0 warnings\n");
+
+    // The same 令号 in a 文件格式 letter is no 发文字号: one error, from the rule, said once.
+    project.write(
+        "letters/order.md",
+        order.replace("format: order", "format: document"),
+    );
+    let out = gongwen(project.root(), &["check"]);
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    let text = stderr(&out);
+    let errors: Vec<&str> = text.lines().filter(|l| l.starts_with("error:")).collect();
+    assert_eq!(
+        errors,
+        ["error: letters/order.md:4: document-number: 发文字号 `第128号` has no year in 〔〕"],
+        "{}",
+        stderr(&out)
+    );
+}

@@ -9,6 +9,8 @@
 
 use crate::common;
 
+mod formats;
+
 use std::fmt::Display;
 use std::path::PathBuf;
 use std::sync::OnceLock;
@@ -48,7 +50,7 @@ fn built() -> &'static Project {
         let stderr = String::from_utf8_lossy(&out.stderr);
         assert!(out.status.success(), "build failed:\n{stderr}");
         assert!(
-            stderr.starts_with("built 12 letters into output/"),
+            stderr.starts_with("built 15 letters into output/"),
             "{stderr}"
         );
         project

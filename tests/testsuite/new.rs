@@ -104,8 +104,65 @@ fn a_format_written_in_chinese_counts_as_that_format() {
     let out = gongwen(project.root(), &["new", "--format", "信函", "关于某事的函"]);
     assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
     assert!(
-        stderr(&out).contains("[possible values: letter, document, plain]"),
+        stderr(&out).contains("[possible values: letter, document, order, minutes, plain]"),
         "{}",
         stderr(&out)
+    );
+}
+
+#[test]
+fn an_order_and_minutes_get_their_own_keys_and_next_numbers() {
+    let project = Project::with_letters(&[]);
+    let letters = project.root().join("letters");
+    std::fs::create_dir_all(&letters).unwrap();
+    // A 令号 runs on across years, badly written or not; a 期号 starts again each year.
+    std::fs::write(
+        letters.join("ling.md"),
+        "---\ntitle: 宁夏回族自治区人民政府令\nissuer: 宁夏回族自治区人民政府\nnumber: 第128号\ndate: 2023-11-01\nformat: 令\n---\n\n正文。\n",
+    )
+    .unwrap();
+    std::fs::write(
+        letters.join("jiyao-2024.md"),
+        "---\ntitle: 厅务会议纪要\n期号: 第15期\ndate: 2024-03-15\nformat: 纪要\n---\n\n正文。\n",
+    )
+    .unwrap();
+    std::fs::write(
+        letters.join("jiyao-2023.md"),
+        "---\ntitle: 厅务会议纪要\nnumber: 第40期\ndate: 2023-12-20\nformat: minutes\n---\n\n正文。\n",
+    )
+    .unwrap();
+
+    let (_, order) = new(&project, &["--format", "order", "宁夏回族自治区人民政府令"]);
+    for key in [
+        "\nheader:",
+        "\nnumber: 第129号\n",
+        "\nformat: order\n",
+        "\nsigners:",
+        "\n# signature:",
+    ] {
+        assert!(order.contains(key), "{key}: {order}");
+    }
+    assert!(!order.contains("\nto:"), "a 令 has no 主送: {order}");
+
+    let (_, minutes) = new(&project, &["--format", "minutes", "厅务会议纪要"]);
+    for key in [
+        "\nheader:",
+        "\nnumber: 第16期\n",
+        "\nformat: minutes\n",
+        "\nattendees:\n  present:",
+        "\n  absent:",
+        "\n  observers:",
+    ] {
+        assert!(minutes.contains(key), "{key}: {minutes}");
+    }
+    assert!(!minutes.contains("\nto:"), "a 纪要 has no 主送: {minutes}");
+
+    // What `new` writes, `check` reads clean: the keys are known, the numbers well formed.
+    let check = gongwen(project.root(), &["check"]);
+    assert_eq!(check.status.code(), Some(0), "{}", stderr(&check));
+    assert!(
+        stderr(&check).ends_with("0 errors, 0 warnings\n"),
+        "{}",
+        stderr(&check)
     );
 }

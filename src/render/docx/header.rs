@@ -18,7 +18,55 @@ pub fn banner(w: &mut Writer, m: &Meta) -> Vec<Paragraph> {
         Format::Document => document(w, m),
         Format::Letter => letter(w, m),
         Format::Plain => marks(w, m),
+        Format::Order => order(w, m),
+        Format::Minutes => minutes(w, m),
     }
+}
+
+/// Whether the format prints a 标题: a 令 and a 纪要 are named by their 标志.
+pub fn has_title(format: Format) -> bool {
+    !matches!(format, Format::Order | Format::Minutes)
+}
+
+/// 命令格式 (10.2): the 发令机关标志 in red 20 mm below the 版心's top, the
+/// 令号 centred two lines below it, the text two lines below that.
+fn order(w: &mut Writer, m: &Meta) -> Vec<Paragraph> {
+    let mut out = marks(w, m);
+    let before = (mm(20.0) - out.len() as i32 * line_pitch()).max(0) as u32;
+    out.extend(issuer_mark(w, m, "", before));
+    out.push(w.para(NUMBER));
+    if let Some(number) = &m.number {
+        out.push(w.para(NUMBER).add_run(text_run(number)));
+    }
+    out.push(w.para(NUMBER));
+    out
+}
+
+/// 纪要格式 (10.3), as `templates/gongwen.typ` sets it: the 纪要标志 in red
+/// 35 mm below the 版心's top, the 期号 centred under it, then the office
+/// (one character in) and the date (one character in from the right), a red
+/// rule 4 mm below them.
+fn minutes(w: &mut Writer, m: &Meta) -> Vec<Paragraph> {
+    let mut out = marks(w, m);
+    let before = (mm(35.0) - out.len() as i32 * line_pitch()).max(0) as u32;
+    out.extend(issuer_mark(w, m, "", before));
+    if let Some(number) = &m.number {
+        out.push(w.para(NUMBER).add_run(text_run(number)));
+    }
+    let date = crate::letter::print::chinese_date(m.date);
+    let line = w
+        .para(NUMBER)
+        .align(docx_rs::AlignmentType::Left)
+        .add_tab(
+            Tab::new()
+                .val(TabValueType::Right)
+                .pos((text_area().0 - 320) as usize),
+        )
+        .add_run(text_run(&format!("　{}", m.issuer)))
+        .add_run(Run::new().add_tab())
+        .add_run(text_run(&date));
+    out.push(red_rule(line, BorderType::Single, 8, 11));
+    out
 }
 
 /// 份号, 密级和保密期限, 紧急程度: each on its line at the top left (7.2.1–7.2.3).

@@ -75,18 +75,9 @@ impl Writer<'_> {
             .into_iter()
             .map(|p| Item::P(Box::new(p)))
             .collect();
-        if m.format != crate::letter::Format::Plain {
-            // The title two lines below the separator (GB/T 9704 7.3.1): the rule's own space is the first.
-            out.push(Item::P(Box::new(self.para(styles::PLAIN))));
+        if header::has_title(m.format) {
+            self.title(m, &mut out);
         }
-        let mut title = self.para(styles::TITLE);
-        for (i, line) in title_lines(&m.title.lines).iter().enumerate() {
-            if i > 0 {
-                title = title.add_run(Run::new().add_break(docx_rs::BreakType::TextWrapping));
-            }
-            title = title.add_run(text_run(line));
-        }
-        out.push(Item::P(Box::new(title)));
         out.push(Item::P(Box::new(self.para(styles::PLAIN))));
         if !m.to.is_empty() {
             let to = format!("{}：", crate::letter::print::names_text(&m.to));
@@ -100,6 +91,22 @@ impl Writer<'_> {
         closing::attachments(self, r, &mut out)?;
         closing::record(self, m, &mut out);
         Ok(out)
+    }
+
+    /// The 标题, two lines below the separator (GB/T 9704 7.3.1) when there is a 版头.
+    fn title(&mut self, m: &crate::letter::Meta, out: &mut Vec<Item>) {
+        if m.format != crate::letter::Format::Plain {
+            // The rule's own space is the first of the two lines.
+            out.push(Item::P(Box::new(self.para(styles::PLAIN))));
+        }
+        let mut title = self.para(styles::TITLE);
+        for (i, line) in title_lines(&m.title.lines).iter().enumerate() {
+            if i > 0 {
+                title = title.add_run(Run::new().add_break(docx_rs::BreakType::TextWrapping));
+            }
+            title = title.add_run(text_run(line));
+        }
+        out.push(Item::P(Box::new(title)));
     }
 
     /// The document around the pieces: page, grid, styles, footers, properties.

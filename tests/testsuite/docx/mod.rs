@@ -18,9 +18,14 @@ use gongwen::render::{Links, Renderer, Rendering};
 pub fn render(root: &Path, source: &str) -> Vec<u8> {
     let config = gongwen::config::Config::load(root).unwrap();
     let bytes = std::fs::read(root.join(source)).unwrap();
-    let (letter, body, attachments) =
-        gongwen::build::load(root, &config.defaults, Path::new(source), bytes)
-            .unwrap_or_else(|d| panic!("{source}: {d:?}"));
+    let (letter, body, attachments) = gongwen::build::load(
+        root,
+        &config.defaults,
+        Path::new(source),
+        bytes,
+        gongwen::letter::Reading::Build,
+    )
+    .unwrap_or_else(|d| panic!("{source}: {d:?}"));
     let rendering = Rendering {
         letter: &letter,
         body: &body,

@@ -268,3 +268,30 @@ fn letter_text_never_becomes_xml_or_a_field() {
     );
     let _ = attr;
 }
+
+#[test]
+fn orders_and_minutes_have_their_own_head_and_no_title() {
+    for (format, number, mark) in [
+        ("order", "第12号", "某市人民政府令"),
+        ("minutes", "第3期", "某局局长办公会议纪要"),
+    ] {
+        let letter = format!(
+            "---\ntitle: 关于某事的{format}\nformat: {format}\nheader: {mark}\nnumber: {number}\ndate: 2024-03-05\nissuer: 某局\n---\n\n正文。\n"
+        );
+        let project = Project::with_letters(&[("2024/x.md", &letter)]);
+        let parts = parts(&render(project.root(), "letters/2024/x.md"));
+        let doc = roxmltree::Document::parse(&parts["word/document.xml"]).unwrap();
+        let styled = |id: &str| -> Vec<String> {
+            elements(&doc, "p")
+                .filter(|p| elements_in(*p, "pStyle").any(|s| w_attr(s, "val") == Some(id)))
+                .map(|p| elements_in(p, "t").filter_map(|t| t.text()).collect())
+                .collect()
+        };
+        assert_eq!(styled("GwIssuerMark"), [mark], "{format}: the red 标志");
+        assert!(styled("GwTitle").is_empty(), "{format}: a 标题 printed");
+        assert!(
+            styled("GwNumber").iter().any(|t| t.contains(number)),
+            "{format}: the number"
+        );
+    }
+}
