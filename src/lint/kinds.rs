@@ -3,7 +3,7 @@
 
 use super::document::Document;
 use super::Finding;
-use crate::letter::fields;
+use crate::letter::fields::{self, Field};
 use crate::letter::Format;
 
 /// The 15 文种 of 《党政机关公文处理工作条例》 第八条.
@@ -197,6 +197,52 @@ fn format_fits(doc: &Document, kind: Kind, line: usize) -> Option<Finding> {
         ),
         help,
     ))
+}
+
+/// Keys the letter's format leaves out, which the build would drop without a
+/// word: a `seal` on a 令 or 纪要, a `signature` (签名章) outside 命令格式,
+/// `attendees` outside 纪要格式.
+pub fn unprinted_keys(doc: &Document) -> Vec<Finding> {
+    let format = doc
+        .value(&fields::FORMAT)
+        .as_deref()
+        .and_then(Format::parse)
+        .unwrap_or_default();
+    let unprinted: [(&Field, bool, &str); 3] = [
+        (
+            &fields::SEAL,
+            matches!(format, Format::Order | Format::Minutes),
+            "命令格式 is signed with the 签名章 (`signature`), 纪要格式 has no seal",
+        ),
+        (
+            &fields::SIGNATURE,
+            format != Format::Order,
+            "the 签名章 is printed in 命令格式 (`format: order`) only; other formats take `seal`",
+        ),
+        (
+            &fields::ATTENDEES,
+            format != Format::Minutes,
+            "the 出席 lists are printed in 纪要格式 (`format: minutes`) only",
+        ),
+    ];
+    unprinted
+        .into_iter()
+        .filter(|(_, dropped, _)| *dropped)
+        .filter_map(|(field, _, help)| {
+            let given = doc.field(field)?;
+            Some(Finding::warning(
+                "format-keys",
+                given.line,
+                format!(
+                    "{} is not printed in {} (`format: {}`)",
+                    fields::describe(field),
+                    format.chinese(),
+                    format.key()
+                ),
+                help,
+            ))
+        })
+        .collect()
 }
 
 #[cfg(test)]

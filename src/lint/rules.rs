@@ -275,6 +275,15 @@ pub static RULES: &[Rule] = &[
         looks_for: "a 抄送 line or an 印发 line typed into the text while `cc` or `printer` is given, so the PDF prints the 版记 twice",
         fix: "",
     },
+    Rule {
+        name: "format-keys",
+        group: "格式",
+        severity: Warning,
+        error_when: None,
+        source: "GB/T 9704-2012 10.2 (命令格式: 签发人 and 签名章, no 印章) and 10.3 (纪要格式: 出席 lists, no 署名 or 印章)",
+        looks_for: "a key the letter's format does not print: `seal` on a 令 or 纪要, `signature` outside 命令格式, `attendees` outside 纪要格式",
+        fix: "",
+    },
     // 结构
     Rule {
         name: "heading-numbers",
