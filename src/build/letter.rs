@@ -30,6 +30,8 @@ struct Prepared {
     media: Vec<PathBuf>,
     /// The index's picture of the first page, for a letter on the site.
     thumb: Option<PathBuf>,
+    /// The DOCX and where it goes (in `output/`, or beside the held-back PDF), when it must be (re)written.
+    docx: Option<(PathBuf, Vec<u8>)>,
     /// The PDF's layout job, until it is handed to the chunk's compile.
     job: Option<Job>,
     needs_pdf: bool,
@@ -125,10 +127,12 @@ fn prepare(
     let held_back = HoldBack::of(&loaded.letter.meta);
     let images = loaded.images();
     let deps = cache::deps(&site.root, loaded.files_used(&images));
-    let keys = Keys::of(globals, source_hash, &deps, held_back.is_none());
-    let places = Places::of(site, source, held_back);
+    let wants_docx = loaded.letter.meta.wants_docx();
+    let keys = Keys::of(globals, source_hash, &deps, held_back.is_none(), wants_docx);
+    let places = Places::of(site, source, held_back, wants_docx);
     let page_there = site.root.join(OUTPUT).join(&places.html).is_file();
-    let there = (places.pdf_dest.is_file(), page_there);
+    let docx_there = places.docx_dest.as_ref().is_some_and(|d| d.is_file());
+    let there = (places.pdf_dest.is_file(), page_there, docx_there);
     let redo = Redo::of(work.old.as_ref(), &keys, force, there);
     let rendered = pipeline::render(
         site,
@@ -136,6 +140,7 @@ fn prepare(
         Wanted {
             page: redo.page,
             pdf_data: redo.pdf,
+            docx: redo.docx,
             entry: held_back.is_none().then_some(places.thumb.as_deref()),
         },
     )?;
@@ -149,8 +154,10 @@ fn prepare(
         deps,
         pdf_key: keys.pdf,
         html_key: keys.html,
+        docx_key: keys.docx,
         outputs: places.outputs(&media),
         held_pdf: places.held_pdf.as_deref().map(project::url),
+        held_docx: places.held_docx.as_deref().map(project::url),
         entry_hash: rendered.entry.as_ref().map(index::Entry::hash),
         entry: rendered.entry,
         date: loaded.letter.meta.date,
@@ -159,6 +166,7 @@ fn prepare(
     Ok(Prepared {
         record,
         page: rendered.page.map(|page| (places.html, page)),
+        docx: (places.docx_dest.clone()).zip(rendered.docx),
         job: rendered.pdf_data.map(|data| Job {
             data,
             date: loaded.letter.meta.date,
@@ -182,17 +190,28 @@ struct Places {
     held_pdf: Option<PathBuf>,
     /// The index's picture of the first page, relative to `output/`.
     thumb: Option<PathBuf>,
+    /// The DOCX, relative to `output/`, had it been published; when asked for.
+    public_docx: Option<PathBuf>,
+    /// The DOCX's place, as the PDF's: in `output/`, or in the restricted folder.
+    docx_dest: Option<PathBuf>,
+    /// The held-back DOCX, relative to the project.
+    held_docx: Option<PathBuf>,
 }
 
 impl Places {
-    fn of(site: &Site, source: &Path, held_back: Option<HoldBack>) -> Places {
+    fn of(site: &Site, source: &Path, held_back: Option<HoldBack>, docx: bool) -> Places {
         let public_pdf = project::output_path(source, "pdf");
         // Never under output/, not even for a moment: output/ may be copied to a web server at any time.
-        let held_pdf = held_back.map(|_| site.config.restricted().join(&public_pdf));
-        let pdf_dest = match &held_pdf {
+        let held = |public: &Path| held_back.map(|_| site.config.restricted().join(public));
+        let dest = |public: &Path, held: &Option<PathBuf>| match held {
             Some(held) => site.root.join(held),
-            None => site.root.join(OUTPUT).join(&public_pdf),
+            None => site.root.join(OUTPUT).join(public),
         };
+        let held_pdf = held(&public_pdf);
+        let pdf_dest = dest(&public_pdf, &held_pdf);
+        let public_docx = docx.then(|| project::output_path(source, "docx"));
+        let held_docx = public_docx.as_deref().and_then(held);
+        let docx_dest = public_docx.as_deref().map(|d| dest(d, &held_docx));
         let thumb = (held_back.is_none() && site.config.thumbnails())
             .then(|| project::output_path(source, "png"));
         Places {
@@ -201,6 +220,9 @@ impl Places {
             pdf_dest,
             held_pdf,
             thumb,
+            public_docx,
+            docx_dest,
+            held_docx,
         }
     }
 
@@ -211,6 +233,7 @@ impl Places {
         }
         let mut outputs = vec![project::url(&self.public_pdf), project::url(&self.html)];
         outputs.extend(self.thumb.as_deref().map(project::url));
+        outputs.extend(self.public_docx.as_deref().map(project::url));
         outputs.extend(
             media
                 .iter()
@@ -255,6 +278,9 @@ fn finish(
         std::fs::rename(&pdf, &dest)
             .map_err(|e| fail(anyhow::anyhow!("cannot write {}: {e}", dest.display())))?;
     }
+    if let Some((dest, docx)) = &p.docx {
+        output::write_atomic(dest, docx).map_err(fail)?;
+    }
     if let Some((path, page)) = &p.page {
         output::write_atomic(&out.join(path), page.as_bytes()).map_err(fail)?;
     }
@@ -292,8 +318,10 @@ pub fn index_only(site: &Site, source: &Path) -> Option<Record> {
         deps: BTreeMap::new(),
         pdf_key: Hash::default(),
         html_key: None,
+        docx_key: None,
         outputs: Vec::new(),
         held_pdf: None,
+        held_docx: None,
         entry_hash: entry.as_ref().map(index::Entry::hash),
         entry,
         date,

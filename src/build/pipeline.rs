@@ -11,6 +11,7 @@ use crate::diagnostic::Diagnostics;
 use crate::index;
 use crate::letter::{fields, Letter, Meta, Publish, Reading};
 use crate::markdown::{images, Body, Source};
+use crate::render::docx::DocxFile;
 use crate::render::html::{HtmlPage, LetterContext};
 use crate::render::typst_data::TypstData;
 use crate::render::{Links, Renderer, Rendering};
@@ -57,6 +58,7 @@ impl Loaded {
 pub struct Wanted<'a> {
     pub page: bool,
     pub pdf_data: bool,
+    pub docx: bool,
     /// The index entry, with the first page's picture when there is one.
     pub entry: Option<Option<&'a Path>>,
 }
@@ -68,6 +70,8 @@ pub struct Rendered {
     pub page: Option<String>,
     /// The data of its PDF's layout.
     pub pdf_data: Option<Vec<u8>>,
+    /// The Word file, whole.
+    pub docx: Option<Vec<u8>>,
     pub entry: Option<index::Entry>,
 }
 
@@ -83,6 +87,9 @@ pub fn render(site: &Site, loaded: &Loaded, wanted: Wanted) -> Result<Rendered, 
         pdf_data: wanted
             .pdf_data
             .then(|| TypstData.render(&rendering))
+            .transpose()?,
+        docx: (wanted.docx)
+            .then(|| DocxFile { root: &site.root }.render(&rendering))
             .transpose()?,
         entry: wanted.entry.map(|thumb| {
             let bodies = [&loaded.body]

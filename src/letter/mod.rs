@@ -15,7 +15,7 @@ use std::path::{Path, PathBuf};
 pub use attendees::Attendees;
 pub use model::{Meta, RawMeta};
 pub use resolve::MAX_TITLE_CHARS;
-pub use values::{Attachment, Choice, Format, Publish, Title, Urgency};
+pub use values::{Attachment, Choice, Format, Output, Publish, Title, Urgency};
 
 use crate::diagnostic::{Diagnostic, Diagnostics};
 use crate::markdown::images;

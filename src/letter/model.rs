@@ -14,7 +14,7 @@ use super::fields::Field;
 use super::frontmatter::Reader;
 use super::print;
 use super::resolve::{self, Attachments, Kind, Names, OneText, ProjectImage};
-use super::values::{Attachment, Format, Publish, Title, Urgency};
+use super::values::{Attachment, Format, Output, Publish, Title, Urgency};
 use chrono::NaiveDate;
 
 /// Declares the fields; see the module's documentation.
@@ -145,11 +145,19 @@ letter_model! {
     /// 出席、请假、列席 of a 纪要.
     attendees: AttendeeLists => Attendees, resolve::or_default, print::attendees;
         ATTENDEES = "attendees", "出席人员", "{present: [张三, 李四], absent: [王五], observers: [赵六]}", ["参会人员"];
+    /// The files `build` makes: the PDF and the page, and the DOCX when listed.
+    outputs: Names => Vec<Output>, resolve::outputs, print::value;
+        OUTPUTS = "outputs", "输出文件", "[pdf, html, docx]", ["输出"];
 }
 
 impl Meta {
     pub fn title(&self) -> String {
         self.title.text()
+    }
+
+    /// Whether the letter asks for a Word file too.
+    pub fn wants_docx(&self) -> bool {
+        self.outputs.contains(&Output::Docx)
     }
 
     /// 成文日期 as the standard prints it: 2022年6月13日, no leading zeros.

@@ -9,7 +9,7 @@ use chrono::NaiveDate;
 use super::fields::Field;
 use super::frontmatter::{Reader, Text, TextList};
 use super::model::RawMeta;
-use super::values::{Attachment, Choice, Title};
+use super::values::{Attachment, Choice, Output, Title};
 use crate::markdown::images;
 
 /// How a field's value is written in the frontmatter.
@@ -281,6 +281,40 @@ pub fn choice<T: Choice>(
             None
         }
     }
+}
+
+/// The files to make: each one named once, the PDF and the page among them
+/// (every build makes those: the site and the index are made of them).
+pub fn outputs(
+    value: Option<Vec<String>>,
+    field: &'static Field,
+    _: &RawMeta,
+    r: &mut Reader,
+) -> Resolved<Vec<Output>> {
+    let Some(names) = value else {
+        return Some(Output::DEFAULT.to_vec());
+    };
+    let mut outputs = Vec::new();
+    for name in clean(Some(names)) {
+        match Output::parse(&name) {
+            Some(o) => outputs.push(o),
+            None => {
+                r.error(field, Output::unknown(&name), Some(Output::HELP.into()));
+                return None;
+            }
+        }
+    }
+    outputs.sort();
+    outputs.dedup();
+    if !outputs.starts_with(Output::DEFAULT) {
+        r.error(
+            field,
+            "`pdf` and `html` are not both listed; gongwen always makes the PDF and the page",
+            Some(Output::HELP.into()),
+        );
+        return None;
+    }
+    Some(outputs)
 }
 
 /// 份号, printed with six digits.

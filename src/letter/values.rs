@@ -74,6 +74,38 @@ impl Choice for Format {
     }
 }
 
+/// A file `build` makes of a letter (`outputs:`, in `gongwen.yaml` or a
+/// letter's frontmatter). The PDF and the page are always made; `docx` adds
+/// the Word file beside the PDF.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, clap::ValueEnum)]
+#[serde(rename_all = "snake_case")]
+pub enum Output {
+    Pdf,
+    Html,
+    Docx,
+}
+
+impl Output {
+    /// What a letter gets when no `outputs:` names any.
+    pub const DEFAULT: &'static [Output] = &[Output::Pdf, Output::Html];
+}
+
+impl Choice for Output {
+    const HELP: &'static str =
+        "list `pdf`, `html` and, for a Word file, `docx`: `outputs: [pdf, html, docx]`";
+    fn parse(s: &str) -> Option<Output> {
+        match s.trim().to_ascii_lowercase().as_str() {
+            "pdf" => Some(Output::Pdf),
+            "html" => Some(Output::Html),
+            "docx" | "word" => Some(Output::Docx),
+            _ => None,
+        }
+    }
+    fn unknown(s: &str) -> String {
+        format!("unknown output `{s}`")
+    }
+}
+
 /// 公开属性.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 pub enum Publish {

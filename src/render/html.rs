@@ -103,6 +103,8 @@ pub struct LetterContext<'a> {
     /// Links relative to `output/` (percent-encoded).
     pub html: String,
     pub pdf: String,
+    /// The DOCX, when the letter asks for one (`outputs: [pdf, html, docx]`).
+    pub docx: Option<String>,
 }
 
 impl<'a> LetterContext<'a> {
@@ -112,6 +114,7 @@ impl<'a> LetterContext<'a> {
             source: crate::project::url(&letter.source),
             html: crate::project::href(&links.html),
             pdf: crate::project::href(&links.pdf),
+            docx: (letter.meta.wants_docx()).then(|| crate::project::href(&links.docx)),
         }
     }
 }
@@ -153,6 +156,12 @@ impl Renderer for HtmlPage<'_> {
             .file_name()
             .map(|n| n.to_string_lossy().into_owned());
         c.insert("pdf_href", &pdf_name);
+        let file_name = |href: &String| {
+            Path::new(href)
+                .file_name()
+                .map(|n| n.to_string_lossy().into_owned())
+        };
+        c.insert("docx_href", &context.docx.as_ref().and_then(file_name));
         self.templates
             .render(templates::LETTER, &c)
             .map_err(|e| Diagnostic::new(&letter.source, format!("{e:#}")).into())

@@ -5,6 +5,7 @@
 //! build asks for it beside them.
 
 pub mod blocks;
+pub mod docx;
 pub mod html;
 pub mod sanitize;
 pub mod text;
@@ -32,6 +33,8 @@ pub struct Rendering<'a> {
 pub struct Links {
     pub html: String,
     pub pdf: String,
+    /// Where its DOCX is, when the letter asks for one.
+    pub docx: String,
 }
 
 impl Links {
@@ -41,6 +44,7 @@ impl Links {
         Links {
             html: link("html"),
             pdf: link("pdf"),
+            docx: link("docx"),
         }
     }
 }

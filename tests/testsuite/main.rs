@@ -8,6 +8,7 @@ mod common;
 mod browser;
 mod check;
 mod clean;
+mod docx;
 mod fonts;
 mod glyphs;
 mod held_back;

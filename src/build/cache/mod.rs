@@ -25,6 +25,7 @@ pub use state::{Entries, Record, State};
 pub struct Globals {
     pub pdf: Hash,
     pub html: Hash,
+    pub docx: Hash,
     pub fonts: Hash,
 }
 
@@ -48,7 +49,17 @@ pub fn globals(site: &Site, state: &mut State) -> Result<Globals> {
         .part(&site.templates.letter_source)
         .file(&config)
         .finish();
-    Ok(Globals { pdf, html, fonts })
+    // The DOCX is made by gongwen alone, from the letter and the project's settings.
+    let docx = Hasher::new("docx")
+        .part(gongwen.as_bytes())
+        .file(&config)
+        .finish();
+    Ok(Globals {
+        pdf,
+        html,
+        docx,
+        fonts,
+    })
 }
 
 /// This gongwen binary: a new version may lay out or render differently, so
@@ -117,18 +128,20 @@ pub fn deps(root: &Path, files: impl IntoIterator<Item = PathBuf>) -> Deps {
         .collect()
 }
 
-/// A letter's keys: its PDF's, and its page's when it is published.
+/// A letter's keys: its PDF's, its page's when it is published, its DOCX's when it asks for one.
 #[derive(Debug, Clone, Copy)]
 pub struct Keys {
     pub pdf: Hash,
     pub html: Option<Hash>,
+    pub docx: Option<Hash>,
 }
 
 impl Keys {
-    pub fn of(globals: &Globals, source: &Hash, deps: &Deps, published: bool) -> Keys {
+    pub fn of(globals: &Globals, source: &Hash, deps: &Deps, published: bool, docx: bool) -> Keys {
         Keys {
             pdf: key_of("pdf", &globals.pdf, source, deps),
             html: published.then(|| key_of("html", &globals.html, source, deps)),
+            docx: docx.then(|| key_of("docx", &globals.docx, source, deps)),
         }
     }
 }
@@ -156,17 +169,20 @@ pub struct Work {
 pub struct Redo {
     pub pdf: bool,
     pub page: bool,
+    pub docx: bool,
 }
 
 impl Redo {
     /// What differs from the last build's `old`, or is gone from its place
-    /// (`there`: whether the PDF and the page are).
-    pub fn of(old: Option<&Record>, keys: &Keys, force: bool, there: (bool, bool)) -> Redo {
-        let (pdf_there, page_there) = there;
+    /// (`there`: whether the PDF, the page and the DOCX are).
+    pub fn of(old: Option<&Record>, keys: &Keys, force: bool, there: (bool, bool, bool)) -> Redo {
+        let (pdf_there, page_there, docx_there) = there;
         Redo {
             pdf: force || old.is_none_or(|r| r.pdf_key != keys.pdf) || !pdf_there,
             page: keys.html.is_some()
                 && (force || old.is_none_or(|r| r.html_key != keys.html) || !page_there),
+            docx: keys.docx.is_some()
+                && (force || old.is_none_or(|r| r.docx_key != keys.docx) || !docx_there),
         }
     }
 }
@@ -193,11 +209,12 @@ pub fn plan(
                 .iter()
                 .all(|(dep, h)| &fingerprint::file(&root.join(dep)) == h)
             && {
-                let keys = Keys::of(globals, &r.source, &r.deps, r.held_back.is_none());
-                r.pdf_key == keys.pdf && r.html_key == keys.html
+                let published = r.held_back.is_none();
+                let keys = Keys::of(globals, &r.source, &r.deps, published, r.docx_key.is_some());
+                r.pdf_key == keys.pdf && r.html_key == keys.html && r.docx_key == keys.docx
             }
             && r.outputs.iter().all(|o| present.contains(o))
-            && (r.held_pdf.as_ref()).is_none_or(|p| root.join(p).is_file())
+            && (r.held_pdf.iter().chain(&r.held_docx)).all(|p| root.join(p).is_file())
     });
     match fresh {
         Some(record) => Ok(record.clone()),

@@ -26,7 +26,7 @@ pub const ENTRIES_DIR: &str = ".gongwen.entries";
 /// How many files the entries are split in.
 pub const SHARDS: usize = 16;
 /// Bumped when the meaning of the file changes; an older file is ignored.
-const VERSION: u32 = 5;
+const VERSION: u32 = 6;
 
 #[derive(Debug, Default, Serialize, Deserialize)]
 pub struct State {
@@ -83,11 +83,15 @@ pub struct Record {
     pub pdf_key: Hash,
     /// None for a letter held back from the site.
     pub html_key: Option<Hash>,
+    /// None for a letter that asks for no DOCX.
+    pub docx_key: Option<Hash>,
     /// Everything the letter put in `output/`, relative to it.
     pub outputs: Vec<String>,
     /// The PDF of a letter held back from the site, relative to the
     /// project: in the restricted folder, outside `output/`.
     pub held_pdf: Option<String>,
+    /// Its DOCX, when held back: beside the PDF, outside `output/`.
+    pub held_docx: Option<String>,
     /// A hash of the letter as the index lists it; None when held back.
     pub entry_hash: Option<Hash>,
     /// That entry, when this build made it or read it back from the entries file.

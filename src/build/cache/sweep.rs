@@ -137,7 +137,12 @@ pub fn unmade(root: &Path, before: &State, now: &State) -> Result<usize> {
 }
 
 fn held_pdfs(state: &State) -> impl Iterator<Item = &str> {
-    state.letters.values().filter_map(|r| r.held_pdf.as_deref())
+    (state.letters.values()).flat_map(|r| {
+        r.held_pdf
+            .as_deref()
+            .into_iter()
+            .chain(r.held_docx.as_deref())
+    })
 }
 
 fn outputs(state: &State) -> impl Iterator<Item = &str> {

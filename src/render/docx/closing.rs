@@ -1,0 +1,237 @@
+//! The end of the letter: 附件说明, 署名 and 成文日期 (the seal floating over
+//! them), 附注, the attachments on pages of their own, the 版记 at the
+//! bottom of the last page, and the page numbers as PAGE fields.
+
+use docx_rs::{
+    BorderType, Docx, FieldCharType, Footer, InstrPAGE, InstrText, LineSpacing, LineSpacingType,
+    Paragraph, ParagraphBorder, ParagraphBorderPosition, ParagraphBorders, RelativeFromHType,
+    RelativeFromVType, Run, Tab, TabValueType,
+};
+
+use super::blocks::{text_run, Item};
+use super::header::red_rule;
+use super::page::{self, char_pitch, line_pitch, mm, page_size, text_area};
+use super::styles::{self, ATTACHMENTS, DATE, ISSUER, NOTE, PAGE_NUMBER, PLAIN, RECORD, TITLE};
+use super::Writer;
+use crate::letter::print::{chinese_date, names_text};
+use crate::letter::{Format, Meta};
+use crate::render::blocks::blocks as block_tree;
+use crate::render::title_lines::title_lines;
+use crate::render::Rendering;
+
+fn push(out: &mut Vec<Item>, p: Paragraph) {
+    out.push(Item::P(Box::new(p)));
+}
+
+/// 附件说明 (7.3.4): a line below the text, 附件： then the names, numbered when several.
+pub fn attachment_list(w: &mut Writer, m: &Meta, out: &mut Vec<Item>) {
+    let names: Vec<&str> = m.attachments.iter().map(|a| a.name()).collect();
+    if names.is_empty() {
+        return;
+    }
+    push(out, w.para(PLAIN));
+    for (i, name) in names.iter().enumerate() {
+        let label = if i == 0 { "附件：" } else { "　　　" };
+        let text = if names.len() == 1 {
+            format!("{label}{name}")
+        } else {
+            format!("{label}{}. {name}", i + 1)
+        };
+        push(out, w.para(ATTACHMENTS).add_run(text_run(&text)));
+    }
+}
+
+/// Width of `text` in twips as the grid sets it: a cell for a Chinese
+/// character, half for a digit or a Latin letter.
+fn width(text: &str) -> i32 {
+    let halves: i32 = text.chars().map(|c| if c.is_ascii() { 1 } else { 2 }).sum();
+    halves * char_pitch() / 2
+}
+
+/// 署名 and 成文日期 (7.3.5): without a seal, the 署名 two characters from
+/// the right and the date two characters right of its start; with one, the
+/// date four characters from the right and the 署名 centred over it, the
+/// seal floating over both.
+pub fn signature(w: &mut Writer, m: &Meta, out: &mut Vec<Item>) -> Result<(), String> {
+    let date = chinese_date(m.date);
+    let (ws, wd) = (width(&m.issuer), width(&date));
+    let p = char_pitch();
+    let (issuer_right, date_right) = if m.seal.is_some() {
+        (4 * p + (wd - ws) / 2, 4 * p)
+    } else {
+        let date_right = 2 * p + (ws - 2 * p - wd).max(0);
+        (date_right + wd + 2 * p - ws, date_right)
+    };
+    push(out, w.para(PLAIN));
+    if m.seal.is_some() {
+        push(out, w.para(PLAIN));
+    }
+    let mut issuer = w
+        .para(ISSUER)
+        .indent(None, None, Some(issuer_right.max(0)), None)
+        .add_run(text_run(&m.issuer));
+    if let Some(seal) = &m.seal {
+        let pic = w.picture(seal)?;
+        let size = mm(42.0) as i64 * 635;
+        let centre = text_area().0 - issuer_right.max(0) - ws / 2;
+        let pic = pic
+            .size(size as u32, size as u32)
+            .floating()
+            .overlapping()
+            .relative_from_h(RelativeFromHType::Margin)
+            .relative_from_v(RelativeFromVType::Paragraph)
+            .offset_x(((centre - mm(21.0)) as i64 * 635) as i32)
+            .offset_y(((line_pitch() / 10 - mm(21.0)) as i64 * 635) as i32);
+        issuer = issuer.add_run(Run::new().add_image(pic));
+    }
+    push(out, issuer);
+    let date_para = w.para(DATE).indent(None, None, Some(date_right), None);
+    push(out, date_para.add_run(text_run(&date)));
+    if let Some(note) = &m.note {
+        push(out, w.para(NOTE).add_run(text_run(&format!("（{note}）"))));
+    }
+    Ok(())
+}
+
+/// Each attachment on a page of its own (8): 附件N at the top left, its name
+/// as a title, its own text.
+pub fn attachments(w: &mut Writer, r: &Rendering<'_>, out: &mut Vec<Item>) -> Result<(), String> {
+    let list = &r.letter.meta.attachments;
+    for (i, (a, body)) in list.iter().zip(r.attachments).enumerate() {
+        let Some(body) = body else { continue };
+        let label = if list.len() == 1 {
+            "附件".to_string()
+        } else {
+            format!("附件{}", i + 1)
+        };
+        push(
+            out,
+            w.para(styles::ATTACHMENT_LABEL)
+                .page_break_before(true)
+                .add_run(text_run(&label)),
+        );
+        push(out, w.para(PLAIN));
+        let mut title = w.para(TITLE);
+        for line in title_lines(&[a.name().to_string()]) {
+            title = title.add_run(text_run(&line));
+        }
+        push(out, title);
+        push(out, w.para(PLAIN));
+        w.blocks(&block_tree(body, ""), out)?;
+    }
+    Ok(())
+}
+
+fn rule(position: ParagraphBorderPosition, size: usize) -> ParagraphBorder {
+    ParagraphBorder::new(position)
+        .val(BorderType::Single)
+        .size(size)
+        .space(0)
+        .color("000000")
+}
+
+/// What a rule adds to a 版记 line (in twips): 1 pt, with room to spare.
+const RULES: i32 = 30;
+
+/// The 版记 (7.4): 抄送 and 印发机关 with 印发日期 between rules, thick
+/// above and below, thin between, each line in a frame of its own (frames
+/// at a fixed place on the page, which Word and LibreOffice both keep; one
+/// frame of two lines LibreOffice breaks across pages), the last one's
+/// foot at the 版心's foot, anchored to the last paragraphs so that they
+/// are on the last page.
+pub fn record(w: &mut Writer, m: &Meta, out: &mut Vec<Item>) {
+    let width = text_area().0;
+    let mut lines: Vec<Paragraph> = Vec::new();
+    if !m.cc.is_empty() {
+        let cc = format!("抄送：{}。", names_text(&m.cc).replace('、', "，"));
+        lines.push(w.para(RECORD).add_run(text_run(&cc)));
+    }
+    if let Some(printer) = m.printer.as_deref().filter(|p| !p.trim().is_empty()) {
+        let printed = format!("{}印发", chinese_date(m.print_date));
+        let tab = Tab::new()
+            .val(TabValueType::Right)
+            .pos((width - 2 * 280) as usize);
+        let p = w.para(RECORD).add_tab(tab).add_run(text_run(printer));
+        lines.push(p.add_run(Run::new().add_tab()).add_run(text_run(&printed)));
+    }
+    let count = lines.len() as i32;
+    let margins = page::margins();
+    let foot = page_size().1 as i32 - margins.bottom;
+    // Each line a frame of its own at its place above the 版心's foot, each
+    // followed by the paragraph it is anchored to (LibreOffice takes the
+    // one after a frame), one point high so that it never needs a page.
+    for (i, mut p) in lines.into_iter().enumerate() {
+        let above = if i == 0 { 8 } else { 4 };
+        let below = if i as i32 + 1 == count { 8 } else { 4 };
+        let borders = ParagraphBorders::with_empty()
+            .set(rule(ParagraphBorderPosition::Top, above))
+            .set(rule(ParagraphBorderPosition::Bottom, below));
+        p.property = p.property.set_borders(borders);
+        let framed = p
+            .wrap("around")
+            .h_anchor("page")
+            .v_anchor("page")
+            .frame_x(margins.left)
+            .frame_y(foot - (count - i as i32) * (line_pitch() + RULES))
+            .frame_width(width as u32)
+            .frame_height((line_pitch() + RULES) as u32)
+            .h_rule("exact");
+        push(out, framed);
+        let tiny = LineSpacing::new()
+            .line_rule(LineSpacingType::Exact)
+            .line(20);
+        push(out, w.para(PLAIN).line_spacing(tiny).size(2));
+    }
+}
+
+/// `— N —` with N a PAGE field, never typed text.
+fn page_number(w: &mut Writer, odd: bool) -> Paragraph {
+    let one_char = 280; // 四号, 14 pt
+    let p = w.para(PAGE_NUMBER);
+    let p = if odd {
+        p.align(docx_rs::AlignmentType::Right)
+            .indent(None, None, Some(one_char), None)
+    } else {
+        p.align(docx_rs::AlignmentType::Left)
+            .indent(Some(one_char), None, None, None)
+    };
+    p.add_run(Run::new().add_text("— "))
+        .add_run(Run::new().add_field_char(FieldCharType::Begin, false))
+        .add_run(Run::new().add_instr_text(InstrText::PAGE(InstrPAGE::new())))
+        .add_run(Run::new().add_field_char(FieldCharType::Separate, false))
+        .add_run(Run::new().add_text("1"))
+        .add_run(Run::new().add_field_char(FieldCharType::End, false))
+        .add_run(Run::new().add_text(" —"))
+}
+
+/// Odd pages number on the right, even on the left, one character in; a
+/// 信函格式 letter's first page has no number but its lower red double line
+/// (thin over thick), 20 mm above the page's bottom edge.
+pub fn footers(w: &mut Writer, m: &Meta, docx: Docx) -> Docx {
+    let odd = page_number(w, true);
+    let even = page_number(w, false);
+    let docx = docx
+        .footer(Footer::new().add_paragraph(odd))
+        .even_footer(Footer::new().add_paragraph(even));
+    if m.format != Format::Letter {
+        return docx;
+    }
+    let (_, page_h) = page_size();
+    let thin = LineSpacing::new()
+        .line_rule(LineSpacingType::Exact)
+        .line(20);
+    let line = w
+        .para(PLAIN)
+        .line_spacing(thin)
+        .size(2)
+        .wrap("none")
+        .h_anchor("page")
+        .v_anchor("page")
+        .frame_x(mm(20.0))
+        .frame_y(page_h as i32 - mm(20.0) - mm(2.0))
+        .frame_width(mm(170.0) as u32)
+        .frame_height(mm(2.0) as u32)
+        .h_rule("exact");
+    let line = red_rule(line, BorderType::ThinThickSmallGap, 24, 0);
+    docx.first_footer(Footer::new().add_paragraph(line))
+}
