@@ -93,10 +93,9 @@ fn indented(s: Style) -> Style {
     )
 }
 
-/// Every style of the letter.
-pub fn add(docx: Docx) -> Docx {
-    let justified = |s: Style| s.align(AlignmentType::Both);
-    // Lines of exactly one grid pitch, characters condensed to 28 a line (see `page::condensed`).
+/// The base of every style: 3号仿宋 on lines of exactly one grid pitch,
+/// characters condensed to 28 a line (see `page::condensed`).
+fn normal() -> Style {
     let mut normal = Style::new("Normal", StyleType::Paragraph)
         .name("Normal")
         .fonts(fonts(FANGSONG))
@@ -108,6 +107,25 @@ pub fn add(docx: Docx) -> Docx {
                 .line(line_pitch()),
         );
     normal.run_property = normal.run_property.character_spacing(condensed());
+    normal
+}
+
+/// 4号宋体 on lines of its own size, off the grid, in the footers (7.5).
+fn page_number() -> Style {
+    style(PAGE_NUMBER, "页码")
+        .fonts(fonts(SONGTI))
+        .size(SIHAO)
+        .snap_to_grid(false)
+        .line_spacing(
+            LineSpacing::new()
+                .line_rule(LineSpacingType::Exact)
+                .line(SIHAO as i32 * 10),
+        )
+}
+
+/// Every style of the letter.
+pub fn add(docx: Docx) -> Docx {
+    let justified = |s: Style| s.align(AlignmentType::Both);
     let auto = LineSpacing::new()
         .line_rule(LineSpacingType::Auto)
         .line(240);
@@ -118,7 +136,7 @@ pub fn add(docx: Docx) -> Docx {
         (FANGSONG, "四级标题"),
     ];
     let mut docx = docx
-        .add_style(normal)
+        .add_style(normal())
         .add_style(
             style(TITLE, "标题")
                 .fonts(fonts(XIAOBIAOSONG))
@@ -154,17 +172,7 @@ pub fn add(docx: Docx) -> Docx {
         )
         .add_style(style(NUMBER, "发文字号").align(AlignmentType::Center))
         .add_style(style(ATTACHMENT_LABEL, "附件标识").fonts(fonts(HEITI)))
-        .add_style(
-            style(PAGE_NUMBER, "页码")
-                .fonts(fonts(SONGTI))
-                .size(SIHAO)
-                .snap_to_grid(false)
-                .line_spacing(
-                    LineSpacing::new()
-                        .line_rule(LineSpacingType::Exact)
-                        .line(SIHAO as i32 * 10),
-                ),
-        );
+        .add_style(page_number());
     for (i, (face, name)) in headings.into_iter().enumerate() {
         docx = docx.add_style(
             justified(indented(style(HEADINGS[i], name)))
