@@ -5,7 +5,7 @@
 use docx_rs::{
     BorderType, Docx, FieldCharType, Footer, InstrPAGE, InstrText, LineSpacing, LineSpacingType,
     Paragraph, ParagraphBorder, ParagraphBorderPosition, ParagraphBorders, RelativeFromHType,
-    RelativeFromVType, Run, Tab, TabValueType,
+    RelativeFromVType, Run, SpecialIndentType, Tab, TabValueType,
 };
 
 use super::blocks::{text_run, Item};
@@ -43,7 +43,7 @@ pub fn attachment_list(w: &mut Writer, m: &Meta, out: &mut Vec<Item>) {
 
 /// Width of `text` in twips as the grid sets it: a cell for a Chinese
 /// character, half for a digit or a Latin letter.
-fn width(text: &str) -> i32 {
+pub(super) fn width(text: &str) -> i32 {
     let halves: i32 = text.chars().map(|c| if c.is_ascii() { 1 } else { 2 }).sum();
     halves * char_pitch() / 2
 }
@@ -141,10 +141,21 @@ const RULES: i32 = 30;
 /// are on the last page.
 pub fn record(w: &mut Writer, m: &Meta, out: &mut Vec<Item>) {
     let width = text_area().0;
-    let mut lines: Vec<Paragraph> = Vec::new();
+    // Each line with the lines it wraps to.
+    let mut lines: Vec<(Paragraph, i32)> = Vec::new();
     if !m.cc.is_empty() {
         let cc = format!("抄送：{}。", names_text(&m.cc).replace('、', "，"));
-        lines.push(w.para(RECORD).add_run(text_run(&cc)));
+        // Wrapped lines align with the first name, after 抄送： (7.4.2).
+        let p = w
+            .para(RECORD)
+            .indent(
+                Some(4 * SIHAO_CELL),
+                Some(SpecialIndentType::Hanging(3 * SIHAO_CELL)),
+                Some(SIHAO_CELL),
+                None,
+            )
+            .add_run(text_run(&cc));
+        lines.push((p, record_lines(&cc, 3)));
     }
     if let Some(printer) = m.printer.as_deref().filter(|p| !p.trim().is_empty()) {
         let printed = format!("{}印发", chinese_date(m.print_date));
@@ -152,17 +163,24 @@ pub fn record(w: &mut Writer, m: &Meta, out: &mut Vec<Item>) {
             .val(TabValueType::Right)
             .pos((width - 2 * 280) as usize);
         let p = w.para(RECORD).add_tab(tab).add_run(text_run(printer));
-        lines.push(p.add_run(Run::new().add_tab()).add_run(text_run(&printed)));
+        lines.push((
+            p.add_run(Run::new().add_tab()).add_run(text_run(&printed)),
+            1,
+        ));
     }
-    let count = lines.len() as i32;
+    let count = lines.len();
+    let height = |n: i32| n * line_pitch() + RULES;
     let margins = page::margins();
     let foot = page_size().1 as i32 - margins.bottom;
     // Each line a frame of its own at its place above the 版心's foot, each
     // followed by the paragraph it is anchored to (LibreOffice takes the
     // one after a frame), one point high so that it never needs a page.
-    for (i, mut p) in lines.into_iter().enumerate() {
+    let below_each: Vec<i32> = (0..count)
+        .map(|i| lines[i..].iter().map(|(_, n)| height(*n)).sum())
+        .collect();
+    for (i, (mut p, n)) in lines.into_iter().enumerate() {
         let above = if i == 0 { 8 } else { 4 };
-        let below = if i as i32 + 1 == count { 8 } else { 4 };
+        let below = if i + 1 == count { 8 } else { 4 };
         let borders = ParagraphBorders::with_empty()
             .set(rule(ParagraphBorderPosition::Top, above))
             .set(rule(ParagraphBorderPosition::Bottom, below));
@@ -172,9 +190,9 @@ pub fn record(w: &mut Writer, m: &Meta, out: &mut Vec<Item>) {
             .h_anchor("page")
             .v_anchor("page")
             .frame_x(margins.left)
-            .frame_y(foot - (count - i as i32) * (line_pitch() + RULES))
+            .frame_y(foot - below_each[i])
             .frame_width(width as u32)
-            .frame_height((line_pitch() + RULES) as u32)
+            .frame_height(height(n) as u32)
             .h_rule("exact");
         push(out, framed);
         let tiny = LineSpacing::new()
@@ -182,6 +200,22 @@ pub fn record(w: &mut Writer, m: &Meta, out: &mut Vec<Item>) {
             .line(20);
         push(out, w.para(PLAIN).line_spacing(tiny).size(2));
     }
+}
+
+/// A 4号 character's cell in twips (14 pt), as the 版记 sets it.
+const SIHAO_CELL: i32 = 280;
+
+/// How many lines `text` takes in the 版记: 4号 characters (a cell each,
+/// half for ASCII) in the 版心 less a character on each side, wrapped lines
+/// `hang` characters further in. Counted at the full 14 pt, a little wider
+/// than they are set, so that a frame is never too short for its text.
+fn record_lines(text: &str, hang: i32) -> i32 {
+    let halves: i32 = text.chars().map(|c| if c.is_ascii() { 1 } else { 2 }).sum();
+    let first = 2 * (text_area().0 / SIHAO_CELL - 2);
+    let next = first - 2 * hang;
+    let rest = (halves - first).max(0);
+    let next = next.max(2);
+    1 + (rest + next - 1) / next
 }
 
 /// `— N —` with N a PAGE field, never typed text.

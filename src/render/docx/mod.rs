@@ -10,6 +10,7 @@ mod closing;
 mod header;
 mod package;
 pub mod page;
+mod special;
 mod styles;
 
 use std::path::Path;
@@ -87,7 +88,11 @@ impl Writer<'_> {
         }
         self.blocks(&block_tree(r.body, ""), &mut out)?;
         closing::attachment_list(self, m, &mut out);
-        closing::signature(self, m, &mut out)?;
+        match m.format {
+            crate::letter::Format::Order => special::order_signers(self, m, &mut out)?,
+            crate::letter::Format::Minutes => special::attendance(self, m, &mut out),
+            _ => closing::signature(self, m, &mut out)?,
+        }
         closing::attachments(self, r, &mut out)?;
         closing::record(self, m, &mut out);
         Ok(out)

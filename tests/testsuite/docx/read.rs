@@ -295,3 +295,66 @@ fn orders_and_minutes_have_their_own_head_and_no_title() {
         );
     }
 }
+
+#[test]
+fn orders_close_with_their_signer_and_minutes_with_their_attendance() {
+    let paragraphs = |letter: &str| -> Vec<(String, String, Vec<String>)> {
+        let project = Project::with_letters(&[("2024/x.md", letter)]);
+        let parts = parts(&render(project.root(), "letters/2024/x.md"));
+        let doc = roxmltree::Document::parse(&parts["word/document.xml"]).unwrap();
+        elements(&doc, "p")
+            .map(|p| {
+                let style = elements_in(p, "pStyle")
+                    .find_map(|s| w_attr(s, "val"))
+                    .unwrap_or_default()
+                    .to_string();
+                let text = elements_in(p, "t").filter_map(|t| t.text()).collect();
+                let faces = elements_in(p, "rFonts")
+                    .filter_map(|f| w_attr(f, "eastAsia"))
+                    .map(String::from)
+                    .collect();
+                (style, text, faces)
+            })
+            .collect()
+    };
+    let order = paragraphs(
+        "---\ntitle: 某市人民政府令\nformat: order\nheader: 某市人民政府令\nnumber: 第12号\n\
+         date: 2024-03-05\nissuer: 某市人民政府\nsigners: [市长 王堃]\n---\n\n现予公布。\n",
+    );
+    let texts: Vec<&str> = order.iter().map(|(_, t, _)| t.as_str()).collect();
+    let after_text = &texts[texts.iter().position(|t| *t == "现予公布。").unwrap() + 1..];
+    assert_eq!(
+        after_text
+            .iter()
+            .filter(|t| !t.is_empty())
+            .collect::<Vec<_>>(),
+        [&"市长　　王堃", &"2024年3月5日"],
+        "the 令 closes with its 签发人 and date, no 署名: {texts:?}"
+    );
+
+    let minutes = paragraphs(
+        "---\ntitle: 某局局长办公会议纪要\nformat: minutes\nheader: 某局局长办公会议纪要\nnumber: 第3期\n\
+         date: 2024-03-05\nissuer: 某局\nattendees: {出席: [张三, 李四], 请假: [王五]}\n---\n\n会议议定。\n",
+    );
+    let closing: Vec<_> = minutes
+        .iter()
+        .skip_while(|(_, t, _)| t != "会议议定。")
+        .skip(1)
+        .filter(|(_, t, _)| !t.is_empty())
+        .collect();
+    assert_eq!(
+        closing
+            .iter()
+            .map(|(_, t, _)| t.as_str())
+            .collect::<Vec<_>>(),
+        ["出席：张三、李四", "请假：王五"],
+        "the 纪要 closes with its lists, no 署名 or date"
+    );
+    for (_, text, faces) in closing {
+        assert_eq!(
+            faces.first().map(String::as_str),
+            Some("黑体"),
+            "{text}: the label in 黑体"
+        );
+    }
+}

@@ -27,14 +27,19 @@ const LETTERS: [(&str, &str); 4] = [
     ("long", "letters/2024/long.md"),
 ];
 
-/// A plain letter of full lines: its second page is a full page of text.
+/// The long letter's 抄送机关: more than a line of the 版记.
+const CC: &str =
+    "自治区发展改革委, 自治区财政厅, 自治区生态环境厅, 自治区住房城乡建设厅, 自治区水利厅";
+
+/// A plain letter of full lines: its second page is a full page of text, and
+/// its 抄送 wraps to a second line.
 fn long_letter() -> String {
     let sentence = "各地要坚持节约优先保护优先自然恢复为主的方针统筹推进历史遗留废弃矿山治理";
     let paragraph: String = sentence.chars().cycle().take(26 + 28 * 9).collect();
     let body = vec![paragraph; 8].join("\n\n");
     format!(
         "---\ntitle: 关于做好生态保护修复项目储备工作的通知\nto: 各市自然资源局\ndate: 2024-03-05\n\
-         cc: [自治区发展改革委]\nprinter: 某局办公室\n---\n\n{body}\n"
+         cc: [{CC}]\nprinter: 某局办公室\n---\n\n{body}\n"
     )
 }
 
@@ -246,21 +251,22 @@ fn page_numbers_are_outside_on_odd_and_even_pages_7_mm_below_the_text_area() {
 
 #[test]
 fn the_record_is_at_the_foot_of_the_last_page() {
-    for name in ["long", "document"] {
+    for (name, cc_lines) in [("long", 2.0), ("document", 1.0)] {
         let (pages, words) = words(name);
         let last = lines(&words, pages);
         let printed = last
             .iter()
             .find(|l| l.3.ends_with("印发"))
             .unwrap_or_else(|| panic!("{name}: no 印发 line: {last:#?}"));
-        let cc = last
+        let at = last
             .iter()
-            .find(|l| l.3.starts_with("抄送"))
+            .position(|l| l.3.starts_with("抄送"))
             .unwrap_or_else(|| panic!("{name}: no 抄送 line"));
+        let cc = &last[at];
         let gap = mm(printed.0 - cc.0);
         assert!(
-            gap > 0.5 * LINE && gap < 1.5 * LINE,
-            "{name}: 抄送 is {gap:.1} mm above 印发, not the line above"
+            (gap - cc_lines * LINE).abs() < 0.5 * LINE,
+            "{name}: 抄送 is {gap:.1} mm above 印发, not {cc_lines} lines"
         );
         assert!(
             mm(printed.0) > BOTTOM - 2.0 * LINE,
@@ -271,5 +277,25 @@ fn the_record_is_at_the_foot_of_the_last_page() {
             mm(printed.0) < BOTTOM,
             "{name}: the 印发 line is below the 版心"
         );
+        if name == "long" {
+            // Every name is printed, none cut off by its frame, and the
+            // wrapped line starts under the first name, after 抄送：.
+            let record: String = last[at..].iter().map(|l| l.3.as_str()).collect();
+            let names = CC.replace(", ", "，");
+            assert!(
+                record
+                    .replace(' ', "")
+                    .contains(&format!("抄送：{names}。")),
+                "{name}: the 抄送 line is cut: {record}"
+            );
+            let first_name = cc.1 + 3.0 * 14.0;
+            let wrapped = &last[at + 1];
+            assert!(
+                mm((wrapped.1 - first_name).abs()) < 1.5,
+                "{name}: the wrapped 抄送 line starts at {:.1} mm, the first name at {:.1} mm",
+                mm(wrapped.1),
+                mm(first_name)
+            );
+        }
     }
 }
