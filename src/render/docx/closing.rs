@@ -9,7 +9,6 @@ use docx_rs::{
 };
 
 use super::blocks::{text_run, Item};
-use super::header::red_rule;
 use super::page::{self, char_pitch, line_pitch, mm, page_size, text_area};
 use super::styles::{self, ATTACHMENTS, DATE, ISSUER, NOTE, PAGE_NUMBER, PLAIN, RECORD, TITLE};
 use super::Writer;
@@ -239,8 +238,8 @@ fn page_number(w: &mut Writer, odd: bool) -> Paragraph {
 }
 
 /// Odd pages number on the right, even on the left, one character in; a
-/// 信函格式 letter's first page has no number but its lower red double line
-/// (thin over thick), 20 mm above the page's bottom edge.
+/// 信函格式 letter's first page has no number (its lower red double line is
+/// a frame of the body: `header::lower_double_line`).
 pub fn footers(w: &mut Writer, m: &Meta, docx: Docx) -> Docx {
     let odd = page_number(w, true);
     let even = page_number(w, false);
@@ -250,22 +249,5 @@ pub fn footers(w: &mut Writer, m: &Meta, docx: Docx) -> Docx {
     if m.format != Format::Letter {
         return docx;
     }
-    let (_, page_h) = page_size();
-    let thin = LineSpacing::new()
-        .line_rule(LineSpacingType::Exact)
-        .line(20);
-    let line = w
-        .para(PLAIN)
-        .line_spacing(thin)
-        .size(2)
-        .wrap("none")
-        .h_anchor("page")
-        .v_anchor("page")
-        .frame_x(mm(20.0))
-        .frame_y(page_h as i32 - mm(20.0) - mm(2.0))
-        .frame_width(mm(170.0) as u32)
-        .frame_height(mm(2.0) as u32)
-        .h_rule("exact");
-    let line = red_rule(line, BorderType::ThinThickSmallGap, 24, 0);
-    docx.first_footer(Footer::new().add_paragraph(line))
+    docx.first_footer(Footer::new().add_paragraph(w.para(PLAIN)))
 }

@@ -3,8 +3,8 @@
 //! and one more function here.
 
 use docx_rs::{
-    BorderType, LineSpacing, Paragraph, ParagraphBorder, ParagraphBorderPosition, ParagraphBorders,
-    Run, Tab, TabValueType,
+    BorderType, LineSpacing, LineSpacingType, Paragraph, ParagraphBorder, ParagraphBorderPosition,
+    ParagraphBorders, Run, Tab, TabValueType,
 };
 
 use super::blocks::text_run;
@@ -163,13 +163,16 @@ fn document(w: &mut Writer, m: &Meta) -> Vec<Paragraph> {
 
 /// 信函格式 (10.1): the 发文机关标志 in red, a red double line (thick over
 /// thin) 4 mm under it, then 份号, 密级, 紧急程度 on the left and the 发文字号
-/// on the right under the line. The lower double line is in the first
-/// page's footer (`closing`).
+/// on the right under the line. Both double lines are 170 mm long, centred
+/// on the page: 7 mm beyond the 版心 on each side.
 fn letter(w: &mut Writer, m: &Meta) -> Vec<Paragraph> {
     let mut out = issuer_mark(w, m, "", 0);
     if let Some(last) = out.pop() {
+        let wider = -mm(7.0);
+        let last = last.indent(Some(wider), None, Some(wider), None);
         out.push(red_rule(last, BorderType::ThickThinSmallGap, 24, 11));
     }
+    out.push(lower_double_line(w));
     let mut marks = mark_texts(m);
     let number = m.number.clone().unwrap_or_default();
     if marks.is_empty() && !number.is_empty() {
@@ -193,4 +196,29 @@ fn letter(w: &mut Writer, m: &Meta) -> Vec<Paragraph> {
         out.push(p);
     }
     out
+}
+
+/// The lower red double line of 信函格式 (thin over thick, 20 mm above the
+/// page's bottom edge, 170 mm long, centred): a paragraph border in a frame
+/// anchored to the page, in the body of the first page (LibreOffice draws
+/// no frame of a footer that lies below the footer), with the paragraph
+/// after it as its anchor.
+fn lower_double_line(w: &mut Writer) -> Paragraph {
+    let (_, page_h) = super::page::page_size();
+    let thin = LineSpacing::new()
+        .line_rule(LineSpacingType::Exact)
+        .line(20);
+    let line = w
+        .para(super::styles::PLAIN)
+        .line_spacing(thin)
+        .size(2)
+        .wrap("none")
+        .h_anchor("page")
+        .v_anchor("page")
+        .frame_x(mm(20.0))
+        .frame_y(page_h as i32 - mm(20.0) - mm(2.0))
+        .frame_width(mm(170.0) as u32)
+        .frame_height(mm(2.0) as u32)
+        .h_rule("exact");
+    red_rule(line, BorderType::ThinThickSmallGap, 24, 0)
 }

@@ -299,3 +299,25 @@ fn the_record_is_at_the_foot_of_the_last_page() {
         }
     }
 }
+
+#[test]
+fn a_letter_format_first_page_has_both_red_double_lines_170_mm_long() {
+    let (_, dir) = rendered();
+    let page = crate::common::measure::Raster::page(&dir.join("letter.pdf"), 1);
+    let red = page.strokes(crate::common::measure::red, 120.0);
+    // Each double line is two strokes (or one, where the raster merges them).
+    let near = |y: f64| -> Vec<_> { red.iter().filter(|s| (s.centre - y).abs() < 4.0).collect() };
+    let upper: Vec<_> = red.iter().filter(|s| s.centre < 80.0).collect();
+    assert!(!upper.is_empty(), "no red line under the 标志: {red:?}");
+    let lower = near(297.0 - 20.0);
+    assert!(
+        !lower.is_empty(),
+        "no red line 20 mm above the page's bottom edge: {red:?}"
+    );
+    for s in upper.iter().chain(lower.iter()) {
+        assert!(
+            (s.length() - 170.0).abs() < 2.0 && (s.x0 - 20.0).abs() < 1.5,
+            "a double line is not 170 mm long and centred: {s:?}"
+        );
+    }
+}
