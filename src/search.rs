@@ -21,6 +21,7 @@ use std::collections::{BTreeMap, HashMap, HashSet};
 use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result};
+use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 
 use crate::index::Entry;
@@ -65,12 +66,22 @@ pub fn files(docs: &[&Entry]) -> Result<Vec<(String, Vec<u8>)>> {
         .map(|e| serde_json::from_slice(&e.search))
         .collect::<serde_json::Result<_>>()
         .context("the build state holds a damaged search document")?;
-    let mut postings: HashMap<String, Vec<u32>> = HashMap::new();
-    for (id, doc) in docs.iter().enumerate() {
-        for bigram in bigrams(&searched_text(doc)) {
-            postings.entry(bigram).or_default().push(id as u32);
+    // Keyed by the pair of characters, made a string only once per distinct
+    // bigram: an archive's letters hold millions of bigrams, few distinct.
+    let each: Vec<HashSet<(char, char)>> = docs
+        .par_iter()
+        .map(|doc| bigrams(&searched_text(doc)))
+        .collect();
+    let mut pairs: HashMap<(char, char), Vec<u32>> = HashMap::new();
+    for (id, doc_pairs) in each.into_iter().enumerate() {
+        for pair in doc_pairs {
+            pairs.entry(pair).or_default().push(id as u32);
         }
     }
+    let postings: HashMap<String, Vec<u32>> = pairs
+        .into_iter()
+        .map(|((a, b), ids)| (String::from_iter([a, b]), ids))
+        .collect();
     let shards = shard_count(&postings);
     let mut cut: Vec<BTreeMap<String, Vec<u32>>> = vec![BTreeMap::new(); shards as usize];
     for (bigram, ids) in postings {
@@ -141,12 +152,12 @@ pub fn fold(text: &str) -> String {
 
 /// The distinct pairs of neighbouring characters of `text`, leaving out
 /// those with a space or line break: a query's words never hold one.
-pub fn bigrams(text: &str) -> HashSet<String> {
+pub fn bigrams(text: &str) -> HashSet<(char, char)> {
     let chars: Vec<char> = text.chars().collect();
     chars
         .windows(2)
         .filter(|w| !w[0].is_whitespace() && !w[1].is_whitespace())
-        .map(|w| w.iter().collect())
+        .map(|w| (w[0], w[1]))
         .collect()
 }
 

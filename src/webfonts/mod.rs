@@ -18,7 +18,7 @@
 pub mod subset;
 mod write;
 
-use std::collections::{BTreeMap, HashSet};
+use std::collections::BTreeMap;
 use std::fmt::Write as _;
 
 pub use write::write;
@@ -87,18 +87,27 @@ pub fn characters<'a>(
     pages: impl IntoIterator<Item = Vec<&'a [u8]>>,
     shared: &[&[u8]],
 ) -> Characters {
-    let mut counts = Characters::new();
+    // Per code point, the pages using it and the last page that counted it:
+    // two look-ups in arrays a character, where a set per page and a map of
+    // counts cost tens of milliseconds an archive.
+    let size = char::MAX as usize + 1;
+    let (mut pages_using, mut last_page) = (vec![0u32; size], vec![0u32; size]);
     let mut total = 0;
     for page in pages {
         total += 1;
-        let mut seen = HashSet::new();
         for part in page {
-            seen.extend(String::from_utf8_lossy(part).chars().filter(|c| shown(*c)));
-        }
-        for c in seen {
-            *counts.entry(c).or_default() += 1;
+            for c in String::from_utf8_lossy(part).chars().filter(|c| shown(*c)) {
+                if last_page[c as usize] != total {
+                    last_page[c as usize] = total;
+                    pages_using[c as usize] += 1;
+                }
+            }
         }
     }
+    let mut counts: Characters = (pages_using.iter().enumerate())
+        .filter(|(_, n)| **n > 0)
+        .filter_map(|(c, n)| Some((char::from_u32(c as u32)?, *n)))
+        .collect();
     // Digits and Latin letters are on every page (dates, numbers, page links).
     let always = (' '..='~').map(|c| c.to_string()).collect::<String>();
     for part in shared.iter().copied().chain([always.as_bytes()]) {
@@ -125,14 +134,19 @@ pub struct Slice {
 /// The characters in the order they are cut into slices: by band, the most
 /// used first, then by codepoint; with each band's end.
 fn ranked(chars: &Characters) -> Vec<Vec<char>> {
-    let most = chars.values().copied().max().unwrap_or(1);
     let mut bands: BTreeMap<u32, Vec<char>> = BTreeMap::new();
-    for (&c, &n) in chars {
-        // 0 for characters of half the pages or more, 1 for a quarter…
-        let band = (most / n.max(1)).max(1).ilog2();
+    for (c, band) in bands_of(chars) {
         bands.entry(band).or_default().push(c);
     }
     bands.into_values().collect()
+}
+
+/// Each character with its band: 0 for characters of half the pages or
+/// more, 1 for a quarter… The slices depend on these and nothing else of
+/// the counts, so they are what the web fonts' cache key holds.
+pub fn bands_of(chars: &Characters) -> impl Iterator<Item = (char, u32)> + '_ {
+    let most = chars.values().copied().max().unwrap_or(1);
+    (chars.iter()).map(move |(&c, &n)| (c, (most / n.max(1)).max(1).ilog2()))
 }
 
 /// Cuts `chars` (of one band, in codepoint order) into slices of `family`'s `file`.
