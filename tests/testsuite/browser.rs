@@ -184,11 +184,7 @@ fn search_finds_words_of_letter_bodies_over_http() {
         "{missing:?}"
     );
     assert_eq!(outside(&tab, &site), Vec::<String>::new());
-    let errors: Vec<String> = tab
-        .errors()
-        .into_iter()
-        .filter(|e| !e.contains("status of 404"))
-        .collect();
+    let errors = tab.errors_but_not_found();
     assert_eq!(errors, Vec::<String>::new());
 }
 

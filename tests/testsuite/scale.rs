@@ -185,11 +185,7 @@ fn ten_thousand_letters_make_a_light_index_and_a_search_that_fetches_little() {
 
     // Nothing was refused or broken; what is missing is the pictures this
     // build does not draw (and the browser's own favicon.ico).
-    let errors: Vec<String> = tab
-        .errors()
-        .into_iter()
-        .filter(|e| !e.contains("status of 404"))
-        .collect();
+    let errors = tab.errors_but_not_found();
     assert_eq!(errors, Vec::<String>::new());
 }
 

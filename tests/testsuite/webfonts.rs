@@ -112,11 +112,7 @@ fn rare_names_are_drawn_with_the_fallback_faces_and_a_page_fetches_only_its_slic
         woff2.len()
     );
     // The one thing missing is the browser's own favicon.ico.
-    let errors: Vec<String> = tab
-        .errors()
-        .into_iter()
-        .filter(|e| !e.contains("status of 404"))
-        .collect();
+    let errors = tab.errors_but_not_found();
     assert_eq!(errors, Vec::<String>::new());
     let missing: Vec<String> = (tab.requests().into_iter())
         .filter(|u| u.contains("/assets/"))

@@ -4,7 +4,7 @@
 
 use docx_rs::{
     BorderType, Docx, FieldCharType, Footer, InstrPAGE, InstrText, LineSpacing, LineSpacingType,
-    Paragraph, ParagraphBorder, ParagraphBorderPosition, ParagraphBorders, RelativeFromHType,
+    Paragraph, ParagraphBorder, ParagraphBorderPosition, ParagraphBorders, Pic, RelativeFromHType,
     RelativeFromVType, Run, SpecialIndentType, Tab, TabValueType,
 };
 
@@ -73,14 +73,14 @@ pub fn signature(w: &mut Writer, m: &Meta, out: &mut Vec<Item>) -> Result<(), St
         let pic = w.picture(seal)?;
         let size = mm(42.0) as i64 * 635;
         let centre = text_area().0 - issuer_right.max(0) - ws / 2;
-        let pic = pic
-            .size(size as u32, size as u32)
-            .floating()
-            .overlapping()
-            .relative_from_h(RelativeFromHType::Margin)
-            .relative_from_v(RelativeFromVType::Paragraph)
-            .offset_x(((centre - mm(21.0)) as i64 * 635) as i32)
-            .offset_y(((line_pitch() / 10 - mm(21.0)) as i64 * 635) as i32);
+        let pic = floating(
+            pic,
+            (size, size),
+            (
+                (centre - mm(21.0)) as i64 * 635,
+                (line_pitch() / 10 - mm(21.0)) as i64 * 635,
+            ),
+        );
         issuer = issuer.add_run(Run::new().add_image(pic));
     }
     push(out, issuer);
@@ -90,6 +90,18 @@ pub fn signature(w: &mut Writer, m: &Meta, out: &mut Vec<Item>) -> Result<(), St
         push(out, w.para(NOTE).add_run(text_run(&format!("（{note}）"))));
     }
     Ok(())
+}
+
+/// `pic` floating over the text at `size`, its top left `offset` from the
+/// margin's left and the paragraph's top, all in EMU: a seal or a 签名章.
+pub(super) fn floating(pic: Pic, size: (i64, i64), offset: (i64, i64)) -> Pic {
+    pic.size(size.0 as u32, size.1 as u32)
+        .floating()
+        .overlapping()
+        .relative_from_h(RelativeFromHType::Margin)
+        .relative_from_v(RelativeFromVType::Paragraph)
+        .offset_x(offset.0 as i32)
+        .offset_y(offset.1 as i32)
 }
 
 /// Each attachment on a page of its own (8): 附件N at the top left, its name

@@ -2,10 +2,10 @@
 //! of the others: the 签发人 block of a 令 (GB/T 9704-2012 7.3.5.4, 10.2) and
 //! the 出席, 请假 and 列席 lists of a 纪要 (10.3), as the PDF prints them.
 
-use docx_rs::{LineSpacing, LineSpacingType, RelativeFromHType, RelativeFromVType, Run};
+use docx_rs::{LineSpacing, LineSpacingType, Run};
 
 use super::blocks::{text_run, Item};
-use super::closing::width;
+use super::closing::{floating, width};
 use super::page::{char_pitch, line_pitch, mm, text_area};
 use super::styles::{fonts, ATTACHMENTS, DATE, HEITI, ISSUER, NOTE, PLAIN};
 use super::Writer;
@@ -57,14 +57,7 @@ pub fn order_signers(w: &mut Writer, m: &Meta, out: &mut Vec<Item>) -> Result<()
                 let left = (text_area().0 - 4 * p) as i64 * EMU - wd;
                 // The stamp is centred on this line: its middle half a line down.
                 let top = (line_pitch() as i64 * EMU) / 2 - h / 2;
-                let pic = pic
-                    .size(wd as u32, h as u32)
-                    .floating()
-                    .overlapping()
-                    .relative_from_h(RelativeFromHType::Margin)
-                    .relative_from_v(RelativeFromVType::Paragraph)
-                    .offset_x(left as i32)
-                    .offset_y(top as i32);
+                let pic = floating(pic, (wd, h), (left, top));
                 // The 职务 ends two characters left of the stamp (the stamp floats, taking no room in the line).
                 let right = 4 * p + (wd / EMU) as i32 + 2 * p;
                 para.indent(None, None, Some(right), None)

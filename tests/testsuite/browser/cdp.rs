@@ -212,6 +212,14 @@ impl Tab {
 
     /// Console errors, script exceptions, blocked and failed loads (including
     /// what the Content-Security-Policy refused).
+    /// The page's errors, leaving out files not found (a browser asks for
+    /// its favicon.ico, which no site of gongwen has).
+    pub fn errors_but_not_found(&self) -> Vec<String> {
+        (self.errors().into_iter())
+            .filter(|e| !e.contains("status of 404"))
+            .collect()
+    }
+
     pub fn errors(&self) -> Vec<String> {
         self.events
             .iter()
