@@ -62,18 +62,21 @@ pub fn signers<M: SerializeMap>(v: &[String], key: &'static str, map: &mut M) ->
     map.serialize_entry(key, v)?;
     let split: Vec<Signer> = v
         .iter()
-        .map(|s| match s.trim().rsplit_once([' ', '\u{3000}']) {
-            Some((title, name)) => Signer {
-                title: title.trim(),
-                name: name.trim(),
-            },
-            None => Signer {
-                title: "",
-                name: s.trim(),
-            },
+        .map(|s| {
+            let (title, name) = title_and_name(s);
+            Signer { title, name }
         })
         .collect();
     map.serialize_entry("signer_titles", &split)
+}
+
+/// A 签发人 as 职务 and 姓名, split at the last space (`自治区主席 张雨浦`);
+/// a name alone has no 职务.
+pub fn title_and_name(signer: &str) -> (&str, &str) {
+    match signer.trim().rsplit_once([' ', '\u{3000}']) {
+        Some((title, name)) => (title.trim(), name.trim()),
+        None => ("", signer.trim()),
+    }
 }
 
 /// The three lists, and `attendee_lists`: those given, in print order, each

@@ -18,7 +18,7 @@ use crate::render::blocks::blocks as block_tree;
 use crate::render::title_lines::title_lines;
 use crate::render::Rendering;
 
-fn push(out: &mut Vec<Item>, p: Paragraph) {
+pub(super) fn push(out: &mut Vec<Item>, p: Paragraph) {
     out.push(Item::P(Box::new(p)));
 }
 
@@ -43,8 +43,12 @@ pub fn attachment_list(w: &mut Writer, m: &Meta, out: &mut Vec<Item>) {
 /// Width of `text` in twips as the grid sets it: a cell for a Chinese
 /// character, half for a digit or a Latin letter.
 pub(super) fn width(text: &str) -> i32 {
-    let halves: i32 = text.chars().map(|c| if c.is_ascii() { 1 } else { 2 }).sum();
-    halves * char_pitch() / 2
+    halves(text) * char_pitch() / 2
+}
+
+/// Half cells of `text`: two for a Chinese character, one for ASCII.
+fn halves(text: &str) -> i32 {
+    text.chars().map(|c| if c.is_ascii() { 1 } else { 2 }).sum()
 }
 
 /// 署名 and 成文日期 (7.3.5): without a seal, the 署名 two characters from
@@ -86,10 +90,15 @@ pub fn signature(w: &mut Writer, m: &Meta, out: &mut Vec<Item>) -> Result<(), St
     push(out, issuer);
     let date_para = w.para(DATE).indent(None, None, Some(date_right), None);
     push(out, date_para.add_run(text_run(&date)));
+    note(w, m, out);
+    Ok(())
+}
+
+/// 附注 (7.3.6): in parentheses, on the line after the closing.
+pub(super) fn note(w: &mut Writer, m: &Meta, out: &mut Vec<Item>) {
     if let Some(note) = &m.note {
         push(out, w.para(NOTE).add_run(text_run(&format!("（{note}）"))));
     }
-    Ok(())
 }
 
 /// `pic` floating over the text at `size`, its top left `offset` from the
@@ -221,7 +230,7 @@ const SIHAO_CELL: i32 = 280;
 /// `hang` characters further in. Counted at the full 14 pt, a little wider
 /// than they are set, so that a frame is never too short for its text.
 fn record_lines(text: &str, hang: i32) -> i32 {
-    let halves: i32 = text.chars().map(|c| if c.is_ascii() { 1 } else { 2 }).sum();
+    let halves = halves(text);
     let first = 2 * (text_area().0 / SIHAO_CELL - 2);
     let next = first - 2 * hang;
     let rest = (halves - first).max(0);

@@ -5,29 +5,15 @@
 use docx_rs::{LineSpacing, LineSpacingType, Run};
 
 use super::blocks::{text_run, Item};
-use super::closing::{floating, width};
+use super::closing::{floating, note, push, width};
 use super::page::{char_pitch, line_pitch, mm, text_area};
-use super::styles::{fonts, ATTACHMENTS, DATE, HEITI, ISSUER, NOTE, PLAIN};
+use super::styles::{fonts, ATTACHMENTS, DATE, HEITI, ISSUER, PLAIN};
 use super::Writer;
-use crate::letter::print::chinese_date;
+use crate::letter::print::{chinese_date, title_and_name};
 use crate::letter::Meta;
 
 /// Twips to EMU, the unit of DrawingML sizes.
 const EMU: i64 = 635;
-
-fn push(out: &mut Vec<Item>, p: docx_rs::Paragraph) {
-    out.push(Item::P(Box::new(p)));
-}
-
-/// Each 签发人 as (职务, 姓名), split at the last space (`自治区主席 张雨浦`).
-fn signers(m: &Meta) -> Vec<(String, String)> {
-    (m.signers.iter())
-        .map(|s| match s.trim().rsplit_once([' ', '\u{3000}']) {
-            Some((title, name)) => (title.trim().to_string(), name.trim().to_string()),
-            None => (String::new(), s.trim().to_string()),
-        })
-        .collect()
-}
 
 /// 命令格式: two lines below the text, the 签名章 (or, without one, the
 /// name) four characters from the right, the 职务 two characters to its
@@ -36,7 +22,7 @@ fn signers(m: &Meta) -> Vec<(String, String)> {
 pub fn order_signers(w: &mut Writer, m: &Meta, out: &mut Vec<Item>) -> Result<(), String> {
     let p = char_pitch();
     push(out, w.para(PLAIN));
-    for (i, (title, name)) in signers(m).iter().enumerate() {
+    for (i, (title, name)) in m.signers.iter().map(|s| title_and_name(s)).enumerate() {
         let lead = if title.is_empty() {
             String::new()
         } else {
@@ -112,10 +98,4 @@ pub fn attendance(w: &mut Writer, m: &Meta, out: &mut Vec<Item>) {
         push(out, para);
     }
     note(w, m, out);
-}
-
-fn note(w: &mut Writer, m: &Meta, out: &mut Vec<Item>) {
-    if let Some(note) = &m.note {
-        push(out, w.para(NOTE).add_run(text_run(&format!("（{note}）"))));
-    }
 }
