@@ -50,6 +50,8 @@ pub struct Made {
     pages: BTreeMap<String, Hash>,
     /// The search index's documents.
     search: Option<Hash>,
+    /// How the search index was cut, and of which documents.
+    search_layout: Option<crate::search::Made>,
 }
 
 /// Writes the listing pages and the search index of `letters` (newest
@@ -89,7 +91,7 @@ pub fn write(
     let search = search.finish();
     let manifest = format!("{}/index.json", crate::search::DIR);
     if made.search.as_ref() != Some(&search) || !in_place(&manifest) {
-        crate::search::write(out, letters)?;
+        crate::search::write(out, letters, &mut made.search_layout)?;
         made.search = Some(search);
     }
     if in_place(OLD_SEARCH_INDEX) {

@@ -26,7 +26,7 @@ pub const ENTRIES_DIR: &str = ".gongwen.entries";
 /// How many files the entries are split in.
 pub const SHARDS: usize = 16;
 /// Bumped when the meaning of the file changes; an older file is ignored.
-const VERSION: u32 = 6;
+const VERSION: u32 = 7;
 
 #[derive(Debug, Default, Serialize, Deserialize)]
 pub struct State {
@@ -41,6 +41,8 @@ pub struct State {
     pub web_fonts: Option<Hash>,
     /// Those web fonts' files, relative to `output/assets`.
     pub web_font_files: Vec<String>,
+    /// Which fonts have each character the site has used.
+    pub web_font_coverage: crate::webfonts::Coverage,
     /// The characters of the site's pages, each with how many pages use it;
     /// counted when the index is made.
     pub site_chars: crate::webfonts::Characters,
