@@ -2,7 +2,7 @@
 
 use anyhow::Result;
 
-use super::cache::{self, Entries, Globals, State};
+use super::cache::{self, fingerprint, Entries, Globals, State};
 use super::Site;
 use crate::output;
 use crate::project::OUTPUT;
@@ -39,7 +39,16 @@ impl Site {
                 .iter()
                 .all(|f| assets.join(f).is_file());
         if state.web_fonts != Some(key) || !whole {
-            state.web_font_files = webfonts::write(&assets, &self.font_dirs, &state.site_chars)?;
+            let sources = webfonts::sources(&self.font_dirs, |i, file| {
+                let known = state.font_files.get(&fingerprint::font_key(i, file));
+                known.and_then(|f| f.hash)
+            });
+            state.web_font_files = webfonts::write(
+                &assets,
+                &sources,
+                &state.site_chars,
+                &mut state.web_font_coverage,
+            )?;
             state.web_fonts = Some(key);
         }
         Ok(())

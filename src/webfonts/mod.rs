@@ -20,8 +20,11 @@ mod write;
 
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
+use std::path::PathBuf;
 
-pub use write::write;
+use crate::build::fingerprint::Hash;
+
+pub use write::{write, Coverage, Source};
 
 /// Under `output/assets/`.
 pub const DIR: &str = "fonts";
@@ -76,6 +79,28 @@ pub const RARE_FILES: &[&str] = &[
     "fallback/HanaMinB-fallback.ttf",
     "fallback/BabelStoneHan-fallback.ttf",
 ];
+
+/// The font files of `FACES` and `RARE_FILES`, each from the first of
+/// `font_dirs` that has it, with its hash (`hash_of(folder's number, file)`);
+/// a font found nowhere is left out (its family then falls back to the next).
+pub fn sources(
+    font_dirs: &[PathBuf],
+    hash_of: impl Fn(usize, &str) -> Option<Hash>,
+) -> Vec<Source> {
+    let files = FACES
+        .iter()
+        .map(|f| f.file)
+        .chain(RARE_FILES.iter().copied());
+    files
+        .filter_map(|file| {
+            let (i, path) = (font_dirs.iter().map(|d| d.join(file)))
+                .enumerate()
+                .find(|(_, p)| p.is_file())?;
+            let hash = hash_of(i, file)?;
+            Some(Source { file, path, hash })
+        })
+        .collect()
+}
 
 /// The characters of the site, each with the number of pages using it.
 pub type Characters = BTreeMap<char, u32>;

@@ -1,5 +1,13 @@
 use super::*;
 
+/// The repository's fonts, as the build finds them.
+fn repo_fonts() -> Vec<Source> {
+    let dirs = vec![std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("fonts")];
+    sources(&dirs, |i, file| {
+        crate::build::fingerprint::file(&dirs[i].join(file))
+    })
+}
+
 fn pages(texts: &[&str]) -> Characters {
     characters(
         texts.iter().map(|t| vec![t.as_bytes()]),
@@ -75,8 +83,9 @@ fn a_slice_is_declared_with_the_readers_own_faces_first_and_its_range() {
 #[test]
 fn slices_are_made_once_and_stale_ones_removed() {
     let out = tempfile::tempdir().unwrap();
-    let fonts = vec![std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("fonts")];
-    let first = write(out.path(), &fonts, &pages(&["宁吉喆", "王堃"])).unwrap();
+    let fonts = repo_fonts();
+    let known = &mut Coverage::default();
+    let first = write(out.path(), &fonts, &pages(&["宁吉喆", "王堃"]), known).unwrap();
     let rare: Vec<_> = first.iter().filter(|f| f.contains("Noto")).collect();
     assert_eq!(rare.len(), 1, "喆 and 堃 from Noto Serif: {first:?}");
     let css = std::fs::read_to_string(out.path().join(CSS)).unwrap();
@@ -99,13 +108,13 @@ fn slices_are_made_once_and_stale_ones_removed() {
     let kept = out.path().join(&first[0]);
     std::fs::write(&kept, b"mark").unwrap();
     assert_eq!(
-        write(out.path(), &fonts, &pages(&["宁吉喆", "王堃"])).unwrap(),
+        write(out.path(), &fonts, &pages(&["宁吉喆", "王堃"]), known).unwrap(),
         first
     );
     assert_eq!(std::fs::read(&kept).unwrap(), b"mark");
     let old = out.path().join(DIR).join("FandolFang-Regular.otf");
     std::fs::write(&old, b"whole font").unwrap();
-    let second = write(out.path(), &fonts, &pages(&["宁吉"])).unwrap();
+    let second = write(out.path(), &fonts, &pages(&["宁吉"]), known).unwrap();
     assert_eq!(
         files(out.path()),
         second,
@@ -116,11 +125,42 @@ fn slices_are_made_once_and_stale_ones_removed() {
     // The same characters make the same bytes.
     let other = tempfile::tempdir().unwrap();
     assert_eq!(
-        write(other.path(), &fonts, &pages(&["宁吉"])).unwrap(),
+        write(
+            other.path(),
+            &fonts,
+            &pages(&["宁吉"]),
+            &mut Coverage::default()
+        )
+        .unwrap(),
         second
     );
     for file in second.iter().filter(|f| out.path().join(f) != kept) {
         let a = std::fs::read(out.path().join(file)).unwrap();
         assert_eq!(a, std::fs::read(other.path().join(file)).unwrap(), "{file}");
     }
+}
+
+#[test]
+fn no_font_is_read_again_unless_a_character_is_new_or_a_slice_missing() {
+    let out = tempfile::tempdir().unwrap();
+    let known = &mut Coverage::default();
+    let made = write(out.path(), &repo_fonts(), &pages(&["宁吉喆"]), known).unwrap();
+    // The same fonts (same hashes) at paths that cannot be read.
+    let gone: Vec<Source> = (repo_fonts().into_iter())
+        .map(|s| Source {
+            path: out.path().join("gone").join(s.file),
+            ..s
+        })
+        .collect();
+    let again = write(out.path(), &gone, &pages(&["宁吉喆"]), known).unwrap();
+    assert_eq!(
+        again, made,
+        "the same characters: nothing read, nothing made"
+    );
+    let new = write(out.path(), &gone, &pages(&["宁吉喆王"]), known).unwrap_err();
+    assert!(
+        format!("{new:#}").starts_with("cannot read ")
+            && format!("{new:#}").contains("gone/FandolFang-Regular.otf"),
+        "王 is new to the site: {new:#}"
+    );
 }

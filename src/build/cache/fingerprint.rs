@@ -84,12 +84,7 @@ pub fn fonts(dirs: &[PathBuf], known: &mut BTreeMap<String, FontFile>) -> Hash {
                 // `fonts/` and gongwen's own may hold files of the same name.
                 .map(move |e| {
                     let name = e.path().strip_prefix(d).unwrap_or(e.path());
-                    let name = name.to_string_lossy();
-                    let key = match i {
-                        0 => name.into_owned(),
-                        _ => format!("{i}:{name}"),
-                    };
-                    (key, e.into_path())
+                    (font_key(i, &name.to_string_lossy()), e.into_path())
                 })
         })
         .collect();
@@ -125,6 +120,14 @@ pub fn fonts(dirs: &[PathBuf], known: &mut BTreeMap<String, FontFile>) -> Hash {
     }
     *known = stamped.into_iter().collect();
     h.finish()
+}
+
+/// A font file's name among the known ones: `name` of the `i`th font folder.
+pub fn font_key(i: usize, name: &str) -> String {
+    match i {
+        0 => name.to_owned(),
+        _ => format!("{i}:{name}"),
+    }
 }
 
 #[cfg(test)]

@@ -88,6 +88,7 @@ pub fn carry_over(before: &State) -> State {
         families: before.families.clone(),
         web_fonts: before.web_fonts,
         web_font_files: before.web_font_files.clone(),
+        web_font_coverage: before.web_font_coverage.clone(),
         site_chars: before.site_chars.clone(),
         font_files: before.font_files.clone(),
         site: before.site,
