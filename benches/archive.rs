@@ -1,7 +1,15 @@
-//! `cargo bench --bench archive`: gongwen on a generated archive, each figure
-//! beside its floor (what the typst CLI alone costs for the same work).
+//! `cargo bench --bench archive`: gongwen on a generated archive, every row beside
+//! its floor with the ratio, under a header naming the machine and the date (issue #18).
 //!
-//! `cargo bench --bench archive -- --quick` skips the 10,000-letter row.
+//! The floor is the minimal layout (`benches/minimal-layout.typ`): typst alone setting
+//! each letter's text on the bare GB/T 9704 grid, compiled from the same generated
+//! letters in bundles of 200, two typst processes at a time. The full build, gongwen's
+//! own layout (typst on the sources gongwen generated) and the one-letter rebuild are
+//! each measured against it; the other rows against fixed limits.
+//!
+//! `-- --quick` skips the 10,000-letter rows; `-- --letters N` sets the archive's size
+//! (1,000 by default), so `cargo bench --bench archive -- --quick --letters 40` runs
+//! every other row end to end on a small archive.
 //! Figures are wall-clock times on this machine; run it on an idle machine.
 
 use std::path::{Path, PathBuf};
@@ -10,161 +18,283 @@ use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
+use chrono::NaiveDate;
+use pulldown_cmark::{Event, Tag, TagEnd};
+
 const SAMPLE: &str = include_str!("../letters/2022/ningxia-70-proposal.md");
 const GONGWEN: &str = env!("CARGO_BIN_EXE_gongwen");
+const MINIMAL_LAYOUT: &str = include_str!("minimal-layout.typ");
+const LETTERS_PER_BUNDLE: usize = 200;
+const MINIMAL_PROCESSES: usize = 2;
+/// The letter whose one-typst compile is the one-letter floor: the first that
+/// [`Archive::edit_one_letter`] edits.
+const FIRST_EDITED: usize = 1;
+
+/// The benchmark's arguments, after `cargo bench --bench archive --`.
+#[derive(clap::Parser)]
+struct Options {
+    /// Skip the 10,000-letter rows.
+    #[arg(long)]
+    quick: bool,
+    /// Letters in the archive of every other row.
+    #[arg(long, default_value_t = 1000)]
+    letters: usize,
+    /// Added by `cargo bench` itself.
+    #[arg(long, hide = true)]
+    bench: bool,
+    /// A filter `cargo bench` passes on; this benchmark has no parts to pick.
+    #[arg(hide = true)]
+    filter: Vec<String>,
+}
 
 fn main() {
-    let quick = std::env::args().any(|a| a == "--quick");
+    let options = <Options as clap::Parser>::parse();
     let typst = gongwen::typst_cli::Typst::find_or_install()
         .expect("typst is needed: run `cargo run -- doctor`")
         .program;
-    println!(
-        "gongwen archive benchmark: {} cores, typst at {}",
-        std::thread::available_parallelism().map_or(1, |n| n.get()),
-        typst.display()
-    );
-    let mut rows = Vec::new();
+    print_machine(&typst);
+    let mut archive = Archive::generate(options.letters, &typst);
+    let minimal = Minimal::write(archive.root(), options.letters, &typst);
 
-    let dir = tempfile::tempdir().unwrap();
-    let root = dir.path();
-    generate(root, 1000);
-    let spy = Spy::new(root, &typst);
-
-    // Full build from an empty output/, keeping the Typst sources for the
-    // floor. Three rounds, gongwen then the floor, and the middle of each:
-    // this machine's speed drifts by a tenth or more from minute to minute.
-    let (first, err) = timed(|| gongwen(root, &["--keep-work"], &spy));
-    let work = kept_work(&err, root);
-    let floor = Floor::new(root, &typst, &work);
-    let (mut fulls, mut bundles) = (vec![first], vec![floor.bundles()]);
-    for _ in 0..2 {
-        std::fs::remove_dir_all(root.join("output")).unwrap();
-        fulls.push(timed(|| gongwen(root, &[], &spy)).0);
-        bundles.push(floor.bundles());
+    let full = FullBuild::measure(&archive, &typst, &minimal);
+    full.print();
+    let mut rows = full.rows(&archive.count());
+    rows.push(unchanged_row(&archive));
+    let single = median(5, || minimal.single());
+    rows.push(one_letter_row(&mut archive, single));
+    rows.push(html_row(&archive));
+    print_without_pictures(&mut archive, &full, single);
+    if !options.quick {
+        rows.extend(ten_thousand_rows(&typst));
     }
-    let (full, bundle) = (middle(fulls), middle(bundles));
-    let pool = floor.pool();
-    let single = median(5, || floor.single());
-    let thumbs = floor.thumbnails();
-    println!(
-        "  floor, full build: typst bundle chunks {bundle:.2?}, one typst per letter {pool:.2?}"
-    );
-    println!(
-        "  drawing the index's first-page pictures from the PDFs, alone on every core: {thumbs:.2?}; \
-         gongwen's full build is {:.2}× layout + pictures",
-        full.as_secs_f64() / (bundle.min(pool) + thumbs).as_secs_f64()
-    );
-    rows.push(Row::ratio(
-        "full build, 1,000 letters, empty output/",
-        full,
-        bundle.min(pool),
-        1.25,
-    ));
+    print_table(&rows);
+}
 
-    // Nothing changed.
-    spy.reset();
-    let unchanged = median(5, || timed(|| gongwen(root, &[], &spy)).0);
-    let started = spy.calls();
-    rows.push(Row::absolute(
-        &format!("no letter changed, 1,000 letters ({started} typst processes started)"),
+// ---------------------------------------------------------------------------
+// The machine and the date, so that figures can be compared across runs.
+
+fn print_machine(typst: &Path) {
+    let memory = proc_field("/proc/meminfo", "MemTotal")
+        .and_then(|kb| kb.trim_end_matches("kB").trim().parse::<u64>().ok())
+        .map_or("? GiB".into(), |kb| {
+            format!("{:.1} GiB", kb as f64 / (1 << 20) as f64)
+        });
+    let cpu = proc_field("/proc/cpuinfo", "model name").unwrap_or_else(|| "CPU unknown".into());
+    println!(
+        "gongwen archive benchmark, {} (UTC)",
+        chrono::Utc::now().format("%Y-%m-%d")
+    );
+    println!("  machine: {} cores, {memory}, {cpu}", cores());
+    println!("  {} at {}", typst_version(typst), typst.display());
+}
+
+/// The value of the first `key: value` line of a /proc file.
+fn proc_field(file: &str, key: &str) -> Option<String> {
+    let text = std::fs::read_to_string(file).ok()?;
+    text.lines().find_map(|line| {
+        let value = line.strip_prefix(key)?.trim_start().strip_prefix(':')?;
+        Some(value.trim().to_string())
+    })
+}
+
+fn typst_version(typst: &Path) -> String {
+    let out = Command::new(typst).arg("--version").output().unwrap();
+    String::from_utf8_lossy(&out.stdout).trim().to_string()
+}
+
+fn cores() -> usize {
+    std::thread::available_parallelism().map_or(1, |n| n.get())
+}
+
+// ---------------------------------------------------------------------------
+// The rows.
+
+/// A full build from an empty output/, and typst alone on the same letters.
+struct FullBuild {
+    gongwen: Duration,
+    /// gongwen's layout: its chunks, each one typst bundle run, as many at once as cores.
+    own_bundles: Duration,
+    /// gongwen's layout: one typst per letter, as many at once as cores.
+    own_pool: Duration,
+    /// gongwen's layout: one letter, one typst.
+    own_single: Duration,
+    minimal: Duration,
+    /// The index's first-page pictures drawn from the PDFs, alone on every core.
+    thumbnails: Duration,
+}
+
+impl FullBuild {
+    fn measure(archive: &Archive, typst: &Path, minimal: &Minimal) -> FullBuild {
+        // The first build keeps its Typst sources for gongwen's own-layout floor.
+        let (first, err) = timed(|| archive.build(&["--keep-work"]));
+        let work = kept_work(&err, archive.root());
+        let own = Floor::new(archive.root(), typst, &work);
+        // Three rounds, each of the three in turn, and the middle of each: this
+        // machine's speed drifts by a tenth or more from minute to minute.
+        let mut gongwen = vec![first];
+        let mut own_bundles = vec![own.bundles()];
+        let mut minimals = vec![minimal.bundles()];
+        for _ in 0..2 {
+            gongwen.push(archive.clean_build());
+            own_bundles.push(own.bundles());
+            minimals.push(minimal.bundles());
+        }
+        FullBuild {
+            gongwen: middle(gongwen),
+            own_bundles: middle(own_bundles),
+            own_pool: own.pool(),
+            own_single: median(5, || own.single()),
+            minimal: middle(minimals),
+            thumbnails: own.thumbnails(),
+        }
+    }
+
+    /// gongwen's layout alone, the faster of its two ways to run typst.
+    fn own_layout(&self) -> Duration {
+        self.own_bundles.min(self.own_pool)
+    }
+
+    fn print(&self) {
+        println!(
+            "  full build, typst alone: the minimal layout {:.2?} (bundles of {LETTERS_PER_BUNDLE}, \
+             {MINIMAL_PROCESSES} at a time); gongwen's layout as its bundle chunks {:.2?}, \
+             one typst per letter {:.2?}; one letter in gongwen's layout {:.2?}",
+            self.minimal, self.own_bundles, self.own_pool, self.own_single
+        );
+        println!(
+            "  drawing the index's first-page pictures from the PDFs, alone on every core: {:.2?}; \
+             gongwen's full build is {:.2}× its layout + pictures",
+            self.thumbnails,
+            ratio(self.gongwen, self.own_layout() + self.thumbnails)
+        );
+    }
+
+    fn rows(&self, count: &str) -> Vec<Row> {
+        vec![
+            Row::ratio(
+                &format!(
+                    "full build, {count} letters, PDF + HTML + index + pictures, empty output/"
+                ),
+                self.gongwen,
+                self.minimal,
+                1.25,
+            ),
+            Row::ratio(
+                &format!(
+                    "gongwen's layout alone, {count} letters (typst on gongwen's generated sources, \
+                     the faster of its chunks as bundles and one typst per letter)"
+                ),
+                self.own_layout(),
+                self.minimal,
+                1.1,
+            ),
+        ]
+    }
+}
+
+fn unchanged_row(archive: &Archive) -> Row {
+    archive.spy.reset();
+    let unchanged = median(5, || archive.timed_build());
+    let started = archive.spy.calls();
+    Row::absolute(
+        &format!(
+            "no letter changed, {} letters ({started} typst processes started)",
+            archive.count()
+        ),
         unchanged,
-        Duration::from_millis(100),
-    ));
+        Duration::from_millis(30),
+    )
+}
 
-    // One letter changed: the floor is one typst compile of that letter.
-    let mut n = 0;
-    let one = median(5, || {
-        n += 1;
-        one_letter_changed(root, n, &spy)
-    });
-    rows.push(Row::ratio(
-        "one letter changed among 1,000",
+/// The floor is one typst compile of the first letter edited, in the minimal layout.
+fn one_letter_row(archive: &mut Archive, single: Duration) -> Row {
+    let one = median(5, || archive.edit_one_letter());
+    Row::ratio(
+        &format!("one letter changed among {}, pictures on", archive.count()),
         one,
         single,
         1.5,
-    ));
-
-    // Pages and index only: the page template changed.
-    let page = std::fs::read_to_string(
-        Path::new(env!("CARGO_MANIFEST_DIR")).join("templates/letter.html"),
     )
-    .unwrap();
+}
+
+/// Pages and index only: the page template changed.
+fn html_row(archive: &Archive) -> Row {
+    let page = std::fs::read_to_string(repo().join("templates/letter.html")).unwrap();
     let mut m = 0;
     let html = median(3, || {
         m += 1;
         write(
-            &root.join("templates/letter.html"),
+            &archive.root().join("templates/letter.html"),
             &format!("{page}<!-- {m} -->\n"),
         );
-        timed(|| gongwen(root, &[], &spy)).0
+        archive.timed_build()
     });
-    rows.push(Row::absolute(
-        "HTML and index only, 1,000 letters",
+    Row::absolute(
+        &format!("HTML and index only, {} letters", archive.count()),
         html,
         Duration::from_secs(1),
-    ));
+    )
+}
 
-    // The same full build and one-letter rebuild without the index's first-page pictures.
-    let config = root.join("gongwen.yaml");
+/// The same full build and one-letter rebuild without the index's first-page pictures.
+fn print_without_pictures(archive: &mut Archive, full: &FullBuild, single: Duration) {
+    let config = archive.root().join("gongwen.yaml");
     let with_pictures = std::fs::read_to_string(&config).unwrap();
     write(&config, &format!("{with_pictures}thumbnails: false\n"));
-    let bare = middle(
-        (0..3)
-            .map(|_| {
-                std::fs::remove_dir_all(root.join("output")).unwrap();
-                timed(|| gongwen(root, &[], &spy)).0
-            })
-            .collect(),
-    );
-    let bare_one = median(5, || {
-        n += 1;
-        one_letter_changed(root, n, &spy)
-    });
+    let bare = middle((0..3).map(|_| archive.clean_build()).collect());
+    let bare_one = median(5, || archive.edit_one_letter());
     println!(
-        "  with `thumbnails: false`: full build {bare:.2?}, {:.2}× the floor; one letter changed {bare_one:.2?}, {:.2}× its floor",
-        bare.as_secs_f64() / bundle.min(pool).as_secs_f64(),
-        bare_one.as_secs_f64() / single.as_secs_f64()
+        "  with `thumbnails: false`: full build {bare:.2?}, {:.2}× the minimal floor \
+         ({:.2}× gongwen's layout); one letter changed {bare_one:.2?}, {:.2}× its minimal floor",
+        ratio(bare, full.minimal),
+        ratio(bare, full.own_layout()),
+        ratio(bare_one, single)
     );
+}
 
-    if !quick {
-        let big = tempfile::tempdir().unwrap();
-        generate(big.path(), 10_000);
-        let spy = Spy::new(big.path(), &typst);
-        let (peak, time) = peak_memory(big.path(), &spy);
-        println!(
-            "  10,000 letters: full build in {time:.1?} ({:.1?} a letter)",
-            time / 10_000
-        );
-        rows.push(Row::memory(
+fn ten_thousand_rows(typst: &Path) -> Vec<Row> {
+    let big = Archive::generate(10_000, typst);
+    let (peak, time) = peak_memory(big.root(), &big.spy);
+    println!(
+        "  10,000 letters: full build in {time:.1?} ({:.1?} a letter)",
+        time / 10_000
+    );
+    vec![
+        Row::memory(
             "peak memory, 10,000 letters (gongwen and its typst processes)",
             peak,
-            1 << 30,
-        ));
+            600 << 20,
+        ),
+        site_row(&big),
+    ]
+}
 
-        // The site alone: a changed index template remakes every listing
-        // page, a missing search manifest the whole search index; no letter
-        // is laid out or drawn again.
-        let template = std::fs::read_to_string(
-            Path::new(env!("CARGO_MANIFEST_DIR")).join("templates/index.html"),
-        )
-        .unwrap();
-        let mut k = 0;
-        let site = median(3, || {
-            k += 1;
-            write(
-                &big.path().join("templates/index.html"),
-                &format!("{template}{{# {k} #}}\n"),
-            );
-            std::fs::remove_file(big.path().join("output/assets/search/index.json")).unwrap();
-            timed(|| gongwen(big.path(), &[], &spy)).0
-        });
-        rows.push(Row::absolute(
-            "search index and listing pages, 10,000 letters (no letter rebuilt)",
-            site,
-            Duration::from_secs(5),
-        ));
-    }
+/// The site alone: a changed index template remakes every listing page, a
+/// missing search manifest the whole search index; no letter is laid out or
+/// drawn again.
+fn site_row(big: &Archive) -> Row {
+    let template = std::fs::read_to_string(repo().join("templates/index.html")).unwrap();
+    let mut k = 0;
+    let site = median(3, || {
+        k += 1;
+        write(
+            &big.root().join("templates/index.html"),
+            &format!("{template}{{# {k} #}}\n"),
+        );
+        std::fs::remove_file(big.root().join("output/assets/search/index.json")).unwrap();
+        big.timed_build()
+    });
+    Row::absolute(
+        &format!(
+            "search index and listing pages, {} letters (no letter rebuilt)",
+            big.count()
+        ),
+        site,
+        Duration::from_secs(5),
+    )
+}
 
+fn print_table(rows: &[Row]) {
     println!();
     println!("| case | gongwen | floor | ratio | target | |");
     println!("| --- | --- | --- | --- | --- | --- |");
@@ -174,7 +304,81 @@ fn main() {
 }
 
 // ---------------------------------------------------------------------------
-// The corpus: letters of the sample's shape, with varied text.
+// The corpus: letters of the sample's shape, with varied text, and gongwen on it.
+
+/// A generated project, built by gongwen through a typst that counts its runs.
+struct Archive {
+    dir: tempfile::TempDir,
+    letters: usize,
+    spy: Spy,
+    /// Letters edited so far by [`Archive::edit_one_letter`].
+    edits: usize,
+}
+
+impl Archive {
+    fn generate(letters: usize, typst: &Path) -> Archive {
+        let dir = tempfile::tempdir().unwrap();
+        generate(dir.path(), letters);
+        let spy = Spy::new(dir.path(), typst);
+        Archive {
+            dir,
+            letters,
+            spy,
+            edits: 0,
+        }
+    }
+
+    fn root(&self) -> &Path {
+        self.dir.path()
+    }
+
+    /// The number of letters as the rows print it: 1,000.
+    fn count(&self) -> String {
+        let digits = self.letters.to_string();
+        let mut out = String::new();
+        for (i, digit) in digits.chars().enumerate() {
+            if i > 0 && (digits.len() - i).is_multiple_of(3) {
+                out.push(',');
+            }
+            out.push(digit);
+        }
+        out
+    }
+
+    /// `gongwen build` with `args`; its stderr.
+    fn build(&self, args: &[&str]) -> String {
+        let out = Command::new(GONGWEN)
+            .args(["build", "--root"])
+            .arg(self.root())
+            .args(args)
+            .env("GONGWEN_TYPST", &self.spy.program)
+            .output()
+            .unwrap();
+        let err = String::from_utf8_lossy(&out.stderr).into_owned();
+        assert!(out.status.success(), "gongwen build failed:\n{err}");
+        err
+    }
+
+    fn timed_build(&self) -> Duration {
+        timed(|| self.build(&[])).0
+    }
+
+    /// A full build from an empty output/.
+    fn clean_build(&self) -> Duration {
+        std::fs::remove_dir_all(self.root().join("output")).unwrap();
+        self.timed_build()
+    }
+
+    /// Adds a sentence to the next letter (the first is [`FIRST_EDITED`]) and times the rebuild.
+    fn edit_one_letter(&mut self) -> Duration {
+        self.edits += 1;
+        let n = FIRST_EDITED + self.edits - 1;
+        let file = self.root().join(format!("letters/{}", letter_path(n)));
+        let text = std::fs::read_to_string(&file).unwrap();
+        std::fs::write(&file, text + &format!("\n第{n}次修改补充的一句话。\n")).unwrap();
+        self.timed_build()
+    }
+}
 
 fn generate(root: &Path, letters: usize) {
     write(
@@ -226,8 +430,197 @@ fn write(path: &Path, text: &str) {
     std::fs::write(path, text).unwrap();
 }
 
+fn repo() -> &'static Path {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+}
+
 // ---------------------------------------------------------------------------
-// Running gongwen, and typst alone.
+// The minimal-layout floor: the same letters' text, set by typst alone.
+
+/// The minimal floor's sources, written in `minimal/` of the project: the layout,
+/// one bundle source per 200 letters, and `single.typ`, the first letter edited.
+struct Minimal {
+    dir: PathBuf,
+    typst: PathBuf,
+    bundles: Vec<PathBuf>,
+    single: PathBuf,
+}
+
+impl Minimal {
+    fn write(root: &Path, letters: usize, typst: &Path) -> Minimal {
+        let dir = root.join("minimal");
+        write(&dir.join("minimal-layout.typ"), MINIMAL_LAYOUT);
+        let issuer = project_issuer(root);
+        let letter = |i| MinimalLetter::read(root, i, &issuer);
+        let bundles = (0..letters)
+            .step_by(LETTERS_PER_BUNDLE)
+            .map(|start| {
+                let end = (start + LETTERS_PER_BUNDLE).min(letters);
+                let documents: String = (start..end).map(|i| letter(i).document()).collect();
+                let path = dir.join(format!("bundle-{}.typ", start / LETTERS_PER_BUNDLE));
+                write(&path, &format!("{MINIMAL_IMPORT}{documents}"));
+                path
+            })
+            .collect();
+        let single = dir.join("single.typ");
+        write(&single, &letter(FIRST_EDITED).plain());
+        Minimal {
+            dir,
+            typst: typst.to_path_buf(),
+            bundles,
+            single,
+        }
+    }
+
+    fn typst(&self) -> Command {
+        let mut cmd = Command::new(&self.typst);
+        cmd.arg("compile")
+            .arg("--font-path")
+            .arg(repo().join("fonts"))
+            .arg("--ignore-system-fonts");
+        cmd
+    }
+
+    /// Every bundle, two typst processes at a time.
+    fn bundles(&self) -> Duration {
+        timed(|| {
+            parallel(MINIMAL_PROCESSES, self.bundles.len(), |i| {
+                run(self
+                    .typst()
+                    .args(["--features", "bundle", "--format", "bundle"])
+                    .arg(&self.bundles[i])
+                    .arg(self.dir.join(format!("out-{i}"))));
+            })
+        })
+        .0
+    }
+
+    /// One letter as a plain PDF, one typst process.
+    fn single(&self) -> Duration {
+        timed(|| {
+            run(self
+                .typst()
+                .arg(&self.single)
+                .arg(self.dir.join("single.pdf")))
+        })
+        .0
+    }
+}
+
+const MINIMAL_IMPORT: &str = "#import \"minimal-layout.typ\": letter\n";
+
+/// The fields of a generated letter the minimal layout prints.
+#[derive(serde::Deserialize)]
+struct Frontmatter {
+    title: String,
+    to: String,
+    date: NaiveDate,
+    issuer: Option<String>,
+}
+
+/// The project's `issuer:`, for letters that name none.
+fn project_issuer(root: &Path) -> String {
+    #[derive(serde::Deserialize)]
+    struct Config {
+        issuer: String,
+    }
+    let yaml = std::fs::read_to_string(root.join("gongwen.yaml")).unwrap();
+    serde_yaml::from_str::<Config>(&yaml).unwrap().issuer
+}
+
+/// One generated letter in Typst: its name, title, `letter.with(…)` and body markup.
+struct MinimalLetter {
+    pdf: String,
+    title: String,
+    layout: String,
+    body: String,
+}
+
+impl MinimalLetter {
+    fn read(root: &Path, i: usize, project_issuer: &str) -> MinimalLetter {
+        let file = PathBuf::from("letters").join(letter_path(i));
+        let text = std::fs::read_to_string(root.join(&file)).unwrap();
+        let split = gongwen::letter::frontmatter::split(&file, &text).unwrap();
+        let front: Frontmatter = serde_yaml::from_str(split.yaml).unwrap();
+        let issuer = front.issuer.as_deref().unwrap_or(project_issuer);
+        let date = gongwen::letter::print::chinese_date(front.date);
+        let source = gongwen::markdown::Source {
+            root,
+            file: &file,
+            first_line: split.body_line,
+        };
+        MinimalLetter {
+            pdf: typst_string(&format!("l{i:05}.pdf")),
+            title: typst_string(&front.title),
+            layout: format!(
+                "letter.with(title: {}, to: {}, issuer: {}, date: {})",
+                typst_string(&front.title),
+                typst_string(&front.to),
+                typst_string(issuer),
+                typst_string(&date)
+            ),
+            body: typst_markup(&gongwen::markdown::Body::parse(&source, split.body).unwrap()),
+        }
+    }
+
+    /// The letter as one document of a bundle.
+    fn document(&self) -> String {
+        format!(
+            "#document({}, title: {})[\n#show: {}\n\n{}]\n",
+            self.pdf, self.title, self.layout, self.body
+        )
+    }
+
+    /// The letter as a file of its own, compiled to a plain PDF.
+    fn plain(&self) -> String {
+        format!(
+            "{MINIMAL_IMPORT}#set document(title: {})\n#show: {}\n\n{}",
+            self.title, self.layout, self.body
+        )
+    }
+}
+
+fn typst_string(text: &str) -> String {
+    format!("\"{}\"", text.replace('\\', "\\\\").replace('"', "\\\""))
+}
+
+/// The body as Typst markup: paragraphs apart by blank lines, bold as `*…*`,
+/// headings (with the numbers gongwen gives them) and list items as plain
+/// paragraphs, and every ASCII punctuation mark escaped, so that no letter's
+/// text is read as Typst syntax.
+fn typst_markup(body: &gongwen::markdown::Body) -> String {
+    let mut numbers = body.heading_numbers.iter();
+    let mut out = String::new();
+    for event in &body.events {
+        match event {
+            Event::Text(text) | Event::Code(text) => out.push_str(&escaped(text)),
+            Event::Start(Tag::Heading { .. }) => {
+                out.push_str(&escaped(numbers.next().map_or("", String::as_str)))
+            }
+            Event::Start(Tag::Strong) | Event::End(TagEnd::Strong) => out.push('*'),
+            Event::SoftBreak | Event::HardBreak => out.push('\n'),
+            Event::End(TagEnd::Paragraph | TagEnd::Heading(_) | TagEnd::Item) => {
+                out.push_str("\n\n")
+            }
+            _ => {}
+        }
+    }
+    out
+}
+
+fn escaped(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        if c.is_ascii_punctuation() {
+            out.push('\\');
+        }
+        out.push(c);
+    }
+    out
+}
+
+// ---------------------------------------------------------------------------
+// typst alone on gongwen's own layout.
 
 /// A typst that counts its runs, given to gongwen as GONGWEN_TYPST.
 struct Spy {
@@ -264,19 +657,6 @@ impl Spy {
     }
 }
 
-fn gongwen(root: &Path, args: &[&str], spy: &Spy) -> String {
-    let out = Command::new(GONGWEN)
-        .args(["build", "--root"])
-        .arg(root)
-        .args(args)
-        .env("GONGWEN_TYPST", &spy.program)
-        .output()
-        .unwrap();
-    let err = String::from_utf8_lossy(&out.stderr).into_owned();
-    assert!(out.status.success(), "gongwen build failed:\n{err}");
-    err
-}
-
 /// The Typst sources gongwen kept, moved from `.gongwen-work-…` (where the
 /// next build would sweep them away as a dead build's scratch) to `floor-work/`,
 /// with the chunks' paths to their letters' data changed to match.
@@ -303,17 +683,15 @@ struct Floor<'a> {
     typst: &'a Path,
     work: &'a Path,
     families: String,
-    fonts: PathBuf,
 }
 
 impl<'a> Floor<'a> {
     fn new(root: &'a Path, typst: &'a Path, work: &'a Path) -> Floor<'a> {
-        let fonts = Path::new(env!("CARGO_MANIFEST_DIR")).join("fonts");
         // The `--input fonts=…` gongwen gives typst.
         let families = gongwen::typst_cli::Typst {
             program: typst.to_path_buf(),
         }
-        .families(std::slice::from_ref(&fonts))
+        .families(&[repo().join("fonts")])
         .unwrap()
         .join(",");
         Floor {
@@ -321,7 +699,6 @@ impl<'a> Floor<'a> {
             typst,
             work,
             families,
-            fonts,
         }
     }
 
@@ -331,11 +708,10 @@ impl<'a> Floor<'a> {
             .arg("--root")
             .arg(self.root)
             .arg("--font-path")
-            .arg(&self.fonts)
+            .arg(repo().join("fonts"))
             .arg("--ignore-system-fonts")
             .arg("--input")
-            .arg(format!("fonts={}", self.families))
-            .stderr(Stdio::null());
+            .arg(format!("fonts={}", self.families));
         cmd
     }
 
@@ -348,16 +724,13 @@ impl<'a> Floor<'a> {
         let chunks: Vec<PathBuf> = files(self.work, "chunk-all.json");
         let out = self.work.join("floor-out");
         timed(|| {
-            parallel(chunks.len(), |i| {
-                let status = self
+            parallel(cores(), chunks.len(), |i| {
+                run(self
                     .typst()
                     .args(["--features", "bundle", "--format", "bundle", "--input"])
                     .arg(format!("chunk={}", self.in_root(&chunks[i])))
                     .arg(self.work.join("bundle.typ"))
-                    .arg(out.join(i.to_string()))
-                    .status()
-                    .unwrap();
-                assert!(status.success());
+                    .arg(out.join(i.to_string())));
             })
         })
         .0
@@ -394,16 +767,13 @@ impl<'a> Floor<'a> {
     fn pool(&self) -> Duration {
         let data: Vec<PathBuf> = letter_data(self.work);
         timed(|| {
-            parallel(data.len(), |i| {
-                let status = self
+            parallel(cores(), data.len(), |i| {
+                run(self
                     .typst()
                     .arg("--input")
                     .arg(format!("data={}", self.in_root(&data[i])))
                     .arg(self.work.join("main.typ"))
-                    .arg(self.work.join(format!("floor-{i}.pdf")))
-                    .status()
-                    .unwrap();
-                assert!(status.success());
+                    .arg(self.work.join(format!("floor-{i}.pdf"))));
             })
         })
         .0
@@ -413,18 +783,29 @@ impl<'a> Floor<'a> {
     fn single(&self) -> Duration {
         let data = &letter_data(self.work)[0];
         timed(|| {
-            let status = self
+            run(self
                 .typst()
                 .arg("--input")
                 .arg(format!("data={}", self.in_root(data)))
                 .arg(self.work.join("main.typ"))
-                .arg(self.work.join("single.pdf"))
-                .status()
-                .unwrap();
-            assert!(status.success());
+                .arg(self.work.join("single.pdf")));
         })
         .0
     }
+}
+
+/// Runs a typst compile; its diagnostics only if it fails.
+fn run(cmd: &mut Command) {
+    let out = cmd
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{cmd:?} failed:\n{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
 }
 
 fn files(dir: &Path, name: &str) -> Vec<PathBuf> {
@@ -457,10 +838,9 @@ fn letter_data(work: &Path) -> Vec<PathBuf> {
     found
 }
 
-/// Runs `task(0..n)` on as many threads as cores.
-fn parallel(n: usize, task: impl Fn(usize) + Sync) {
+/// Runs `task(0..n)`, `threads` at a time.
+fn parallel(threads: usize, n: usize, task: impl Fn(usize) + Sync) {
     let next = AtomicUsize::new(0);
-    let threads = std::thread::available_parallelism().map_or(1, |c| c.get());
     std::thread::scope(|s| {
         for _ in 0..threads {
             s.spawn(|| loop {
@@ -483,12 +863,8 @@ fn timed<T>(f: impl FnOnce() -> T) -> (Duration, T) {
     (start.elapsed(), value)
 }
 
-/// Adds a sentence to the `n`th letter and times the rebuild.
-fn one_letter_changed(root: &Path, n: usize, spy: &Spy) -> Duration {
-    let file = root.join(format!("letters/{}", letter_path(n)));
-    let text = std::fs::read_to_string(&file).unwrap();
-    std::fs::write(&file, text + &format!("\n第{n}次修改补充的一句话。\n")).unwrap();
-    timed(|| gongwen(root, &[], spy)).0
+fn ratio(value: Duration, floor: Duration) -> f64 {
+    value.as_secs_f64() / floor.as_secs_f64()
 }
 
 fn middle(mut times: Vec<Duration>) -> Duration {
@@ -496,10 +872,8 @@ fn middle(mut times: Vec<Duration>) -> Duration {
     times[times.len() / 2]
 }
 
-fn median(runs: usize, mut f: impl FnMut() -> Duration) -> Duration {
-    let mut times: Vec<Duration> = (0..runs).map(|_| f()).collect();
-    times.sort();
-    times[runs / 2]
+fn median(runs: usize, f: impl FnMut() -> Duration) -> Duration {
+    middle(std::iter::repeat_with(f).take(runs).collect())
 }
 
 /// A full build of the project at `root`, with the most memory gongwen and
@@ -602,7 +976,7 @@ impl std::fmt::Display for Row {
         let ok = |b: bool| if b { "met" } else { "MISSED" };
         match self.target {
             Target::Ratio(floor, limit) => {
-                let ratio = self.value.as_secs_f64() / floor.as_secs_f64();
+                let ratio = ratio(self.value, floor);
                 write!(
                     f,
                     "| {} | {:.3?} | {:.3?} | {ratio:.2}× | ≤ {limit}× | {} |",
