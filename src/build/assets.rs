@@ -2,20 +2,45 @@
 
 use anyhow::Result;
 
-use super::cache::{self, fingerprint, Entries, Globals, State};
+use super::cache::{self, fingerprint, Globals, Hash, Merged, State};
 use super::Site;
+use crate::index;
 use crate::output;
 use crate::project::OUTPUT;
 use crate::templates;
 use crate::webfonts;
 
+/// A letter's page, as the index keeps its text.
+fn page(e: &index::Entry) -> Vec<&[u8]> {
+    vec![&e.listing[..], &e.search[..]]
+}
+
 impl Site {
     /// The characters of the site's pages: the letters' fields and text, as
     /// the index keeps them, and the templates' and the site title's own.
-    pub(super) fn characters(&self, entries: &Entries) -> webfonts::Characters {
-        let pages = entries
-            .values()
-            .map(|e| vec![&e.listing[..], &e.search[..]]);
+    /// The pages are counted again only where they changed, when the counts
+    /// kept are those of the very entries the last build left (`old_pages`,
+    /// their hash); otherwise all of them.
+    pub(super) fn characters(
+        &self,
+        state: &mut State,
+        old_pages: Hash,
+        merged: &Merged,
+    ) -> webfonts::Characters {
+        let kept =
+            (state.page_counts.take()).filter(|(of, _)| *of == old_pages && !merged.reloaded);
+        let counts = match kept {
+            Some((_, mut counts)) => {
+                for e in &merged.gone {
+                    counts.remove(&page(e));
+                }
+                for e in merged.came.iter().filter_map(|p| merged.entries.get(p)) {
+                    counts.add(&page(e));
+                }
+                counts
+            }
+            None => webfonts::PageCounts::of(merged.entries.values().map(page)),
+        };
         let title = self.config.site_title.as_deref().unwrap_or_default();
         let t = &self.templates;
         let shared = [
@@ -24,7 +49,9 @@ impl Site {
             &t.search[..],
             title.as_bytes(),
         ];
-        webfonts::characters(pages, &shared)
+        let chars = counts.characters(&shared);
+        state.page_counts = Some((cache::pages_hash(&merged.entries), counts));
+        chars
     }
 
     /// `style.css` and the web fonts: made again only when the fonts or the

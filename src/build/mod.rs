@@ -325,8 +325,10 @@ impl Site {
             None => cache::state::load_entries(&out),
         };
         let reload = |path: &Path| letter::index_only(self, path).and_then(|r| r.entry);
-        let (entries, changed) = cache::entries(&mut state.letters, old, reload);
-        state.site_chars = self.characters(&entries);
+        let old_pages = cache::pages_hash(&old);
+        let merged = cache::entries(&mut state.letters, old, reload);
+        state.site_chars = self.characters(state, old_pages, &merged);
+        let entries = &merged.entries;
         let mut listed: Vec<(chrono::NaiveDate, &index::Entry)> = entries
             .iter()
             .map(|(path, e)| (state.letters[path].date, e))
@@ -347,7 +349,7 @@ impl Site {
                     &mut state.index,
                 )
             },
-            || cache::state::save_entries(&out, &entries, &changed),
+            || cache::state::save_entries(&out, entries, &merged.shards),
         );
         written.and(saved)?;
         state.site = Some(cache::site_key(&inputs, &state.letters));

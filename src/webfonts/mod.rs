@@ -22,6 +22,8 @@ use std::collections::BTreeMap;
 use std::fmt::Write as _;
 use std::path::PathBuf;
 
+use serde::{Deserialize, Serialize};
+
 use crate::build::fingerprint::Hash;
 
 pub use write::{write, Coverage, Source};
@@ -112,35 +114,89 @@ pub fn characters<'a>(
     pages: impl IntoIterator<Item = Vec<&'a [u8]>>,
     shared: &[&[u8]],
 ) -> Characters {
-    // Per code point, the pages using it and the last page that counted it:
-    // two look-ups in arrays a character, where a set per page and a map of
-    // counts cost tens of milliseconds an archive.
-    let size = char::MAX as usize + 1;
-    let (mut pages_using, mut last_page) = (vec![0u32; size], vec![0u32; size]);
-    let mut total = 0;
-    for page in pages {
-        total += 1;
-        for part in page {
-            for c in String::from_utf8_lossy(part).chars().filter(|c| shown(*c)) {
+    PageCounts::of(pages).characters(shared)
+}
+
+/// How many pages use each character, without the shared texts: kept
+/// between builds, so that an edit counts again only the pages it changed.
+#[derive(Debug, Default, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PageCounts {
+    pages: u32,
+    counts: Characters,
+}
+
+impl PageCounts {
+    pub fn of<'a>(pages: impl IntoIterator<Item = Vec<&'a [u8]>>) -> PageCounts {
+        // Per code point, the pages using it and the last page that counted it:
+        // two look-ups in arrays a character, where a set per page and a map of
+        // counts cost tens of milliseconds an archive.
+        let size = char::MAX as usize + 1;
+        let (mut pages_using, mut last_page) = (vec![0u32; size], vec![0u32; size]);
+        let mut total = 0;
+        for page in pages {
+            total += 1;
+            for c in page.iter().flat_map(|part| page_chars(part)) {
                 if last_page[c as usize] != total {
                     last_page[c as usize] = total;
                     pages_using[c as usize] += 1;
                 }
             }
         }
-    }
-    let mut counts: Characters = (pages_using.iter().enumerate())
-        .filter(|(_, n)| **n > 0)
-        .filter_map(|(c, n)| Some((char::from_u32(c as u32)?, *n)))
-        .collect();
-    // Digits and Latin letters are on every page (dates, numbers, page links).
-    let always = (' '..='~').map(|c| c.to_string()).collect::<String>();
-    for part in shared.iter().copied().chain([always.as_bytes()]) {
-        for c in String::from_utf8_lossy(part).chars().filter(|c| shown(*c)) {
-            counts.insert(c, total.max(1));
+        let counts = (pages_using.iter().enumerate())
+            .filter(|(_, n)| **n > 0)
+            .filter_map(|(c, n)| Some((char::from_u32(c as u32)?, *n)))
+            .collect();
+        PageCounts {
+            pages: total,
+            counts,
         }
     }
-    counts
+
+    /// Counts one more page.
+    pub fn add(&mut self, page: &[&[u8]]) {
+        self.pages += 1;
+        for c in distinct(page) {
+            *self.counts.entry(c).or_default() += 1;
+        }
+    }
+
+    /// Counts one page fewer: `page` must be one counted before.
+    pub fn remove(&mut self, page: &[&[u8]]) {
+        self.pages = self.pages.saturating_sub(1);
+        for c in distinct(page) {
+            if let Some(n) = self.counts.get_mut(&c) {
+                *n = n.saturating_sub(1);
+                if *n == 0 {
+                    self.counts.remove(&c);
+                }
+            }
+        }
+    }
+
+    /// The site's characters: these pages', and the `shared` texts' as on
+    /// every page.
+    pub fn characters(&self, shared: &[&[u8]]) -> Characters {
+        let mut counts = self.counts.clone();
+        // Digits and Latin letters are on every page (dates, numbers, page links).
+        let always = (' '..='~').map(|c| c.to_string()).collect::<String>();
+        for part in shared.iter().copied().chain([always.as_bytes()]) {
+            for c in page_chars(part) {
+                counts.insert(c, self.pages.max(1));
+            }
+        }
+        counts
+    }
+}
+
+/// The characters a page's part shows (bytes that are not UTF-8 show none).
+fn page_chars(part: &[u8]) -> impl Iterator<Item = char> + '_ {
+    (part.utf8_chunks())
+        .flat_map(|chunk| chunk.valid().chars())
+        .filter(|c| shown(*c))
+}
+
+fn distinct(page: &[&[u8]]) -> std::collections::BTreeSet<char> {
+    page.iter().flat_map(|part| page_chars(part)).collect()
 }
 
 /// A character a font draws: not a control character, not a line break.

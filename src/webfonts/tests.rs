@@ -164,3 +164,18 @@ fn no_font_is_read_again_unless_a_character_is_new_or_a_slice_missing() {
         "王 is new to the site: {new:#}"
     );
 }
+
+#[test]
+fn counts_kept_and_changed_page_by_page_are_those_counted_afresh() {
+    let page = |t: &'static str| vec![t.as_bytes()];
+    let mut kept = PageCounts::of(["宁吉喆公文", "公函\n函", "王堃"].map(page));
+    kept.remove(&page("公函\n函"));
+    kept.add(&page("公告，公告"));
+    let fresh = PageCounts::of(["宁吉喆公文", "王堃", "公告，公告"].map(page));
+    assert_eq!(kept, fresh);
+    assert_eq!(kept.characters(&[])[&'公'], 2);
+    assert!(
+        !kept.characters(&[]).contains_key(&'函'),
+        "gone with its page"
+    );
+}

@@ -451,3 +451,62 @@ fn lost_index_entries_are_read_again_from_the_letters() {
     assert!(search.contains("甲事正文") && search.contains("丙事正文，改过"));
     assert!(project.output(".gongwen.entries").is_dir());
 }
+
+/// The files of the site an edit can change beside the letter's own: the
+/// search index and the web fonts (their names, and fonts.css).
+fn site_files(project: &Project) -> Vec<(String, String)> {
+    (project.files().into_iter())
+        .filter(|f| f.starts_with("assets/search/") || f.starts_with("assets/fonts"))
+        .map(|f| {
+            let text = match f.ends_with(".woff2") {
+                true => String::new(),
+                false => project.read(&f),
+            };
+            (f, text)
+        })
+        .collect()
+}
+
+/// An edit is written into the search index in place and the site's
+/// characters are counted again only for the edited letter: the site is
+/// still the one a build from nothing makes.
+#[test]
+fn an_edited_archive_has_the_site_a_build_from_nothing_makes() {
+    let letters: Vec<(String, String)> = (0..40)
+        .map(|i| {
+            let title = format!("关于第{i}件事的函");
+            let date = format!("2024-03-{:02}", 1 + i % 28);
+            let body = format!("第{i}件事的正文，保护耕地。");
+            (format!("2024/l{i:02}.md"), letter(&title, &date, &body))
+        })
+        .collect();
+    let letters: Vec<(&str, &str)> = letters.iter().map(|(p, t)| (&**p, &**t)).collect();
+    let project = Project::with_letters(&letters);
+    project.write(
+        "gongwen.yaml",
+        "issuer: 某市自然资源局\nthumbnails: false\n",
+    );
+    let spy = TypstSpy::new();
+    built_ok(&project, &spy, &[]);
+    project.write(
+        "letters/2024/l07.md",
+        letter("关于第7件事的函", "2024-03-08", "请宁吉喆同志生态补偿。"),
+    );
+    built_ok(&project, &spy, &[]);
+    let edited = site_files(&project);
+    let search: String = edited.iter().map(|(_, text)| &**text).collect();
+    assert!(search.contains("宁吉喆同志") && !search.contains("第7件事的正文"));
+    assert!(
+        edited.iter().any(|(f, _)| f.contains("Noto")),
+        "喆 has its slice"
+    );
+
+    std::fs::remove_dir_all(project.root().join("output")).unwrap();
+    std::fs::remove_file(project.root().join(".gongwen.state")).unwrap();
+    built_ok(&project, &spy, &[]);
+    let fresh = site_files(&project);
+    assert_eq!(edited.len(), fresh.len());
+    for (a, b) in edited.iter().zip(&fresh) {
+        assert!(a == b, "{} differs from a build from nothing's", a.0);
+    }
+}

@@ -89,6 +89,7 @@ pub fn carry_over(before: &State) -> State {
         web_fonts: before.web_fonts,
         web_font_files: before.web_font_files.clone(),
         web_font_coverage: before.web_font_coverage.clone(),
+        page_counts: before.page_counts.clone(),
         site_chars: before.site_chars.clone(),
         font_files: before.font_files.clone(),
         site: before.site,
@@ -274,45 +275,81 @@ pub fn site_key(inputs: &Hasher, letters: &BTreeMap<String, Record>) -> Hash {
     key.finish()
 }
 
+/// The hash of the index's pages: each letter's path and entry.
+pub fn pages_hash(entries: &Entries) -> Hash {
+    let mut h = Hasher::new("pages");
+    for (path, e) in entries {
+        h.part(path.as_bytes()).part(&e.listing).part(&e.search);
+    }
+    h.finish()
+}
+
+/// The index's entries after a build, and how they differ from the last
+/// build's.
+pub struct Merged {
+    pub entries: Entries,
+    /// The entries files to write again.
+    pub shards: BTreeSet<usize>,
+    /// The last build's entries of the letters whose entry changed or went.
+    pub gone: Vec<index::Entry>,
+    /// The letters whose entry is new or changed.
+    pub came: Vec<String>,
+    /// An entry was made again from its letter, its last one lost or
+    /// damaged: what went is then unknown.
+    pub reloaded: bool,
+}
+
 /// Every published letter's index entry: the one this build made, else
 /// the last build's (`old`), else, when that is lost, one `reload` makes
-/// from the letter. With the entries files that must be written again.
+/// from the letter.
 pub fn entries(
     letters: &mut BTreeMap<String, Record>,
     mut old: Entries,
     reload: impl Fn(&Path) -> Option<index::Entry>,
-) -> (Entries, BTreeSet<usize>) {
-    let mut entries = Entries::new();
-    // The entries files to write again.
-    let mut changed = BTreeSet::new();
+) -> Merged {
+    let mut m = Merged {
+        entries: Entries::new(),
+        shards: BTreeSet::new(),
+        gone: Vec::new(),
+        came: Vec::new(),
+        reloaded: false,
+    };
     for (path, r) in letters.iter_mut() {
         let previous = old.remove(path);
         let entry = match (r.entry_hash.is_some(), r.entry.take()) {
             (false, _) => {
-                if previous.is_some() {
-                    changed.insert(state::shard(path));
+                if let Some(previous) = previous {
+                    m.shards.insert(state::shard(path));
+                    m.gone.push(previous);
                 }
                 None
             }
+            (true, Some(fresh)) if previous.as_ref() == Some(&fresh) => Some(fresh),
             (true, Some(fresh)) => {
-                if previous.as_ref() != Some(&fresh) {
-                    changed.insert(state::shard(path));
-                }
+                m.gone.extend(previous);
+                m.came.push(path.clone());
                 Some(fresh)
             }
             (true, None) => match previous {
                 Some(e) if Some(e.hash()) == r.entry_hash => Some(e),
                 // The entries file is gone or damaged: read the letter again.
                 _ => {
-                    changed.insert(state::shard(path));
+                    m.reloaded = true;
+                    m.came.push(path.clone());
                     let entry = reload(Path::new(path));
                     r.entry_hash = entry.as_ref().map(index::Entry::hash);
                     entry
                 }
             },
         };
-        entries.extend(entry.map(|e| (path.clone(), e)));
+        m.entries.extend(entry.map(|e| (path.clone(), e)));
     }
-    changed.extend(old.keys().map(|gone| state::shard(gone)));
-    (entries, changed)
+    (m.shards).extend(
+        m.came
+            .iter()
+            .chain(old.keys())
+            .map(|path| state::shard(path)),
+    );
+    m.gone.extend(old.into_values());
+    m
 }

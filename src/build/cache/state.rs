@@ -46,6 +46,9 @@ pub struct State {
     /// The characters of the site's pages, each with how many pages use it;
     /// counted when the index is made.
     pub site_chars: crate::webfonts::Characters,
+    /// The letters' pages' own counts of those, and the hash of the entries
+    /// they were counted from ([`super::pages_hash`]).
+    pub page_counts: Option<(Hash, crate::webfonts::PageCounts)>,
     /// The content hash of each font file, with the size and time it had:
     /// the fonts (tens of MB) are read again only when those change, as git
     /// does for its index.
