@@ -9,12 +9,14 @@ use std::hash::{BuildHasher, Hasher};
 use std::path::{Component, Path, PathBuf};
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, LazyLock};
+use std::io::{Read, Write};
+use std::net::{TcpListener, TcpStream};
 use std::thread;
+use std::time::Duration;
 
 use anyhow::{anyhow, Result};
 use percent_encoding::percent_decode_str;
 use regex::Regex;
-use tiny_http::{Header, Request, Response, Server};
 
 /// Where the script asks for the build count.
 pub const VERSION_PATH: &str = "/__gongwen/version";
@@ -33,60 +35,131 @@ impl Version {
     }
 }
 
-/// Serves `output` on 127.0.0.1:`port` (0: any free port) from a few threads; returns the address.
+/// Serves `output` on 127.0.0.1:`port` (0: any free port); returns the address.
+///
+/// A thread a connection, one request a connection (`Connection: close`),
+/// by hand over `httparse`: tiny_http 0.12 handed a new connection to its
+/// thread pool only when a thread was free, and could leave it queued
+/// behind connections a browser kept open idle, so that a page hung until
+/// Chromium let one go (five minutes). A preview server on localhost needs
+/// no keep-alive.
 pub fn start(output: &Path, port: u16, version: Version) -> Result<std::net::SocketAddr> {
-    let server = Server::http(("127.0.0.1", port))
+    let listener = TcpListener::bind(("127.0.0.1", port))
         .map_err(|e| anyhow!("cannot serve on port {port}: {e}\n  help: give another port with --port, or --port 0 for any free one"))?;
-    let addr = server
-        .server_addr()
-        .to_ip()
-        .ok_or_else(|| anyhow!("the server has no IP address"))?;
-    let server = Arc::new(server);
-    for _ in 0..4 {
-        let (server, output, version) = (server.clone(), output.to_path_buf(), version.clone());
-        thread::spawn(move || {
-            for request in server.incoming_requests() {
+    let addr = listener.local_addr()?;
+    let output = output.to_path_buf();
+    thread::spawn(move || {
+        for stream in listener.incoming().flatten() {
+            let (output, version) = (output.clone(), version.clone());
+            thread::spawn(move || {
                 // A client that went away is no concern of the server's.
-                let _ = respond(request, &output, &version);
-            }
-        });
-    }
+                let _ = serve_connection(stream, &output, &version);
+            });
+        }
+    });
     Ok(addr)
 }
 
-fn respond(request: Request, output: &Path, version: &Version) -> std::io::Result<()> {
-    let url = request
-        .url()
-        .split(['?', '#'])
-        .next()
-        .unwrap_or("/")
-        .to_string();
-    if url == VERSION_PATH {
-        let response = Response::from_string(version.get().to_string())
-            .with_header(header("Content-Type", "text/plain; charset=utf-8"))
-            .with_header(header("Cache-Control", "no-store"));
-        return request.respond(response);
+/// What a request is answered with.
+struct Reply {
+    status: u16,
+    content_type: &'static str,
+    /// `no-store` for the build count, `no-cache` for files.
+    cache: &'static str,
+    body: Vec<u8>,
+}
+
+impl Reply {
+    fn text(status: u16, text: &str) -> Reply {
+        Reply {
+            status,
+            content_type: "text/plain; charset=utf-8",
+            cache: "no-store",
+            body: text.as_bytes().to_vec(),
+        }
     }
-    let Some(path) = file_for(output, &url) else {
-        return request.respond(Response::from_string("not found").with_status_code(404));
+}
+
+/// The most a request's head may take: a browser's fits in a few KB.
+const MAX_HEAD: usize = 64 * 1024;
+
+/// Reads one request from `stream`, answers it, and closes.
+fn serve_connection(mut stream: TcpStream, output: &Path, version: &Version) -> std::io::Result<()> {
+    // A client that connects and says nothing does not keep a thread forever.
+    stream.set_read_timeout(Some(Duration::from_secs(30)))?;
+    let head = read_head(&mut stream)?;
+    let mut headers = [httparse::EMPTY_HEADER; 64];
+    let mut request = httparse::Request::new(&mut headers);
+    let (reply, with_body) = match request.parse(&head) {
+        Ok(httparse::Status::Complete(_)) => match request.method {
+            Some("GET") => (respond(request.path.unwrap_or("/"), output, version), true),
+            Some("HEAD") => (respond(request.path.unwrap_or("/"), output, version), false),
+            _ => (Reply::text(405, "method not allowed"), true),
+        },
+        _ => (Reply::text(400, "bad request"), true),
+    };
+    write_reply(&mut stream, &reply, with_body)
+}
+
+/// The request's head: its bytes up to the blank line after the headers.
+fn read_head(stream: &mut TcpStream) -> std::io::Result<Vec<u8>> {
+    let mut head = Vec::new();
+    let mut chunk = [0u8; 4096];
+    while !head.windows(4).any(|w| w == b"\r\n\r\n") && head.len() < MAX_HEAD {
+        let n = stream.read(&mut chunk)?;
+        if n == 0 {
+            break;
+        }
+        head.extend_from_slice(&chunk[..n]);
+    }
+    Ok(head)
+}
+
+fn write_reply(stream: &mut TcpStream, reply: &Reply, with_body: bool) -> std::io::Result<()> {
+    let reason = match reply.status {
+        200 => "OK",
+        400 => "Bad Request",
+        404 => "Not Found",
+        405 => "Method Not Allowed",
+        _ => "",
+    };
+    let head = format!(
+        "HTTP/1.1 {} {reason}\r\nContent-Type: {}\r\nContent-Length: {}\r\nCache-Control: {}\r\nConnection: close\r\n\r\n",
+        reply.status,
+        reply.content_type,
+        reply.body.len(),
+        reply.cache
+    );
+    stream.write_all(head.as_bytes())?;
+    if with_body {
+        stream.write_all(&reply.body)?;
+    }
+    stream.flush()
+}
+
+fn respond(url: &str, output: &Path, version: &Version) -> Reply {
+    let url = url.split(['?', '#']).next().unwrap_or("/");
+    if url == VERSION_PATH {
+        return Reply::text(200, &version.get().to_string());
+    }
+    let Some(path) = file_for(output, url) else {
+        return Reply::text(404, "not found");
     };
     let Ok(bytes) = std::fs::read(&path) else {
-        return request.respond(Response::from_string("not found").with_status_code(404));
+        return Reply::text(404, "not found");
     };
-    let kind = content_type(&path);
-    let bytes = if kind.starts_with("text/html") {
+    let content_type = content_type(&path);
+    let body = if content_type.starts_with("text/html") {
         with_reload_script(&String::from_utf8_lossy(&bytes), version.get()).into_bytes()
     } else {
         bytes
     };
-    let response = Response::from_data(bytes)
-        .with_header(header("Content-Type", kind))
-        .with_header(header("Cache-Control", "no-cache"));
-    request.respond(response)
-}
-
-fn header(name: &str, value: &str) -> Header {
-    Header::from_bytes(name.as_bytes(), value.as_bytes()).expect("a valid header")
+    Reply {
+        status: 200,
+        content_type,
+        cache: "no-cache",
+        body,
+    }
 }
 
 /// The file a URL path names inside `output`; nothing outside it (no `..`, no absolute parts).

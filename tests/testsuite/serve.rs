@@ -299,3 +299,49 @@ fn serve_never_hands_out_held_back_pdfs() {
     }
     assert_eq!(get(&addr, "/a-clean.html").0, 200);
 }
+
+/// A browser keeps a few connections open after their pages came, and
+/// opens several more at once for a page's files: every request on every
+/// connection is answered, however many wait idle (a server whose threads
+/// all sat on idle connections left a page loading until Chromium let one
+/// go, five minutes later).
+#[test]
+fn a_request_is_answered_while_other_connections_sit_idle() {
+    let project = Project::with_letters(&[(
+        "2024/a.md",
+        &letter("关于甲事的函", "2024-03-01", "甲事正文。"),
+    )]);
+    let out = project.build();
+    assert!(out.status.success(), "{}", stderr(&out));
+    let site = project.output("").canonicalize().unwrap();
+    let answered = |stream: &mut TcpStream| {
+        stream
+            .set_read_timeout(Some(Duration::from_secs(10)))
+            .unwrap();
+        let mut first = [0u8; 12];
+        stream.read_exact(&mut first).is_ok() && first.starts_with(b"HTTP/1.1 200")
+    };
+    for round in 0..10 {
+        let addr = gongwen::serve::start(&site, 0, gongwen::serve::Version::default()).unwrap();
+        let request = format!("GET /index.html HTTP/1.1\r\nHost: {addr}\r\n\r\n");
+        // Connections a browser keeps open, idle, after their page came.
+        let mut idle = Vec::new();
+        for _ in 0..3 {
+            let mut stream = TcpStream::connect(addr).unwrap();
+            stream.write_all(request.as_bytes()).unwrap();
+            assert!(answered(&mut stream));
+            idle.push(stream);
+        }
+        // Then several new ones at once, as for a page's stylesheet and fonts.
+        let mut burst: Vec<TcpStream> = (0..4).map(|_| TcpStream::connect(addr).unwrap()).collect();
+        for stream in &mut burst {
+            stream.write_all(request.as_bytes()).unwrap();
+        }
+        for (i, stream) in burst.iter_mut().enumerate() {
+            assert!(
+                answered(stream),
+                "round {round}: connection {i} had no answer"
+            );
+        }
+    }
+}
