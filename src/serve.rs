@@ -6,11 +6,11 @@
 
 use std::collections::hash_map::RandomState;
 use std::hash::{BuildHasher, Hasher};
+use std::io::{Read, Write};
+use std::net::{TcpListener, TcpStream};
 use std::path::{Component, Path, PathBuf};
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, LazyLock};
-use std::io::{Read, Write};
-use std::net::{TcpListener, TcpStream};
 use std::thread;
 use std::time::Duration;
 
@@ -84,7 +84,11 @@ impl Reply {
 const MAX_HEAD: usize = 64 * 1024;
 
 /// Reads one request from `stream`, answers it, and closes.
-fn serve_connection(mut stream: TcpStream, output: &Path, version: &Version) -> std::io::Result<()> {
+fn serve_connection(
+    mut stream: TcpStream,
+    output: &Path,
+    version: &Version,
+) -> std::io::Result<()> {
     // A client that connects and says nothing does not keep a thread forever.
     stream.set_read_timeout(Some(Duration::from_secs(30)))?;
     let head = read_head(&mut stream)?;

@@ -102,8 +102,10 @@ pub fn write(out: &Path, docs: &[&Entry], made: &mut Option<Made>) -> Result<()>
         shards: shard_count(docs),
         docs: docs.par_iter().map(|e| xxh3_64(&e.search)).collect(),
     };
-    let updated = made
-        .as_ref()
+    // An index without its manifest lost files since it was made (the
+    // manifest is read first by every query): it is made whole, not patched.
+    let whole = out.join(DIR).join("index.json").is_file();
+    let updated = (made.as_ref().filter(|_| whole))
         .and_then(|before| update::changed_letters(before, &now))
         .is_some_and(|changed| update::apply(out, docs, &changed, now.shards).is_ok());
     if !updated {
@@ -388,6 +390,16 @@ mod tests {
         let shards = made.as_ref().unwrap().shards;
         std::fs::write(dir.path().join(shard_path(shard_of("补偿", shards))), "{").unwrap();
         letters[7] = entry("7.html", "关于第7件事的函", "第7段正文，生态补偿。");
+        write_and_compare(dir.path(), &letters, &mut made);
+    }
+
+    #[test]
+    fn an_index_without_its_manifest_is_made_whole_again() {
+        let dir = tempfile::tempdir().unwrap();
+        let letters = archive(64);
+        let mut made = None;
+        write_and_compare(dir.path(), &letters, &mut made);
+        std::fs::remove_file(dir.path().join(DIR).join("index.json")).unwrap();
         write_and_compare(dir.path(), &letters, &mut made);
     }
 
