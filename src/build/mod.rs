@@ -52,6 +52,10 @@ pub struct Site {
 #[derive(Debug, Default)]
 pub struct Report {
     pub built: Vec<PathBuf>,
+    /// Those of them whose PDF this build laid out (new or changed letters,
+    /// and all of them with `--force`), not those whose page alone was
+    /// made again: the glyph warnings are about what their PDFs print.
+    pub laid_out: Vec<PathBuf>,
     pub up_to_date: usize,
     pub failed: Vec<Failure>,
     /// Letters kept off the HTML site (their PDFs are built), with the reason.
@@ -134,7 +138,7 @@ impl Site {
         let outcomes = self.run(&pool, &plan.work, &globals, &mut state, options, &pictures)?;
         state.title_breaks = title_lines::remembered();
         laps.lap("build letters");
-        cache::record(outcomes, &before, &mut state, &mut report);
+        cache::record(outcomes, &before, &mut state, &mut report, options.force);
         self.keep_unbuilt(&plan, &before, &mut state, &mut report);
         report.removed = sweep::unmade(&self.root, &before, &state)?;
         report.restricted = self.config.restricted();

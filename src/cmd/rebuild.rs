@@ -38,7 +38,7 @@ impl Rebuilder {
         let report = site.build();
         let glyphs = report.as_ref().map_or_else(
             |_| Vec::new(),
-            |r| crate::glyphs::warnings_for_built(&site.root, &site.font_dirs, &r.built),
+            |r| crate::glyphs::warnings_for_built(&site.root, &site.font_dirs, &r.laid_out),
         );
         self.site = Some(site);
         let report = report?;

@@ -1,7 +1,6 @@
 //! The characters of a letter, of `gongwen.yaml` and of an attachment file,
 //! each with the face it prints in, held against the [`FontBook`].
 
-use std::collections::HashSet;
 use std::path::{Path, PathBuf};
 
 use pulldown_cmark::{Event, Options, Parser, Tag, TagEnd};
@@ -146,16 +145,17 @@ pub fn check_attachment(book: &FontBook, text: &str) -> Vec<GlyphWarning> {
 /// (a character may be in the body's face and not in the title's).
 fn warnings(book: &FontBook, mut placed: Vec<Placed>) -> Vec<GlyphWarning> {
     placed.sort_by_key(|p| p.line);
-    let mut looked_up = HashSet::new();
-    let mut warned = HashSet::new();
+    // A few characters at most: a list, where a hash set cost a hash for
+    // every character of every letter.
+    let mut warned: Vec<char> = Vec::new();
     let mut out = Vec::new();
     for p in placed {
-        if warned.contains(&p.character) || !looked_up.insert((p.character, p.face)) {
+        if warned.contains(&p.character) {
             continue;
         }
         let printed = book.printed(p.face, p.character);
         if printed != Printed::Preferred {
-            warned.insert(p.character);
+            warned.push(p.character);
             out.push(GlyphWarning {
                 line: p.line,
                 field: p.field,

@@ -13,6 +13,9 @@ use skrifa::raw::{FileRef, TableProvider};
 use skrifa::{string::StringId, MetadataProvider};
 use walkdir::WalkDir;
 
+use charset::CharSet;
+
+mod charset;
 mod letter;
 
 pub use letter::{check_attachment, check_config, check_letter, warnings_for_built, GlyphWarning};
@@ -96,6 +99,9 @@ pub struct FontBook {
     fonts: Vec<Coverage>,
     /// By face, in `Face::ALL` order: each family present, with its fonts (indices into `fonts`).
     stacks: Vec<Vec<(&'static str, Vec<usize>)>>,
+    /// By face: the characters its first family present maps, which are
+    /// nearly all a letter has.
+    preferred: Vec<CharSet>,
 }
 
 /// Where a character is printed.
@@ -141,15 +147,34 @@ impl FontBook {
                     .filter(|(_, files)| !files.is_empty())
                     .collect()
             })
+            .collect::<Vec<Vec<(&str, Vec<usize>)>>>();
+        let preferred = (stacks.iter())
+            .map(|stack| {
+                let mut set = CharSet::default();
+                let first = stack.first().map_or(&[][..], |(_, files)| &files[..]);
+                for &(lo, hi) in first.iter().flat_map(|&i| &fonts[i].ranges) {
+                    set.add_range(lo, hi);
+                }
+                set
+            })
             .collect();
-        FontBook { fonts, stacks }
+        FontBook {
+            fonts,
+            stacks,
+            preferred,
+        }
     }
 
     /// The face a character of `face` is printed in.
     pub fn printed(&self, face: Face, c: char) -> Printed {
-        let present: &[(&str, Vec<usize>)] = Face::ALL
-            .iter()
-            .position(|&f| f == face)
+        let index = Face::ALL.iter().position(|&f| f == face);
+        if index
+            .and_then(|i| self.preferred.get(i))
+            .is_some_and(|set| set.has(c))
+        {
+            return Printed::Preferred;
+        }
+        let present: &[(&str, Vec<usize>)] = index
             .and_then(|i| self.stacks.get(i))
             .map_or(&[], |s| s.as_slice());
         let preferred = present

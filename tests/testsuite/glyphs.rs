@@ -178,6 +178,21 @@ fn a_character_no_font_has_is_warned_of_and_a_fallback_is_named_in_letter_config
     assert_eq!(warnings(&built), expected, "build");
     let checked = gongwen(project.root(), &["check"]);
     assert_eq!(warnings(&checked), expected, "check");
+    // A page made again from a new page template leaves the PDF as it
+    // was: its warnings are not said again; `--force` lays it out again.
+    project.write(
+        "templates/letter.html",
+        std::fs::read_to_string(manifest().join("templates/letter.html")).unwrap() + "<!-- 1 -->",
+    );
+    let paged = project.build();
+    assert!(
+        stderr(&paged).contains("built 1 letter"),
+        "{}",
+        stderr(&paged)
+    );
+    assert_eq!(warnings(&paged), Vec::<String>::new(), "no PDF laid out");
+    let forced = project.build_with(&["--force"], &[]);
+    assert_eq!(warnings(&forced), expected, "--force");
     // The rest of the letter still prints.
     assert_in_order(
         &pdf_text(&project.output("2024/e.pdf")),

@@ -243,11 +243,15 @@ pub fn record(
     before: &State,
     state: &mut State,
     report: &mut Report,
+    force: bool,
 ) {
     for (source, outcome) in outcomes {
         let old = before.letters.get(&key(&source));
         match outcome {
             Ok(record) => {
+                if force || old.is_none_or(|o| o.pdf_key != record.pdf_key) {
+                    report.laid_out.push(source.clone());
+                }
                 report.built.push(source.clone());
                 state.letters.insert(key(&source), record);
             }
