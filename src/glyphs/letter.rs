@@ -1,6 +1,7 @@
 //! The characters of a letter, of `gongwen.yaml` and of an attachment file,
 //! each with the face it prints in, held against the [`FontBook`].
 
+use std::collections::HashSet;
 use std::path::{Path, PathBuf};
 
 use pulldown_cmark::{Event, Options, Parser, Tag, TagEnd};
@@ -145,17 +146,13 @@ pub fn check_attachment(book: &FontBook, text: &str) -> Vec<GlyphWarning> {
 /// (a character may be in the body's face and not in the title's).
 fn warnings(book: &FontBook, mut placed: Vec<Placed>) -> Vec<GlyphWarning> {
     placed.sort_by_key(|p| p.line);
-    // A few characters at most: a list, where a hash set cost a hash for
-    // every character of every letter.
-    let mut warned: Vec<char> = Vec::new();
+    let mut warned = HashSet::new();
     let mut out = Vec::new();
     for p in placed {
-        if warned.contains(&p.character) {
-            continue;
-        }
+        // Nearly every character is in its face's first font, a bit test:
+        // only the others are hashed.
         let printed = book.printed(p.face, p.character);
-        if printed != Printed::Preferred {
-            warned.push(p.character);
+        if printed != Printed::Preferred && warned.insert(p.character) {
             out.push(GlyphWarning {
                 line: p.line,
                 field: p.field,
