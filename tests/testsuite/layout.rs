@@ -50,7 +50,7 @@ fn built() -> &'static Project {
         let stderr = String::from_utf8_lossy(&out.stderr);
         assert!(out.status.success(), "build failed:\n{stderr}");
         assert!(
-            stderr.starts_with("built 15 letters into output/"),
+            stderr.starts_with("built 17 letters into output/"),
             "{stderr}"
         );
         project
@@ -1484,6 +1484,63 @@ fn signature_tightens_then_takes_text_along() {
         4,
     );
     page_rules(&mut r, &d, TOP);
+    r.finish();
+}
+
+#[test]
+fn a_long_last_paragraph_sends_only_its_last_line_over_with_the_signature() {
+    // r: a paragraph of four lines on lines 18–21, no room below for the
+    // 署名: its last line goes over, the rest stays and fills the page.
+    let d = doc("r-widow");
+    let mut r = Rules::new(&d);
+    signature_not_alone(&mut r, &d, ISSUER);
+    let carried = d.word(
+        2,
+        "末段末行随署名转页。",
+        "§7.3.5 the last line carried over",
+    );
+    r.on_line(2, "§7.3.5 the last line starts the page", carried, 1);
+    let issuer = d.word(2, ISSUER, "§7.3.5 署名 on the next page");
+    r.on_line(2, "§7.3.5 署名 one line below it", issuer, 3);
+    r.that(
+        1,
+        "§7.3.5 the rest of the paragraph stays: the page ends on line 20",
+        d.lines(1).last().and_then(|w| grid_line(w)) == Some(20),
+        "last line",
+    );
+    page_rules(&mut r, &d, TOP);
+    r.finish();
+}
+
+#[test]
+fn a_signature_at_the_foot_of_an_even_page_sends_the_banji_past_a_blank_page() {
+    // s: the 成文日期 on line 22 of page 2: the 版记 goes to page 4, not to
+    // the odd page 3, which stays blank; neither is numbered.
+    let d = doc("s-banji-after-foot");
+    let mut r = Rules::new(&d);
+    let date = d.word(2, "2024年3月8日", "§7.3.5 成文日期");
+    r.on_line(2, "§7.3.5 成文日期 on the last line", date, 22);
+    r.that(
+        d.pages,
+        "§7.4 版记 on an even page",
+        d.pages == 4,
+        format!("{} pages", d.pages),
+    );
+    r.that(
+        3,
+        "§7.5 blank page before the 版记 page",
+        d.words_on(3).next().is_none(),
+        d.words_on(3).map(|w| w.text.as_str()).collect::<String>(),
+    );
+    for page in [3, 4] {
+        r.that(
+            page,
+            "§7.5 no page number on the blank page and the 版记 page",
+            d.page_number(page).is_none(),
+            d.page_number(page).map_or("", |w| &w.text),
+        );
+    }
+    banji_rules(&mut r, &d, 4, PRINTER, "2024年3月8日印发");
     r.finish();
 }
 
