@@ -118,6 +118,8 @@ struct FullBuild {
     own_pool: Duration,
     /// gongwen's layout: one letter, one typst.
     own_single: Duration,
+    /// gongwen's layout regrouped into the floor's bundles.
+    own_as_floor: Duration,
     minimal: Duration,
     /// The index's first-page pictures drawn from the PDFs, alone on every core.
     thumbnails: Duration,
@@ -131,12 +133,15 @@ impl FullBuild {
         let own = Floor::new(archive.root(), typst, &work);
         // Three rounds, each of the three in turn, and the middle of each: this
         // machine's speed drifts by a tenth or more from minute to minute.
+        let regrouped = own.regrouped();
         let mut gongwen = vec![first];
         let mut own_bundles = vec![own.bundles()];
+        let mut own_as_floor = vec![own.as_floor(&regrouped)];
         let mut minimals = vec![minimal.bundles()];
         for _ in 0..2 {
             gongwen.push(archive.clean_build());
             own_bundles.push(own.bundles());
+            own_as_floor.push(own.as_floor(&regrouped));
             minimals.push(minimal.bundles());
         }
         FullBuild {
@@ -144,6 +149,7 @@ impl FullBuild {
             own_bundles: middle(own_bundles),
             own_pool: own.pool(),
             own_single: median(5, || own.single()),
+            own_as_floor: middle(own_as_floor),
             minimal: middle(minimals),
             thumbnails: own.thumbnails(),
         }
@@ -160,6 +166,13 @@ impl FullBuild {
              {MINIMAL_PROCESSES} at a time); gongwen's layout as its bundle chunks {:.2?}, \
              one typst per letter {:.2?}; one letter in gongwen's layout {:.2?}",
             self.minimal, self.own_bundles, self.own_pool, self.own_single
+        );
+        println!(
+            "  gongwen's layout in the floor's bundles ({LETTERS_PER_BUNDLE} letters to a typst run, \
+             {MINIMAL_PROCESSES} at a time): {:.2?}, {:.2}× the minimal layout (a run reuses the \
+             layout of what its letters share; gongwen's own chunks are smaller, to bound memory)",
+            self.own_as_floor,
+            ratio(self.own_as_floor, self.minimal),
         );
         println!(
             "  drawing the index's first-page pictures from the PDFs, alone on every core: {:.2?}; \
@@ -729,6 +742,45 @@ impl<'a> Floor<'a> {
                     .typst()
                     .args(["--features", "bundle", "--format", "bundle", "--input"])
                     .arg(format!("chunk={}", self.in_root(&chunks[i])))
+                    .arg(self.work.join("bundle.typ"))
+                    .arg(out.join(i.to_string())));
+            })
+        })
+        .0
+    }
+
+    /// gongwen's letters regrouped as the floor's are: manifests of
+    /// [`LETTERS_PER_BUNDLE`] letters each, beside the work folder's chunks.
+    fn regrouped(&self) -> Vec<PathBuf> {
+        let mut entries: Vec<serde_json::Value> = files(self.work, "chunk-all.json")
+            .iter()
+            .flat_map(|m| {
+                serde_json::from_slice::<Vec<serde_json::Value>>(&std::fs::read(m).unwrap())
+                    .unwrap()
+            })
+            .collect();
+        for (i, e) in entries.iter_mut().enumerate() {
+            e["out"] = format!("{i}.pdf").into();
+        }
+        (entries.chunks(LETTERS_PER_BUNDLE).enumerate())
+            .map(|(k, group)| {
+                let path = self.work.join(format!("floor-bundle-{k}.json"));
+                std::fs::write(&path, serde_json::to_vec(group).unwrap()).unwrap();
+                path
+            })
+            .collect()
+    }
+
+    /// The [`Self::regrouped`] manifests, each one typst bundle run, as
+    /// many at once as the floor runs.
+    fn as_floor(&self, manifests: &[PathBuf]) -> Duration {
+        let out = self.work.join("floor-bundle-out");
+        timed(|| {
+            parallel(MINIMAL_PROCESSES, manifests.len(), |i| {
+                run(self
+                    .typst()
+                    .args(["--features", "bundle", "--format", "bundle", "--input"])
+                    .arg(format!("chunk={}", self.in_root(&manifests[i])))
                     .arg(self.work.join("bundle.typ"))
                     .arg(out.join(i.to_string())));
             })
