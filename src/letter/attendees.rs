@@ -28,6 +28,11 @@ const LISTS: [(&str, &str, &[&str]); 3] = [
 ];
 
 impl Attendees {
+    /// The lists as a letter's `attendees` gives them, or why they do not read.
+    pub fn read(value: Value) -> Result<Attendees, String> {
+        from_value(value)
+    }
+
     pub fn is_empty(&self) -> bool {
         self.present.is_empty() && self.absent.is_empty() && self.observers.is_empty()
     }

@@ -330,13 +330,23 @@ mod tests {
         );
         // In its own format (any spelling), a 令 or 纪要 is as it should be.
         assert_eq!(
-            rules("title: 宁夏回族自治区人民政府令\nformat: 令\n"),
+            rules(
+                "title: 宁夏回族自治区人民政府令\nformat: 令\nheader: 宁夏回族自治区人民政府令\n\
+                 number: 第1号\nsigners: [自治区主席 张三]\n"
+            ),
             vec![]
         );
-        assert_eq!(rules("title: 厅务会议纪要\nformat: 纪要格式\n"), vec![]);
+        assert_eq!(
+            rules(
+                "title: 厅务会议纪要\nformat: 纪要格式\nheader: 厅务会议纪要\nnumber: 第1期\n\
+                 attendees: {present: [张三]}\n"
+            ),
+            vec![]
+        );
         assert_eq!(
             rules("title: 关于某事的通知\nformat: order\n")
                 .iter()
+                .filter(|f| f.1 == "kind-format")
                 .map(|f| f.2.as_str())
                 .collect::<Vec<_>>(),
             vec!["a 通知 in 命令格式, the format of a 令"]

@@ -16,6 +16,7 @@ mod direction;
 mod document;
 mod elements;
 mod enumeration;
+mod formats;
 mod headings;
 mod kinds;
 mod marks;
@@ -130,6 +131,7 @@ pub fn lint_with_defaults(file: &Path, text: &str, defaults: &RawMeta) -> Vec<Fi
     findings.extend(number::check(&doc));
     findings.extend(kinds::check(&doc));
     findings.extend(kinds::unprinted_keys(&doc));
+    findings.extend(formats::missing_elements(&doc));
     findings.extend(direction::check(&doc));
     findings.extend(closing::check(&doc));
     findings.extend(text_rules(&doc));
@@ -309,7 +311,8 @@ mod tests {
         ("addressee-colon", "title: 关于某事的函\n", "自治区财政厅\n\n正文。\n", "title: 关于某事的函\n", "自治区财政厅：\n\n正文。\n"),
         ("attachment-names", "title: 关于某事的函\nattachments: [清单]\n", "详见附件2。\n", "title: 关于某事的函\nattachments: [清单, 名单]\n", "详见附件2。\n"),
         ("cc-full-stop", "title: 关于某事的函\n", "正文。\n\n抄送：甲厅\n", "title: 关于某事的函\n", "正文。\n\n抄送：甲厅。\n"),
-        ("format-keys", "title: 自治区人民政府令\nformat: order\nseal: seal.png\n", "", "title: 自治区人民政府令\nformat: order\nsignature: seal.png\n", ""),
+        ("format-keys", "title: 自治区人民政府令\nformat: order\nseal: seal.png\n", "", "title: 自治区人民政府令\nformat: order\nheader: 自治区人民政府令\nnumber: 第1号\nsigners: [自治区主席 张三]\nsignature: seal.png\n", ""),
+        ("format-elements", "title: 自治区人民政府令\nformat: order\n", "", "title: 自治区人民政府令\nformat: order\nheader: 自治区人民政府令\nnumber: 第1号\nsigners: [自治区主席 张三]\n", ""),
         ("record-typed-twice", "title: 关于某事的函\ncc: 甲厅\n", "正文。\n\n抄送：甲厅。\n", "title: 关于某事的函\ncc: 甲厅\n", "正文。\n"),
         ("heading-numbers", "title: 关于某事的函\n", "一、总体\n\n三、要求\n", "title: 关于某事的函\n", "一、总体\n\n二、要求\n"),
         ("enumeration-order", "title: 关于某事的函\n", "一是甲；三是乙。\n", "title: 关于某事的函\n", "一是甲；二是乙。\n"),

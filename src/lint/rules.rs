@@ -284,6 +284,15 @@ pub static RULES: &[Rule] = &[
         looks_for: "a key the letter's format does not print: `seal` on a 令 or 纪要, `signature` outside 命令格式, `attendees` outside 纪要格式",
         fix: "",
     },
+    Rule {
+        name: "format-elements",
+        group: "格式",
+        severity: Warning,
+        error_when: None,
+        source: "GB/T 9704-2012 10.2 (命令格式: 发令机关标志, 令号, 签发人职务 and 签名章) and 10.3 (纪要格式: 纪要标志; the 期号 and 出席 lists are practice)",
+        looks_for: "a 令 or 纪要 without its 标志 (`header`, ending in 令 or 纪要), its 令号 or 期号 (`number`), its 签发人 (`signers`) or the names present (`attendees`)",
+        fix: "",
+    },
     // 结构
     Rule {
         name: "heading-numbers",

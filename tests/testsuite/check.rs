@@ -187,7 +187,8 @@ fn a_ling_hao_passes_in_an_order_and_fails_in_a_document() {
     let order =
         "---\ntitle: 宁夏回族自治区人民政府令\nheader: 宁夏回族自治区人民政府令\nnumber: 第128号\n\
                  signers: 自治区主席 张雨浦\ndate: 2024-03-20\nformat: order\n---\n\n现予公布。\n";
-    let minutes = "---\ntitle: 厅务会议纪要\nnumber: 第15期\ndate: 2024-03-15\nformat: 纪要格式\n\
+    let minutes = "---\ntitle: 厅务会议纪要\nheader: 宁夏回族自治区自然资源厅厅务会议纪要\n\
+                   number: 第15期\ndate: 2024-03-15\nformat: 纪要格式\n\
                    attendees: {出席: [王建军（厅长）], 请假: 陈玉明（副厅长）}\n---\n\n会议议定如下。\n";
     let project = Project::with_letters(&[("order.md", order), ("minutes.md", minutes)]);
     let out = gongwen(project.root(), &["check"]);

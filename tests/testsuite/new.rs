@@ -132,7 +132,7 @@ fn an_order_and_minutes_get_their_own_keys_and_next_numbers() {
     )
     .unwrap();
 
-    let (_, order) = new(&project, &["--format", "order", "宁夏回族自治区人民政府令"]);
+    let (order_file, order) = new(&project, &["--format", "order", "宁夏回族自治区人民政府令"]);
     for key in [
         "\nheader:",
         "\nnumber: 第129号\n",
@@ -144,7 +144,7 @@ fn an_order_and_minutes_get_their_own_keys_and_next_numbers() {
     }
     assert!(!order.contains("\nto:"), "a 令 has no 主送: {order}");
 
-    let (_, minutes) = new(&project, &["--format", "minutes", "厅务会议纪要"]);
+    let (minutes_file, minutes) = new(&project, &["--format", "minutes", "厅务会议纪要"]);
     for key in [
         "\nheader:",
         "\nnumber: 第16期\n",
@@ -157,12 +157,43 @@ fn an_order_and_minutes_get_their_own_keys_and_next_numbers() {
     }
     assert!(!minutes.contains("\nto:"), "a 纪要 has no 主送: {minutes}");
 
-    // What `new` writes, `check` reads clean: the keys are known, the numbers well formed.
+    // What `new` writes, `check` reads without an error: the keys are known,
+    // the numbers well formed. What it asks of them is what is left to fill
+    // in: the 标志 and the 签发人 of the 令, the 标志 and the names present of
+    // the 纪要.
     let check = gongwen(project.root(), &["check"]);
     assert_eq!(check.status.code(), Some(0), "{}", stderr(&check));
-    assert!(
-        stderr(&check).ends_with("0 errors, 0 warnings\n"),
+    let asked = |file: &str| -> Vec<String> {
+        let name = std::path::Path::new(file)
+            .file_name()
+            .unwrap()
+            .to_str()
+            .unwrap();
+        (stderr(&check).lines())
+            .filter(|l| l.contains(&format!("/{name}:")))
+            .filter_map(|l| {
+                l.split_once(": format-elements: ")
+                    .map(|(_, m)| m.to_string())
+            })
+            .collect()
+    };
+    assert_eq!(
+        asked(&order_file),
+        [
+            "命令格式 prints a 发令机关标志, and `header` (发文机关标志) is not given",
+            "命令格式 prints the 签发人's 职务 and 签名章 (or name), and `signers` (签发人) is not given",
+        ],
         "{}",
         stderr(&check)
     );
+    assert_eq!(
+        asked(&minutes_file),
+        [
+            "纪要格式 prints a 纪要标志, and `header` (发文机关标志) is not given",
+            "纪要格式 prints who attended, and `attendees` (出席人员) names no one present (出席)",
+        ],
+        "{}",
+        stderr(&check)
+    );
+    assert!(stderr(&check).contains(" 0 errors, "), "{}", stderr(&check));
 }
