@@ -6,7 +6,13 @@
 //! for it in full. The PDF embeds all its fonts, so nothing else is read.
 
 use anyhow::{anyhow, Context};
+use hayro::hayro_interpret::hayro_cmap::{BfString, CMap};
 use hayro::hayro_interpret::InterpreterSettings;
+use hayro::hayro_syntax::content::ops::{self, TypedInstruction};
+use hayro::hayro_syntax::content::TypedIter;
+use hayro::hayro_syntax::object::dict::keys;
+use hayro::hayro_syntax::object::{Dict, Name, Object, Stream};
+use hayro::hayro_syntax::page::Resources;
 use hayro::hayro_syntax::Pdf;
 use hayro::vello_cpu::color::palette::css::WHITE;
 use hayro::{RenderCache, RenderSettings};
@@ -41,6 +47,121 @@ pub fn first_page(pdf: Vec<u8>) -> anyhow::Result<Vec<u8>> {
         .collect();
     encode(u32::from(pixmap.width()), u32::from(pixmap.height()), &rgb)
         .context("cannot encode the picture")
+}
+
+/// What page 1 of `pdf` is drawn from, as bytes to hash: its content, the
+/// text it shows as characters of named fonts, and the images and forms it
+/// draws, but not its fonts' programs. Typst numbers a subset's glyphs in
+/// the order the pages use them, so new characters on a later page change
+/// the subsets but nothing of this: an edit there leaves the picture as it
+/// was. The glyph numbers alone would not do: 宁吉喆 and 张三李 on page 1
+/// are the same three new numbers. None when the PDF does not read, or
+/// draws with what this does not follow (patterns, shadings, soft masks):
+/// the picture is then drawn again.
+pub fn first_page_key(pdf: &[u8]) -> Option<Vec<u8>> {
+    let pdf = Pdf::new(pdf.to_vec()).ok()?;
+    let pages = pdf.pages();
+    let page = pages.first()?;
+    let mut key = Vec::new();
+    drawing_key(page.page_stream()?, page.resources(), &mut key, 0)?;
+    Some(key)
+}
+
+/// Appends to `key` what `content`, with its `resources`, draws.
+fn drawing_key(content: &[u8], resources: &Resources, key: &mut Vec<u8>, depth: u8) -> Option<()> {
+    let unfollowed = !resources.patterns.is_empty()
+        || !resources.shadings.is_empty()
+        || resources.ext_g_states.keys().any(|name| {
+            resources
+                .get_ext_g_state(&name)
+                .is_none_or(|state| state.contains_key(keys::SMASK))
+        });
+    if unfollowed || depth > 8 {
+        return None;
+    }
+    key.extend_from_slice(content);
+    let mut font = None;
+    let mut ops = TypedIter::new(content);
+    while let Some(op) = ops.next() {
+        match op {
+            TypedInstruction::TextFont(f) => {
+                let read = ShownFont::read(resources, f.0)?;
+                key.extend_from_slice(&read.name);
+                font = Some(read);
+            }
+            TypedInstruction::ShowText(ops::ShowText(text))
+            | TypedInstruction::NextLineAndShowText(ops::NextLineAndShowText(text))
+            | TypedInstruction::ShowTextWithParameters(ops::ShowTextWithParameters(_, _, text)) => {
+                font.as_ref()?.characters(text.as_bytes(), key)?;
+            }
+            TypedInstruction::ShowTexts(ops::ShowTexts(parts)) => {
+                for part in parts.iter::<Object>() {
+                    if let Object::String(text) = part {
+                        font.as_ref()?.characters(text.as_bytes(), key)?;
+                    }
+                }
+            }
+            TypedInstruction::XObject(ops::XObject(name)) => {
+                let object = resources.get_x_object(name)?;
+                let dict = object.dict();
+                if dict.get::<Name>(keys::SUBTYPE).as_deref() == Some(keys::FORM) {
+                    let inner = dict.get::<Dict>(keys::RESOURCES).unwrap_or_default();
+                    let inner = Resources::from_parent(inner, resources.clone());
+                    drawing_key(&object.decoded().ok()?, &inner, key, depth + 1)?;
+                } else {
+                    key.extend_from_slice(&object.raw_data());
+                    if let Some(mask) = dict.get::<Stream>(keys::SMASK) {
+                        key.extend_from_slice(&mask.raw_data());
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+    Some(())
+}
+
+/// A font as page text uses it: its name without the subset's tag, and
+/// what each of its codes stands for.
+struct ShownFont {
+    name: Vec<u8>,
+    code_bytes: usize,
+    to_unicode: CMap,
+}
+
+impl ShownFont {
+    fn read(resources: &Resources, name: &Name) -> Option<Self> {
+        let dict = resources.get_font(name)?;
+        let base = dict.get::<Name>(keys::BASE_FONT);
+        let base = base.as_deref().unwrap_or_default();
+        // "ABCDEF+NotoSerifCJKsc": the tag changes with the glyphs the subset holds.
+        let untagged = match base.get(6) {
+            Some(b'+') => &base[7..],
+            _ => base,
+        };
+        let to_unicode = dict.get::<Stream>(keys::TO_UNICODE)?.decoded().ok()?;
+        let is_type0 = dict.get::<Name>(keys::SUBTYPE).as_deref() == Some(keys::TYPE0);
+        Some(ShownFont {
+            name: untagged.to_vec(),
+            code_bytes: if is_type0 { 2 } else { 1 },
+            to_unicode: CMap::parse(&to_unicode, |_| None)?,
+        })
+    }
+
+    /// Appends the characters `codes` stand for; None for a code that
+    /// stands for none, as two such glyphs could not be told apart.
+    fn characters(&self, codes: &[u8], key: &mut Vec<u8>) -> Option<()> {
+        for code in codes.chunks(self.code_bytes) {
+            let code = code.iter().fold(0u32, |n, b| n << 8 | u32::from(*b));
+            match self.to_unicode.lookup_bf_string(code)? {
+                BfString::Char(c) => key.extend_from_slice(c.encode_utf8(&mut [0; 4]).as_bytes()),
+                BfString::String(s) => key.extend_from_slice(s.as_bytes()),
+            }
+            // (A separator, so that "ab" + "c" is not "a" + "bc".)
+            key.push(0);
+        }
+        Some(())
+    }
 }
 
 fn encode(width: u32, height: u32, rgb: &[u8]) -> Result<Vec<u8>, png::EncodingError> {

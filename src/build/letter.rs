@@ -6,7 +6,7 @@
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
-use super::cache::{self, Globals, Hash, Keys, Record, Redo, Work};
+use super::cache::{self, Globals, Hash, Hasher, Keys, Record, Redo, Work};
 use super::compile::{Compiler, Job};
 use super::pipeline::{self, HoldBack, Wanted};
 use super::Site;
@@ -30,6 +30,8 @@ struct Prepared {
     media: Vec<PathBuf>,
     /// The index's picture of the first page, for a letter on the site.
     thumb: Option<PathBuf>,
+    /// The fonts' hash: a picture drawn with other fonts is drawn again.
+    fonts: Hash,
     /// The DOCX and where it goes (in `output/`, or beside the held-back PDF), when it must be (re)written.
     docx: Option<(PathBuf, Vec<u8>)>,
     /// The PDF's layout job, until it is handed to the chunk's compile.
@@ -162,6 +164,8 @@ fn prepare(
         entry: rendered.entry,
         date: loaded.letter.meta.date,
         held_back,
+        // (`--force` draws every picture again.)
+        picture_key: (work.old.as_ref().filter(|_| !force)).and_then(|o| o.picture_key),
     };
     Ok(Prepared {
         record,
@@ -174,6 +178,7 @@ fn prepare(
         pdf_dest: places.pdf_dest,
         media,
         thumb: places.thumb,
+        fonts: globals.fonts,
         needs_pdf: redo.pdf,
     })
 }
@@ -263,16 +268,21 @@ fn finish(
         }
     }
     let dest = p.pdf_dest.clone();
-    // From the new PDF, or from the one in place when only the picture is missing.
-    let picture = p
-        .thumb
-        .as_ref()
-        .filter(|t| pdf.is_some() || !out.join(t).is_file())
-        .map(|t| Picture {
-            source: source.to_path_buf(),
-            pdf: dest.clone(),
-            png: out.join(t),
-        });
+    let mut record = p.record;
+    let picture = match &p.thumb {
+        Some(thumb) => {
+            let png = out.join(thumb);
+            let first_page = pdf
+                .as_deref()
+                .map(|new| picture_key(new, &record, &p.fonts));
+            picture_to_draw(&mut record, first_page, png.is_file()).then(|| Picture {
+                source: source.to_path_buf(),
+                pdf: dest.clone(),
+                png,
+            })
+        }
+        None => None,
+    };
     if let Some(pdf) = pdf {
         output::create_dir_all(dest.parent().expect("a file has a folder")).map_err(fail)?;
         std::fs::rename(&pdf, &dest)
@@ -284,10 +294,37 @@ fn finish(
     if let Some((path, page)) = &p.page {
         output::write_atomic(&out.join(path), page.as_bytes()).map_err(fail)?;
     }
-    Ok(Built {
-        record: p.record,
-        picture,
-    })
+    Ok(Built { record, picture })
+}
+
+/// What the picture of a new PDF would be drawn from: its first page's
+/// content and images, the letter's files and the fonts. None when the PDF
+/// does not read (drawing then says why).
+fn picture_key(pdf: &Path, record: &Record, fonts: &Hash) -> Option<Hash> {
+    let first_page = thumbnail::first_page_key(&std::fs::read(pdf).ok()?)?;
+    let mut h = Hasher::new("picture");
+    h.part(&first_page).part(fonts.as_bytes());
+    for (file, hash) in &record.deps {
+        h.part(file.as_bytes())
+            .part(hash.as_ref().map_or(&[][..], Hash::as_bytes));
+    }
+    Some(h.finish())
+}
+
+/// Whether the picture must be drawn (again), given the new PDF's key (None
+/// without a new PDF) and whether a picture is in place; records the key
+/// it will then show. An edit past the first page leaves the picture as it
+/// was: drawing is most of what a one-letter rebuild adds to typst.
+fn picture_to_draw(record: &mut Record, first_page: Option<Option<Hash>>, in_place: bool) -> bool {
+    match first_page {
+        // From the PDF in place, when only the picture is missing.
+        None => !in_place,
+        Some(key) => {
+            let same = in_place && key.is_some() && key == record.picture_key;
+            record.picture_key = key;
+            !same
+        }
+    }
 }
 
 /// The index's picture of `pdf`'s first page.
@@ -326,5 +363,6 @@ pub fn index_only(site: &Site, source: &Path) -> Option<Record> {
         entry,
         date,
         held_back,
+        picture_key: None,
     })
 }

@@ -510,3 +510,54 @@ fn an_edited_archive_has_the_site_a_build_from_nothing_makes() {
         assert!(a == b, "{} differs from a build from nothing's", a.0);
     }
 }
+
+#[test]
+fn an_edit_past_the_first_page_keeps_its_picture_and_one_on_it_draws_it_again() {
+    let body = |extra: &str| {
+        let paragraphs =
+            vec!["生态保护修复资金投入持续加大，治理成效明显提升。"; 30].join("\n\n");
+        format!("{paragraphs}\n\n{extra}")
+    };
+    let project = Project::with_letters(&[(
+        "2024/long.md",
+        &letter("关于长函的函", "2024-03-01", &body("末段。")),
+    )]);
+    let spy = TypstSpy::new();
+    built_ok(&project, &spy, &[]);
+    let png = project.output("2024/long.png");
+    let inode =
+        |p: &std::path::Path| std::os::unix::fs::MetadataExt::ino(&std::fs::metadata(p).unwrap());
+    let first = (inode(&png), std::fs::read(&png).unwrap());
+
+    // New characters on page 2 change the PDF, not the picture of page 1.
+    project.write(
+        "letters/2024/long.md",
+        letter("关于长函的函", "2024-03-01", &body("末段补充的一句新话。")),
+    );
+    built_ok(&project, &spy, &[]);
+    let pdf = std::fs::read(project.output("2024/long.pdf")).unwrap();
+    assert!(pdf_text(&project.output("2024/long.pdf")).contains("补充的一句新话"));
+    assert_eq!(inode(&png), first.0, "the picture was drawn again");
+    assert_eq!(
+        gongwen::thumbnail::first_page(pdf).unwrap(),
+        first.1,
+        "the kept picture is not what the new PDF's first page looks like"
+    );
+
+    // A new character in the title, in the place of one: page 1's glyph
+    // numbers stay as they were (the subset numbers them in the order of
+    // use), what they stand for does not. The picture is drawn again.
+    project.write(
+        "letters/2024/long.md",
+        letter("关于短函的函", "2024-03-01", &body("末段补充的一句新话。")),
+    );
+    built_ok(&project, &spy, &[]);
+    let pdf = std::fs::read(project.output("2024/long.pdf")).unwrap();
+    assert_ne!(inode(&png), first.0, "the picture was kept");
+    assert_eq!(
+        std::fs::read(&png).unwrap(),
+        gongwen::thumbnail::first_page(pdf).unwrap(),
+        "the picture is not of the new first page"
+    );
+    assert_ne!(std::fs::read(&png).unwrap(), first.1);
+}

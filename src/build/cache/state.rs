@@ -26,7 +26,7 @@ pub const ENTRIES_DIR: &str = ".gongwen.entries";
 /// How many files the entries are split in.
 pub const SHARDS: usize = 16;
 /// Bumped when the meaning of the file changes; an older file is ignored.
-const VERSION: u32 = 7;
+const VERSION: u32 = 8;
 
 #[derive(Debug, Default, Serialize, Deserialize)]
 pub struct State {
@@ -99,6 +99,9 @@ pub struct Record {
     pub held_docx: Option<String>,
     /// A hash of the letter as the index lists it; None when held back.
     pub entry_hash: Option<Hash>,
+    /// What the index's picture was drawn from ([`crate::thumbnail::first_page_key`]
+    /// with the letter's files and the fonts); None before one was drawn.
+    pub picture_key: Option<Hash>,
     /// That entry, when this build made it or read it back from the entries file.
     #[serde(skip)]
     pub entry: Option<Entry>,
