@@ -5,6 +5,9 @@
 //! start and its own reading of every PDF, and the one-letter rebuild paid
 //! for it in full. The PDF embeds all its fonts, so nothing else is read.
 
+use std::collections::HashMap;
+use std::rc::Rc;
+
 use anyhow::{anyhow, Context};
 use hayro::hayro_interpret::hayro_cmap::{BfString, CMap};
 use hayro::hayro_interpret::InterpreterSettings;
@@ -80,12 +83,21 @@ fn drawing_key(content: &[u8], resources: &Resources, key: &mut Vec<u8>, depth: 
         return None;
     }
     key.extend_from_slice(content);
+    // Read once each: typst sets the font again for every run of text.
+    let mut fonts: HashMap<Vec<u8>, Rc<ShownFont>> = HashMap::new();
     let mut font = None;
     let mut ops = TypedIter::new(content);
     while let Some(op) = ops.next() {
         match op {
             TypedInstruction::TextFont(f) => {
-                let read = ShownFont::read(resources, f.0)?;
+                let read = match fonts.get(f.0.as_ref()) {
+                    Some(read) => read.clone(),
+                    None => {
+                        let read = Rc::new(ShownFont::read(resources, f.0)?);
+                        fonts.insert(f.0.to_vec(), read.clone());
+                        read
+                    }
+                };
                 key.extend_from_slice(&read.name);
                 font = Some(read);
             }
