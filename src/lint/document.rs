@@ -36,6 +36,8 @@ pub struct Document<'a> {
     pub text: &'a str,
     /// Every frontmatter key the letter itself sets (not the office defaults).
     pub fields: Vec<FieldValue>,
+    /// The line of every key the letter writes, set or left empty (`header:`).
+    written: Vec<(&'static Field, usize)>,
     /// Where the body starts in `text`.
     pub body_start: usize,
     pub blocks: Vec<Block>,
@@ -83,6 +85,7 @@ impl<'a> Document<'a> {
         let mut doc = Document {
             text,
             fields: Vec::new(),
+            written: Vec::new(),
             body_start,
             blocks: Vec::new(),
             prose: Vec::new(),
@@ -100,6 +103,7 @@ impl<'a> Document<'a> {
         let mut doc = Document {
             text,
             fields: Vec::new(),
+            written: Vec::new(),
             body_start: 0,
             blocks: Vec::new(),
             prose: Vec::new(),
@@ -162,6 +166,13 @@ impl<'a> Document<'a> {
         self.fields.iter().find(|f| f.field.key == field.key)
     }
 
+    /// The line of `field`'s key when the letter writes it, even with no value.
+    pub fn key_line(&self, field: &Field) -> Option<usize> {
+        (self.written.iter())
+            .find(|(f, _)| f.key == field.key)
+            .map(|(_, line)| *line)
+    }
+
     /// The letter's title, as written.
     pub fn title(&self) -> Option<&str> {
         self.field(&fields::TITLE)?.value.as_str().map(str::trim)
@@ -206,8 +217,11 @@ impl<'a> Document<'a> {
             return;
         };
         for &field in fields::ALL {
-            let line = reader.line_of(field);
-            if let (Some(line), Some(value)) = (line, reader.take::<Value>(field, "")) {
+            let Some(line) = reader.line_of(field) else {
+                continue;
+            };
+            self.written.push((field, line));
+            if let Some(value) = reader.take::<Value>(field, "") {
                 self.fields.push(FieldValue { field, line, value });
             }
         }

@@ -115,7 +115,7 @@ fn signers(doc: &Document, line: usize) -> Option<Finding> {
         .all(|s| s.is_empty())
         .then(|| {
             missing(
-                line,
+                line_of(doc, &fields::SIGNERS, line),
                 format!(
                     "命令格式 prints the 签发人's 职务 and 签名章 (or name), and {} is not given",
                     fields::describe(&fields::SIGNERS)
@@ -132,7 +132,7 @@ fn present(doc: &Document, line: usize) -> Option<Finding> {
         given.is_none_or(|f| Attendees::read(f.value.clone()).is_ok_and(|a| a.present.is_empty()));
     nobody.then(|| {
         missing(
-            given.map_or(line, |f| f.line),
+            line_of(doc, &fields::ATTENDEES, line),
             format!(
                 "纪要格式 prints who attended, and {} names no one present (出席)",
                 fields::describe(&fields::ATTENDEES)
@@ -142,9 +142,9 @@ fn present(doc: &Document, line: usize) -> Option<Finding> {
     })
 }
 
-/// The line of `field` when the letter writes it (if empty), else `fallback`.
+/// The line of `field` when the letter writes it (even empty: `header:`), else `fallback`.
 fn line_of(doc: &Document, field: &fields::Field, fallback: usize) -> usize {
-    doc.field(field).map_or(fallback, |f| f.line)
+    doc.key_line(field).unwrap_or(fallback)
 }
 
 fn missing(line: usize, message: String, help: impl Into<String>) -> Finding {

@@ -163,7 +163,8 @@ fn an_order_and_minutes_get_their_own_keys_and_next_numbers() {
     // the 纪要.
     let check = gongwen(project.root(), &["check"]);
     assert_eq!(check.status.code(), Some(0), "{}", stderr(&check));
-    let asked = |file: &str| -> Vec<String> {
+    // Each finding at the line of its key, left empty in the draft.
+    let asked = |file: &str| -> Vec<(usize, String)> {
         let name = std::path::Path::new(file)
             .file_name()
             .unwrap()
@@ -172,16 +173,25 @@ fn an_order_and_minutes_get_their_own_keys_and_next_numbers() {
         (stderr(&check).lines())
             .filter(|l| l.contains(&format!("/{name}:")))
             .filter_map(|l| {
-                l.split_once(": format-elements: ")
-                    .map(|(_, m)| m.to_string())
+                let (at, m) = l.split_once(": format-elements: ")?;
+                let line = at.rsplit_once(':')?.1.parse().ok()?;
+                Some((line, m.to_string()))
             })
             .collect()
     };
+    let key_line =
+        |text: &str, key: &str| text.lines().position(|l| l.starts_with(key)).unwrap() + 1;
     assert_eq!(
         asked(&order_file),
         [
-            "命令格式 prints a 发令机关标志, and `header` (发文机关标志) is not given",
-            "命令格式 prints the 签发人's 职务 and 签名章 (or name), and `signers` (签发人) is not given",
+            (
+                key_line(&order, "header:"),
+                "命令格式 prints a 发令机关标志, and `header` (发文机关标志) is not given".to_string()
+            ),
+            (
+                key_line(&order, "signers:"),
+                "命令格式 prints the 签发人's 职务 and 签名章 (or name), and `signers` (签发人) is not given".to_string()
+            ),
         ],
         "{}",
         stderr(&check)
@@ -189,8 +199,14 @@ fn an_order_and_minutes_get_their_own_keys_and_next_numbers() {
     assert_eq!(
         asked(&minutes_file),
         [
-            "纪要格式 prints a 纪要标志, and `header` (发文机关标志) is not given",
-            "纪要格式 prints who attended, and `attendees` (出席人员) names no one present (出席)",
+            (
+                key_line(&minutes, "header:"),
+                "纪要格式 prints a 纪要标志, and `header` (发文机关标志) is not given".to_string()
+            ),
+            (
+                key_line(&minutes, "attendees:"),
+                "纪要格式 prints who attended, and `attendees` (出席人员) names no one present (出席)".to_string()
+            ),
         ],
         "{}",
         stderr(&check)
