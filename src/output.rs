@@ -112,6 +112,86 @@ pub fn remove(out: &Path, relative: &str) -> Result<()> {
     Ok(())
 }
 
+/// Where a stage's files go: into place at once, or held until the build
+/// knows they are the right ones (the index made while typst lays out the
+/// letters it lists, on the guess that they build).
+pub struct Writes {
+    held: Option<std::sync::Mutex<Vec<Held>>>,
+}
+
+enum Held {
+    IfChanged(std::path::PathBuf, Vec<u8>),
+    Atomic(std::path::PathBuf, Vec<u8>),
+    Remove(std::path::PathBuf),
+}
+
+impl Writes {
+    /// Each file written as it is made.
+    pub fn now() -> Writes {
+        Writes { held: None }
+    }
+
+    /// Nothing written until [`Writes::finish`].
+    pub fn held() -> Writes {
+        Writes {
+            held: Some(std::sync::Mutex::default()),
+        }
+    }
+
+    pub fn write_if_changed(&self, path: &Path, bytes: &[u8]) -> Result<()> {
+        match &self.held {
+            None => write_if_changed(path, bytes),
+            Some(held) => {
+                hold(held, Held::IfChanged(path.into(), bytes.to_vec()));
+                Ok(())
+            }
+        }
+    }
+
+    pub fn write_atomic(&self, path: &Path, bytes: &[u8]) -> Result<()> {
+        match &self.held {
+            None => write_atomic(path, bytes),
+            Some(held) => {
+                hold(held, Held::Atomic(path.into(), bytes.to_vec()));
+                Ok(())
+            }
+        }
+    }
+
+    pub fn remove_file(&self, path: &Path) -> Result<()> {
+        match &self.held {
+            None => remove_file(path),
+            Some(held) => {
+                hold(held, Held::Remove(path.into()));
+                Ok(())
+            }
+        }
+    }
+
+    /// Writes and removes what was held, in the order it came.
+    pub fn finish(self) -> Result<()> {
+        let held = self.held.map(|h| h.into_inner().expect("not poisoned"));
+        for op in held.into_iter().flatten() {
+            match op {
+                Held::IfChanged(path, bytes) => write_if_changed(&path, &bytes)?,
+                Held::Atomic(path, bytes) => write_atomic(&path, &bytes)?,
+                // (Gone since it was listed: nothing to do.)
+                Held::Remove(path) if !path.exists() => {}
+                Held::Remove(path) => remove_file(&path)?,
+            }
+        }
+        Ok(())
+    }
+}
+
+fn hold(held: &std::sync::Mutex<Vec<Held>>, op: Held) {
+    held.lock().expect("not poisoned").push(op);
+}
+
+fn remove_file(path: &Path) -> Result<()> {
+    fs::remove_file(path).with_context(|| format!("cannot remove {}", path.display()))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -160,5 +240,27 @@ mod tests {
         ));
         drop(first);
         other.try_lock().unwrap();
+    }
+
+    #[test]
+    fn held_writes_touch_nothing_until_finished() {
+        let dir = tempfile::tempdir().unwrap();
+        let (kept, gone, new) = (
+            dir.path().join("kept.txt"),
+            dir.path().join("gone.txt"),
+            dir.path().join("sub/new.txt"),
+        );
+        fs::write(&kept, "old").unwrap();
+        fs::write(&gone, "old").unwrap();
+        let writes = Writes::held();
+        writes.write_if_changed(&kept, b"new").unwrap();
+        writes.write_atomic(&new, b"new").unwrap();
+        writes.remove_file(&gone).unwrap();
+        assert_eq!(fs::read_to_string(&kept).unwrap(), "old");
+        assert!(gone.exists() && !new.exists());
+        writes.finish().unwrap();
+        assert_eq!(fs::read_to_string(&kept).unwrap(), "new");
+        assert_eq!(fs::read_to_string(&new).unwrap(), "new");
+        assert!(!gone.exists());
     }
 }

@@ -3,7 +3,6 @@
 //! typst run, then each letter's files are put in place. Nothing lands in
 //! `output/` until its PDF and its page are both whole.
 
-use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use super::cache::{self, Globals, Hash, Hasher, Keys, Record, Redo, Work};
@@ -350,19 +349,5 @@ pub fn index_only(site: &Site, source: &Path) -> Option<Record> {
         let thumb = (site.config.thumbnails()).then(|| project::output_path(source, "png"));
         pipeline::index_entry(&letter, body.as_ref(), thumb.as_deref())
     });
-    Some(Record {
-        source: Hash::default(),
-        deps: BTreeMap::new(),
-        pdf_key: Hash::default(),
-        html_key: None,
-        docx_key: None,
-        outputs: Vec::new(),
-        held_pdf: None,
-        held_docx: None,
-        entry_hash: entry.as_ref().map(index::Entry::hash),
-        entry,
-        date,
-        held_back,
-        picture_key: None,
-    })
+    Some(Record::for_index(entry, date, held_back))
 }

@@ -4,7 +4,9 @@
 //! `pipeline.rs`, load → parse → render, its PDF compiled with its chunk by
 //! `compile.rs`) → record them → sweep what no letter makes → index →
 //! assets → save the state. Letters are independent: one that fails is
-//! reported and keeps its last good output.
+//! reported and keeps its last good output. For a few letters the index is
+//! made while typst lays them out, on the guess that they build, and its
+//! files are written in the index's turn only if they did.
 
 mod assets;
 mod cache;
@@ -15,7 +17,7 @@ mod pictures;
 mod pipeline;
 mod progress;
 
-use std::collections::HashSet;
+use std::collections::{BTreeMap, HashSet};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
@@ -34,7 +36,7 @@ use crate::project::{self, OUTPUT};
 use crate::render::title_lines;
 use crate::templates::Templates;
 use crate::typst_cli::{self, Typst};
-use cache::{key, sweep, Entries, Globals, Hasher, Record, State, Work};
+use cache::{key, sweep, Entries, Globals, Hash, Hasher, Record, State, Work};
 use compile::Compiler;
 use pictures::Pictures;
 use progress::{progress_bar, Laps};
@@ -71,6 +73,20 @@ pub struct Failure {
     pub problems: Diagnostics,
     /// Its last good PDF and page are still in `output/`, now out of date.
     pub stale: bool,
+}
+
+/// At most this many letters to build, for their index to be made while
+/// typst lays them out: an edit's rebuild then waits for typst alone.
+const EARLY_INDEX: usize = 8;
+
+/// The index made while the letters built, on the guess that they all do.
+struct EarlyIndex {
+    /// The index's part of the state, as making it left it.
+    state: State,
+    /// [`cache::listed_key`] of the letters it was made from.
+    guessed: Hash,
+    /// Its files, held, or why it could not be made.
+    writes: Result<output::Writes>,
 }
 
 /// The letters found, split into those up to date (recorded already) and
@@ -135,7 +151,20 @@ impl Site {
         let pool = Arc::new(thread_pool(options)?);
         let pictures = Pictures::start(pool.clone());
         title_lines::remember(before.title_breaks.clone());
-        let outcomes = self.run(&pool, &plan.work, &globals, &mut state, options, &pictures)?;
+        let mut old_entries = old_entries;
+        let (outcomes, early) = std::thread::scope(|s| -> Result<_> {
+            // A few letters' index is made while typst lays them out, on the
+            // guess that they build; it is written only if they did.
+            let early = self.guess_index(&plan, &mut state).map(|guess| {
+                let (old, globals) = (old_entries.take(), &globals);
+                s.spawn(move || self.early_index(guess, globals, old))
+            });
+            let outcomes = self.run(&pool, &plan.work, &globals, &mut state, options, &pictures)?;
+            Ok((
+                outcomes,
+                early.map(|e| e.join().expect("the index does not panic")),
+            ))
+        })?;
         state.title_breaks = title_lines::remembered();
         laps.lap("build letters");
         cache::record(outcomes, &before, &mut state, &mut report, options.force);
@@ -143,8 +172,27 @@ impl Site {
         report.removed = sweep::unmade(&self.root, &before, &state)?;
         report.restricted = self.config.restricted();
         laps.lap("remove unmade outputs");
-        self.write_index(&mut state, &globals, old_entries)?;
-        laps.lap("index");
+        match early {
+            Some(early) if early.guessed == cache::listed_key(&state.letters) => {
+                early.writes?.finish()?;
+                let made = early.state;
+                (state.site, state.site_chars) = (made.site, made.site_chars);
+                (state.page_counts, state.index) = (made.page_counts, made.index);
+                laps.lap("index (made while the letters built)");
+            }
+            early => {
+                // A letter did not build as guessed: nothing of the guess was
+                // written, and its page counts (taken from the state) are
+                // counted again.
+                let writes = output::Writes::now();
+                self.write_index(&mut state, &globals, old_entries, &writes)?;
+                laps.lap(if early.is_some() {
+                    "index (guessed wrong)"
+                } else {
+                    "index"
+                });
+            }
+        }
         self.write_assets(&mut state, &globals)?;
         laps.lap("assets");
         report.failed.extend(pictures.finish());
@@ -305,6 +353,47 @@ impl Site {
         Ok(compiler)
     }
 
+    /// The index's part of the state, with the letters to build as they
+    /// will be if they build; None for more than a few letters (each is read
+    /// once more for it), or when some are left to another shard or to a
+    /// folder that does not read.
+    fn guess_index(&self, plan: &Plan, state: &mut State) -> Option<State> {
+        let few = (1..=EARLY_INDEX).contains(&plan.work.len());
+        if !few || !plan.others.is_empty() || plan.unreadable_folders {
+            return None;
+        }
+        let mut letters: BTreeMap<String, Record> = (state.letters.iter())
+            .map(|(path, r)| (path.clone(), r.listed()))
+            .collect();
+        for w in &plan.work {
+            letters.insert(key(&w.source), letter::index_only(self, &w.source)?);
+        }
+        Some(State {
+            letters,
+            site: state.site,
+            index: state.index.clone(),
+            // Moved, not copied (a count per page): a wrong guess counts again.
+            page_counts: state.page_counts.take(),
+            ..State::default()
+        })
+    }
+
+    /// The index of `guess`, its files held.
+    fn early_index(
+        &self,
+        mut guess: State,
+        globals: &Globals,
+        old_entries: Option<std::thread::JoinHandle<Entries>>,
+    ) -> EarlyIndex {
+        let writes = output::Writes::held();
+        let made = self.write_index(&mut guess, globals, old_entries, &writes);
+        EarlyIndex {
+            guessed: cache::listed_key(&guess.letters),
+            state: guess,
+            writes: made.map(|()| writes),
+        }
+    }
+
     /// The listing pages and the search index, where their inputs changed.
     /// The entries of the letters not built this time come from the last
     /// build's entries file, waited for only when something changed.
@@ -313,6 +402,7 @@ impl Site {
         state: &mut State,
         globals: &Globals,
         old_entries: Option<std::thread::JoinHandle<Entries>>,
+        writes: &output::Writes,
     ) -> Result<()> {
         let mut inputs = Hasher::new("site");
         inputs
@@ -343,17 +433,14 @@ impl Site {
         let title = self.config.site_title.as_deref();
         let (written, saved) = rayon::join(
             || {
-                index::write(
-                    &out,
-                    &self.templates,
+                let site = index::Site {
+                    templates: &self.templates,
                     title,
-                    self.config.page_size(),
-                    &inputs,
-                    &letters,
-                    &mut state.index,
-                )
+                    page_size: self.config.page_size(),
+                };
+                index::write(&out, &site, &inputs, &letters, &mut state.index, writes)
             },
-            || cache::state::save_entries(&out, entries, &merged.shards),
+            || cache::state::save_entries(&out, entries, &merged.shards, writes),
         );
         written.and(saved)?;
         state.site = Some(cache::site_key(&inputs, &state.letters));

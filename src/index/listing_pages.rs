@@ -33,6 +33,7 @@ pub fn write_listings(
     inputs: &Hasher,
     letters: &[&Entry],
     made: &mut BTreeMap<String, Hash>,
+    writes: &output::Writes,
 ) -> Result<()> {
     let rows = read_rows(letters)?;
     let (filters, listings) = listings(&rows.iter().collect::<Vec<_>>(), |(l, _)| l);
@@ -52,7 +53,7 @@ pub fn write_listings(
                 .templates
                 .render(templates::INDEX, &c)
                 .map_err(anyhow::Error::msg)?;
-            output::write_if_changed(&out.join(&page.path), html.as_bytes())
+            writes.write_if_changed(&out.join(&page.path), html.as_bytes())
         })?;
     *made = pages
         .iter()
@@ -60,7 +61,7 @@ pub fn write_listings(
         .map(|(page, key)| (page.path.clone(), key))
         .collect();
     let written: HashSet<PathBuf> = pages.iter().map(|p| out.join(&p.path)).collect();
-    remove_stale(&out.join(FILTER_DIR), &written)
+    remove_stale(&out.join(FILTER_DIR), &written, writes)
 }
 
 /// The letters' listed fields, read back from their entries (each on its own core).
@@ -110,12 +111,11 @@ fn page_context(site: &Site, page: &Page<Row>, filters: &Filters, total: usize) 
 }
 
 /// Filter pages of a year, an office or a format that no letter has any more.
-fn remove_stale(dir: &Path, keep: &HashSet<PathBuf>) -> Result<()> {
+fn remove_stale(dir: &Path, keep: &HashSet<PathBuf>, writes: &output::Writes) -> Result<()> {
     for entry in walkdir::WalkDir::new(dir).into_iter().flatten() {
         let path = entry.path();
         if entry.file_type().is_file() && !keep.contains(path) {
-            std::fs::remove_file(path)
-                .with_context(|| format!("cannot remove {}", path.display()))?;
+            writes.remove_file(path)?;
         }
     }
     Ok(())

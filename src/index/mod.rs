@@ -18,16 +18,17 @@
 use std::collections::BTreeMap;
 use std::path::Path;
 
-use anyhow::{Context, Result};
+use anyhow::Result;
 use serde::{Deserialize, Serialize};
 
 use crate::build::fingerprint::{Hash, Hasher};
 use crate::output;
-use crate::templates::Templates;
 
 pub mod entry;
 pub mod filters;
 mod listing_pages;
+
+pub use listing_pages::Site;
 pub mod pages;
 
 pub use entry::{entry, Entry, Listed};
@@ -60,27 +61,21 @@ pub struct Made {
 /// filter pages left from earlier builds.
 pub fn write(
     out: &Path,
-    templates: &Templates,
-    site_title: Option<&str>,
-    page_size: usize,
+    site: &Site,
     inputs: &Hasher,
     letters: &[&Entry],
     made: &mut Made,
+    writes: &output::Writes,
 ) -> Result<()> {
     let mut all = inputs.clone();
-    all.part(&page_size.to_le_bytes());
+    all.part(&site.page_size.to_le_bytes());
     for e in letters {
         all.part(&e.listing);
     }
     let all = all.finish();
     let in_place = |path: &str| out.join(path).is_file();
     if made.listings.as_ref() != Some(&all) || !made.pages.keys().all(|p| in_place(p)) {
-        let site = listing_pages::Site {
-            templates,
-            title: site_title,
-            page_size,
-        };
-        listing_pages::write_listings(out, &site, inputs, letters, &mut made.pages)?;
+        listing_pages::write_listings(out, site, inputs, letters, &mut made.pages, writes)?;
         made.listings = Some(all);
     }
 
@@ -91,12 +86,11 @@ pub fn write(
     let search = search.finish();
     let manifest = format!("{}/index.json", crate::search::DIR);
     if made.search.as_ref() != Some(&search) || !in_place(&manifest) {
-        crate::search::write(out, letters, &mut made.search_layout)?;
+        crate::search::write(out, letters, &mut made.search_layout, writes)?;
         made.search = Some(search);
     }
     if in_place(OLD_SEARCH_INDEX) {
-        std::fs::remove_file(out.join(OLD_SEARCH_INDEX))
-            .with_context(|| format!("cannot remove {OLD_SEARCH_INDEX}"))?;
+        writes.remove_file(&out.join(OLD_SEARCH_INDEX))?;
     }
-    output::write_if_changed(&out.join(SEARCH_SCRIPT), &templates.search)
+    writes.write_if_changed(&out.join(SEARCH_SCRIPT), &site.templates.search)
 }

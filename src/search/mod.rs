@@ -97,7 +97,12 @@ pub fn files(docs: &[&Entry]) -> Result<Vec<(String, Vec<u8>)>> {
 /// of the same letters in the same order, only the files of those whose
 /// documents changed; otherwise the whole, leaving files whose bytes are the
 /// same untouched and removing the files of a larger index made before.
-pub fn write(out: &Path, docs: &[&Entry], made: &mut Option<Made>) -> Result<()> {
+pub fn write(
+    out: &Path,
+    docs: &[&Entry],
+    made: &mut Option<Made>,
+    writes: &output::Writes,
+) -> Result<()> {
     let now = Made {
         shards: shard_count(docs),
         docs: docs.par_iter().map(|e| xxh3_64(&e.search)).collect(),
@@ -107,25 +112,29 @@ pub fn write(out: &Path, docs: &[&Entry], made: &mut Option<Made>) -> Result<()>
     let whole = out.join(DIR).join("index.json").is_file();
     let updated = (made.as_ref().filter(|_| whole))
         .and_then(|before| update::changed_letters(before, &now))
-        .is_some_and(|changed| update::apply(out, docs, &changed, now.shards).is_ok());
-    if !updated {
-        write_whole(out, docs)?;
+        .and_then(|changed| update::apply(out, docs, &changed, now.shards).ok());
+    match updated {
+        Some(files) => {
+            for (path, bytes) in &files {
+                writes.write_if_changed(&out.join(path), bytes)?;
+            }
+        }
+        None => write_whole(out, docs, writes)?,
     }
     *made = Some(now);
     Ok(())
 }
 
-fn write_whole(out: &Path, docs: &[&Entry]) -> Result<()> {
+fn write_whole(out: &Path, docs: &[&Entry], writes: &output::Writes) -> Result<()> {
     let files = files(docs)?;
     let written: HashSet<PathBuf> = files.iter().map(|(p, _)| out.join(p)).collect();
     for (path, bytes) in &files {
-        output::write_if_changed(&out.join(path), bytes)?;
+        writes.write_if_changed(&out.join(path), bytes)?;
     }
     for entry in walkdir::WalkDir::new(out.join(DIR)).into_iter().flatten() {
         let path = entry.path();
         if entry.file_type().is_file() && !written.contains(path) {
-            std::fs::remove_file(path)
-                .with_context(|| format!("cannot remove {}", path.display()))?;
+            writes.remove_file(path)?;
         }
     }
     Ok(())
@@ -344,7 +353,7 @@ mod tests {
     /// file is what the whole index of `letters` would hold.
     fn write_and_compare(dir: &Path, letters: &[Entry], made: &mut Option<Made>) {
         let refs: Vec<&Entry> = letters.iter().collect();
-        write(dir, &refs, made).unwrap();
+        write(dir, &refs, made, &output::Writes::now()).unwrap();
         for (path, bytes) in files(&refs).unwrap() {
             let written = std::fs::read(dir.join(&path)).unwrap();
             assert!(written == bytes, "{path} differs from the whole index's");

@@ -14,7 +14,6 @@ use super::{
     text_file, text_path, Doc, Made, Shard, META_CHUNK, TEXT_CHUNK,
 };
 use crate::index::Entry;
-use crate::output;
 
 /// Patching beats making the whole index while at most one letter in this
 /// many changed.
@@ -41,10 +40,16 @@ struct Edit {
     add: bool,
 }
 
-/// Writes the documents `changed` of `docs` into the index in `out`. Every
-/// file is read and patched before any is written: an index that does not
-/// read back as it was made is left as it is, and the caller makes it whole.
-pub(super) fn apply(out: &Path, docs: &[&Entry], changed: &[usize], shards: u32) -> Result<()> {
+/// The files (relative to `out`) that write the documents `changed` of
+/// `docs` into the index in `out`. Every file is read and patched before
+/// any is written: an index that does not read back as it was made is left
+/// as it is, and the caller makes it whole.
+pub(super) fn apply(
+    out: &Path,
+    docs: &[&Entry],
+    changed: &[usize],
+    shards: u32,
+) -> Result<Vec<(String, Vec<u8>)>> {
     let mut edits: Vec<Vec<Edit>> = (0..shards).map(|_| Vec::new()).collect();
     for &id in changed {
         let was = bigrams(&searched_text(&published(out, id)?));
@@ -68,10 +73,7 @@ pub(super) fn apply(out: &Path, docs: &[&Entry], changed: &[usize], shards: u32)
         }
     }
     files.extend(chunk_files(docs, changed)?);
-    for (path, bytes) in &files {
-        output::write_if_changed(&out.join(path), bytes)?;
-    }
-    Ok(())
+    Ok(files)
 }
 
 /// Letter `id`'s document as the index in `out` holds it now.

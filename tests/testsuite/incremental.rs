@@ -561,3 +561,60 @@ fn an_edit_past_the_first_page_keeps_its_picture_and_one_on_it_draws_it_again() 
     );
     assert_ne!(std::fs::read(&png).unwrap(), first.1);
 }
+
+/// An edit's index is made while typst lays the letter out, on the guess
+/// that it builds. When it does not, nothing of the guess is written: the
+/// index lists the letter as its last good build, and neither the search
+/// index nor the web fonts take a word of the failed edit.
+#[test]
+fn an_index_made_while_a_letter_built_is_not_written_when_the_letter_fails() {
+    let project = three_letters();
+    let spy = TypstSpy::new();
+    built_ok(&project, &spy, &[]);
+    let timed = |project: &Project| {
+        let mut env = spy.env().to_vec();
+        env.push(("GONGWEN_TIMINGS", std::path::Path::new("1")));
+        project.build_with(&[], &env)
+    };
+
+    project.write(
+        "letters/2024/b.md",
+        letter("关于乙事改名的函", "2024-03-02", "乙事正文，宁吉喆同志。"),
+    );
+    let out = timed(&project);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("timing: index (made while the letters built)"),
+        "{}",
+        stderr(&out)
+    );
+    assert!(project.read("index.html").contains("关于乙事改名的函"));
+    let good = site_files(&project);
+    assert!(good.iter().any(|(_, text)| text.contains("宁吉喆")));
+
+    project.write("letters/2024/broken.png", "not a png at all");
+    project.write(
+        "letters/2024/b.md",
+        letter(
+            "关于乙事再改的函",
+            "2024-03-02",
+            "乙事正文，张雨浦同志。\n\n![坏图](broken.png)",
+        ),
+    );
+    let out = timed(&project);
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("timing: index (guessed wrong)"),
+        "{}",
+        stderr(&out)
+    );
+    let index = project.read("index.html");
+    assert!(
+        index.contains("关于乙事改名的函") && !index.contains("再改"),
+        "{index}"
+    );
+    assert!(
+        site_files(&project) == good,
+        "the search index or the web fonts took the failed edit"
+    );
+}

@@ -110,6 +110,40 @@ pub struct Record {
     pub held_back: Option<crate::build::HoldBack>,
 }
 
+impl Record {
+    /// A letter as the index alone reads it: its entry, the entry's hash
+    /// and its date; nothing of its outputs.
+    pub fn for_index(
+        entry: Option<Entry>,
+        date: chrono::NaiveDate,
+        held_back: Option<crate::build::HoldBack>,
+    ) -> Record {
+        Record {
+            source: Hash::default(),
+            deps: BTreeMap::new(),
+            pdf_key: Hash::default(),
+            html_key: None,
+            docx_key: None,
+            outputs: Vec::new(),
+            held_pdf: None,
+            held_docx: None,
+            entry_hash: entry.as_ref().map(Entry::hash),
+            picture_key: None,
+            entry,
+            date,
+            held_back,
+        }
+    }
+
+    /// This record's part the index reads ([`Record::for_index`]).
+    pub fn listed(&self) -> Record {
+        Record {
+            entry_hash: self.entry_hash,
+            ..Record::for_index(self.entry.clone(), self.date, self.held_back)
+        }
+    }
+}
+
 impl State {
     /// The state of the last build of the project at `root`; a missing or
     /// unreadable file means a full build.
@@ -172,6 +206,7 @@ pub fn save_entries(
     out: &Path,
     entries: &Entries,
     shards: &std::collections::BTreeSet<usize>,
+    writes: &output::Writes,
 ) -> anyhow::Result<()> {
     // Borrowed: postcard writes a map of references as it would the map itself.
     let mut split: Vec<BTreeMap<&String, &Entry>> = vec![BTreeMap::new(); SHARDS];
@@ -183,7 +218,7 @@ pub fn save_entries(
     }
     for &n in shards {
         let bytes = postcard::to_stdvec(&(VERSION, &split[n])).expect("entries serialise");
-        output::write_atomic(&shard_file(out, n), &bytes)?;
+        writes.write_atomic(&shard_file(out, n), &bytes)?;
     }
     Ok(())
 }
