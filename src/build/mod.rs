@@ -371,6 +371,8 @@ impl Site {
         Some(State {
             letters,
             site: state.site,
+            // (Kept as they are when the listing is: a letter rebuilt for an image.)
+            site_chars: state.site_chars.clone(),
             index: state.index.clone(),
             // Moved, not copied (a count per page): a wrong guess counts again.
             page_counts: state.page_counts.take(),

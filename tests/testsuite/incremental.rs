@@ -98,12 +98,19 @@ fn touching_an_image_rebuilds_only_the_letters_that_use_it() {
     let spy = TypstSpy::new();
     built_ok(&project, &spy, &[]);
     spy.take_calls();
+    let site = (site_files(&project), project.read("index.html"));
 
     let mut png = std::fs::read(project.root().join("letters/2024/map.png")).unwrap();
     png.extend_from_slice(b"trailing bytes a PNG reader ignores");
     project.write("letters/2024/map.png", &png);
     let err = built_ok(&project, &spy, &[]);
     assert!(err.starts_with("built 1 letter into output/"), "{err}");
+    // The letter is listed as it was: the index, the search index and the
+    // web fonts stay as they were.
+    assert!(
+        (site_files(&project), project.read("index.html")) == site,
+        "the site changed"
+    );
     let calls = spy.take_calls();
     assert_eq!(compiles(&calls).len(), 1, "{calls:?}");
     assert_eq!(
