@@ -567,6 +567,11 @@ fn an_edit_past_the_first_page_keeps_its_picture_and_one_on_it_draws_it_again() 
         "the picture is not of the new first page"
     );
     assert_ne!(std::fs::read(&png).unwrap(), first.1);
+
+    // `--force` draws every picture again.
+    let drawn = inode(&png);
+    built_ok(&project, &spy, &["--force"]);
+    assert_ne!(inode(&png), drawn, "--force kept the picture");
 }
 
 /// An edit's index is made while typst lays the letter out, on the guess
