@@ -10,8 +10,8 @@ use serde_yaml::Value;
 
 use crate::letter::fields::{self, Field};
 use crate::letter::frontmatter::{self, Reader};
-use crate::letter::Attachment;
 use crate::letter::RawMeta;
+use crate::letter::{Attachment, Format};
 
 /// A run of prose and where it starts in the letter.
 pub struct Run<'d, 'a> {
@@ -192,6 +192,14 @@ impl<'a> Document<'a> {
             return f.value.as_str().map(|s| s.trim().to_string());
         }
         self.defaults.text(field)
+    }
+
+    /// The format the letter (or else the office defaults) names; None when
+    /// it names none or one gongwen does not know.
+    pub fn format(&self) -> Option<Format> {
+        self.value(&fields::FORMAT)
+            .as_deref()
+            .and_then(Format::parse)
     }
 
     /// Where `needle` stands on the field's key line or the lines below it

@@ -147,8 +147,7 @@ static PRINTED: LazyLock<Regex> =
 fn record_typed_twice(doc: &Document) -> Vec<Finding> {
     let cc = !doc.names(&fields::CC).is_empty();
     // 信函格式 prints no 印发 line (GB/T 9704 10.1).
-    let format = doc.value(&fields::FORMAT);
-    let in_letter_format = format.as_deref().and_then(Format::parse) == Some(Format::Letter);
+    let in_letter_format = doc.format() == Some(Format::Letter);
     let printer = !in_letter_format && doc.value(&fields::PRINTER).is_some_and(|p| !p.is_empty());
     let mut found = Vec::new();
     for block in doc

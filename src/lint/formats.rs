@@ -38,11 +38,7 @@ fn needs(format: Format) -> Option<Needs> {
 }
 
 pub fn missing_elements(doc: &Document) -> Vec<Finding> {
-    let format = doc
-        .value(&fields::FORMAT)
-        .as_deref()
-        .and_then(Format::parse)
-        .unwrap_or_default();
+    let format = doc.format().unwrap_or_default();
     let Some(needs) = needs(format) else {
         return Vec::new();
     };

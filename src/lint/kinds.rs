@@ -153,10 +153,7 @@ pub fn check(doc: &Document) -> Vec<Finding> {
 /// A 令 wants 命令格式 and a 纪要 纪要格式 (GB/T 9704 10.2, 10.3), and those
 /// formats no other 文种.
 fn format_fits(doc: &Document, kind: Kind, line: usize) -> Option<Finding> {
-    let format = doc
-        .value(&fields::FORMAT)
-        .as_deref()
-        .and_then(Format::parse);
+    let format = doc.format();
     let named = |f: Format| format == Some(f);
     let (own, chinese, key) = match kind {
         Kind::命令 => (Format::Order, "命令格式", "order"),
@@ -203,11 +200,7 @@ fn format_fits(doc: &Document, kind: Kind, line: usize) -> Option<Finding> {
 /// word: a `seal` on a 令 or 纪要, a `signature` (签名章) outside 命令格式,
 /// `attendees` outside 纪要格式.
 pub fn unprinted_keys(doc: &Document) -> Vec<Finding> {
-    let format = doc
-        .value(&fields::FORMAT)
-        .as_deref()
-        .and_then(Format::parse)
-        .unwrap_or_default();
+    let format = doc.format().unwrap_or_default();
     let unprinted: [(&Field, bool, &str); 3] = [
         (
             &fields::SEAL,

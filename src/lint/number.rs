@@ -7,7 +7,6 @@ use super::document::{Document, FieldValue};
 use super::Finding;
 use crate::letter::fields;
 use crate::letter::number::{self, Found, Problem, Shape};
-use crate::letter::Format;
 
 pub const RULE: &str = "document-number";
 
@@ -18,9 +17,7 @@ pub fn check(doc: &Document) -> Vec<Finding> {
     let Some(number) = field.value.as_str().map(str::trim) else {
         return Vec::new();
     };
-    let format = (doc.value(&fields::FORMAT).as_deref())
-        .and_then(Format::parse)
-        .unwrap_or_default();
+    let format = doc.format().unwrap_or_default();
     let shape = Shape::of(format);
     let Some(reading) = number::read(number, shape) else {
         return vec![unreadable(field, number, shape)];
