@@ -279,19 +279,11 @@ pub fn site_key(inputs: &Hasher, letters: &BTreeMap<String, Record>) -> Hash {
     key.finish()
 }
 
-/// The letters as the index shows them: each published letter's path,
-/// entry and date. Equal for two states, they make the same index.
+/// The letters as the index shows them: each published letter's path and
+/// entry (which holds its date). Equal for two states, they make the same
+/// index.
 pub fn listed_key(letters: &BTreeMap<String, Record>) -> Hash {
-    let mut key = Hasher::new("listed");
-    for (path, r) in letters {
-        if let Some(hash) = &r.entry_hash {
-            let day = chrono::Datelike::num_days_from_ce(&r.date);
-            key.part(path.as_bytes())
-                .part(hash.as_bytes())
-                .part(&day.to_le_bytes());
-        }
-    }
-    key.finish()
+    site_key(&Hasher::new("listed"), letters)
 }
 
 /// The hash of the index's pages: each letter's path and entry.
