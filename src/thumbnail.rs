@@ -61,8 +61,8 @@ pub fn first_page(pdf: Vec<u8>) -> anyhow::Result<Vec<u8>> {
 /// are the same three new numbers. None when the PDF does not read, or
 /// draws with what this does not follow (patterns, shadings, soft masks):
 /// the picture is then drawn again.
-pub fn first_page_key(pdf: &[u8]) -> Option<Vec<u8>> {
-    let pdf = Pdf::new(pdf.to_vec()).ok()?;
+pub fn first_page_key(pdf: Vec<u8>) -> Option<Vec<u8>> {
+    let pdf = Pdf::new(pdf).ok()?;
     let pages = pdf.pages();
     let page = pages.first()?;
     let mut key = Vec::new();

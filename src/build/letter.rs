@@ -300,7 +300,7 @@ fn finish(
 /// content and images, the letter's files and the fonts. None when the PDF
 /// does not read (drawing then says why).
 fn picture_key(pdf: &Path, record: &Record, fonts: &Hash) -> Option<Hash> {
-    let first_page = thumbnail::first_page_key(&std::fs::read(pdf).ok()?)?;
+    let first_page = thumbnail::first_page_key(std::fs::read(pdf).ok()?)?;
     let mut h = Hasher::new("picture");
     h.part(&first_page).part(fonts.as_bytes());
     for (file, hash) in &record.deps {
