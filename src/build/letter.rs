@@ -152,6 +152,7 @@ fn prepare(
     };
     let record = Record {
         source: *source_hash,
+        stamp: work.stamp,
         deps,
         pdf_key: keys.pdf,
         html_key: keys.html,

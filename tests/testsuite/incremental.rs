@@ -92,6 +92,42 @@ fn an_edited_letter_is_the_only_one_rebuilt() {
     );
 }
 
+/// A letter is not read again while its size, times and inode are those
+/// it had when hashed. An edit that puts the size and the mtime back (an
+/// editor or a copy that keeps the time) still moves the ctime: it is built.
+#[test]
+fn an_edit_that_keeps_the_size_and_the_mtime_is_still_built() {
+    let project = three_letters();
+    let spy = TypstSpy::new();
+    // A file written in the last seconds is read at every build (another
+    // write within the clock's tick would keep its stamp): wait until the
+    // letters are older than that, so the build records their stamps.
+    std::thread::sleep(std::time::Duration::from_millis(3200));
+    built_ok(&project, &spy, &[]);
+    let again = built_ok(&project, &spy, &[]);
+    assert!(
+        again.starts_with("nothing to build: 3 letters up to date"),
+        "{again}"
+    );
+    spy.take_calls();
+
+    let path = project.root().join("letters/2024/b.md");
+    let mtime = std::fs::metadata(&path).unwrap().modified().unwrap();
+    let text = std::fs::read_to_string(&path).unwrap();
+    let edited = text.replace("乙事正文。", "丁事正文。");
+    assert_eq!(edited.len(), text.len());
+    std::fs::write(&path, edited).unwrap();
+    let file = std::fs::File::options().write(true).open(&path).unwrap();
+    file.set_modified(mtime).unwrap();
+    drop(file);
+    assert_eq!(std::fs::metadata(&path).unwrap().modified().unwrap(), mtime);
+
+    let err = built_ok(&project, &spy, &[]);
+    assert!(err.starts_with("built 1 letter into output/"), "{err}");
+    assert_eq!(compiles(&spy.take_calls()).len(), 1);
+    assert!(pdf_text(&project.output("2024/b.pdf")).contains("丁事正文"));
+}
+
 #[test]
 fn touching_an_image_rebuilds_only_the_letters_that_use_it() {
     let project = three_letters();

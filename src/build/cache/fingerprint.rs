@@ -1,6 +1,8 @@
 //! Content hashes that decide what a build must redo. A hash covers bytes,
 //! never timestamps: a `git checkout` that rewrites a file with the same
 //! text changes nothing, and an edit that keeps the mtime is still seen.
+//! A letter is not read again only while its [`Stamp`] (which counts the
+//! ctime, moved by every write) is the one its hash was taken with.
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -63,6 +65,60 @@ pub fn bytes(bytes: &[u8]) -> Hash {
 /// that disappears counts as a change.
 pub fn file(path: &Path) -> Option<Hash> {
     crate::regular::read(path).ok().map(|b| bytes(&b))
+}
+
+/// What the file system says of a file: its size, its times and its inode.
+/// While a letter's stamp is the one its hash was taken with, its bytes are
+/// those hashed: every write moves a file's ctime, which no program sets
+/// back (unlike the mtime, which `touch -d` or `rsync -t` set at will).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Stamp {
+    len: u64,
+    modified: (i64, i64),
+    changed: (i64, i64),
+    inode: (u64, u64),
+}
+
+/// How long ago a file must have last changed for its stamp to stand for
+/// its bytes: a write within the same tick of a coarse clock (2 s on FAT)
+/// would leave the stamp as it was.
+const SETTLED: i64 = 3;
+
+impl Stamp {
+    /// The stamp of the file at `path`, taken before it is read; none when
+    /// it changed too lately to tell a later write apart (the letter is then
+    /// read again next time), or on a system without ctimes.
+    pub fn settled(path: &Path) -> Option<Stamp> {
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::MetadataExt;
+            let meta = std::fs::metadata(path).ok()?;
+            let now = std::time::SystemTime::now()
+                .duration_since(std::time::UNIX_EPOCH)
+                .ok()?
+                .as_secs() as i64;
+            let last = meta.mtime().max(meta.ctime());
+            (now - last >= SETTLED).then_some(Stamp {
+                len: meta.size(),
+                modified: (meta.mtime(), meta.mtime_nsec()),
+                changed: (meta.ctime(), meta.ctime_nsec()),
+                inode: (meta.dev(), meta.ino()),
+            })
+        }
+        #[cfg(not(unix))]
+        {
+            let _ = path;
+            None
+        }
+    }
+}
+
+/// A file's bytes and their hash.
+pub fn read_hashed(path: &Path) -> std::io::Result<(Vec<u8>, Hash)> {
+    crate::regular::read(path).map(|b| {
+        let hash = bytes(&b);
+        (b, hash)
+    })
 }
 
 /// Every font file under `dirs`, names and contents: adding, removing or

@@ -18,7 +18,7 @@ use super::{Options, Report, Site};
 use crate::config;
 use crate::diagnostic::Diagnostics;
 use crate::index;
-pub use fingerprint::{Hash, Hasher};
+pub use fingerprint::{Hash, Hasher, Stamp};
 pub use state::{Entries, Record, State};
 
 /// The inputs every letter shares, hashed: what a letter's PDF and page depend on besides itself.
@@ -164,6 +164,8 @@ pub struct Work {
     pub source: PathBuf,
     /// The file's bytes and their hash, or why it could not be read.
     pub contents: std::io::Result<(Vec<u8>, Hash)>,
+    /// Its stamp, taken before it was read.
+    pub stamp: Option<Stamp>,
     /// What the last build made of it, if anything.
     pub old: Option<Record>,
 }
@@ -202,13 +204,18 @@ pub fn plan(
     options: &Options,
     present: &HashSet<String>,
 ) -> Result<Record, Box<Work>> {
-    let contents = crate::regular::read(&root.join(source)).map(|b| {
-        let hash = fingerprint::bytes(&b);
-        (b, hash)
-    });
+    let path = root.join(source);
+    let stamp = Stamp::settled(&path);
+    // Its stamp as recorded: its bytes are those hashed, and it is not read.
+    let known = old.filter(|r| stamp.is_some() && r.stamp == stamp);
+    let contents = known.is_none().then(|| fingerprint::read_hashed(&path));
+    let hash = match &contents {
+        None => known.map(|r| &r.source),
+        Some(contents) => contents.as_ref().ok().map(|(_, hash)| hash),
+    };
     let fresh = old.filter(|r| {
         !options.force
-            && contents.as_ref().is_ok_and(|(_, hash)| hash == &r.source)
+            && hash == Some(&r.source)
             && r.deps
                 .iter()
                 .all(|(dep, h)| &fingerprint::file(&root.join(dep)) == h)
@@ -221,10 +228,14 @@ pub fn plan(
             && (r.held_pdf.iter().chain(&r.held_docx)).all(|p| root.join(p).is_file())
     });
     match fresh {
-        Some(record) => Ok(record.clone()),
+        Some(record) => Ok(Record {
+            stamp,
+            ..record.clone()
+        }),
         None => Err(Box::new(Work {
             source: source.to_path_buf(),
-            contents,
+            contents: contents.unwrap_or_else(|| fingerprint::read_hashed(&path)),
+            stamp,
             old: old.cloned(),
         })),
     }

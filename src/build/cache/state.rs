@@ -26,7 +26,7 @@ pub const ENTRIES_DIR: &str = ".gongwen.entries";
 /// How many files the entries are split in.
 pub const SHARDS: usize = 16;
 /// Bumped when the meaning of the file changes; an older file is ignored.
-const VERSION: u32 = 8;
+const VERSION: u32 = 9;
 
 #[derive(Debug, Default, Serialize, Deserialize)]
 pub struct State {
@@ -83,6 +83,8 @@ pub struct Cached {
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Record {
     pub source: Hash,
+    /// The file's stamp when `source` was taken, if settled then.
+    pub stamp: Option<super::fingerprint::Stamp>,
     /// Files the letter reads besides itself (images, attachment files), with their hashes.
     pub deps: super::Deps,
     pub pdf_key: Hash,
@@ -120,6 +122,7 @@ impl Record {
     ) -> Record {
         Record {
             source: Hash::default(),
+            stamp: None,
             deps: BTreeMap::new(),
             pdf_key: Hash::default(),
             html_key: None,
