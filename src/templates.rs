@@ -3,6 +3,8 @@
 //! themes do), so an office edits only what it wants different.
 
 use std::path::{Path, PathBuf};
+use std::sync::{Mutex, OnceLock};
+use std::thread::JoinHandle;
 
 use anyhow::{Context, Result};
 use tera::Tera;
@@ -23,7 +25,7 @@ pub static DEFAULTS: &[(&str, &[u8])] = &[
 ];
 
 pub struct Templates {
-    tera: Tera,
+    tera: Parsing,
     /// The letter page's template as written, for deciding when pages must be remade.
     pub letter_source: Vec<u8>,
     /// The index template as written, likewise for the listing pages.
@@ -36,23 +38,21 @@ pub struct Templates {
 }
 
 impl Templates {
+    /// Reads the templates; the HTML ones are parsed on a thread of their
+    /// own (see [`Parsing`]), and a mistake in them is told by [`Templates::check`].
     pub fn load(root: &Path) -> Result<Templates> {
-        let mut tera = Tera::default();
-        tera.set_escape_fn(escape_html);
-        let (mut letter_source, mut index_source) = (Vec::new(), Vec::new());
-        for name in [LETTER, INDEX] {
-            let (bytes, path) = file(root, name)?;
-            match name {
-                LETTER => letter_source = bytes.clone(),
-                _ => index_source = bytes.clone(),
-            }
-            let text = String::from_utf8(bytes)
-                .with_context(|| format!("{} is not UTF-8 text", path.display()))?;
-            tera.add_raw_template(name, &text)
-                .map_err(|e| anyhow::anyhow!("{}: {}", path.display(), error_chain(&e)))?;
-        }
+        let (letter_source, letter_path) = file(root, LETTER)?;
+        let (index_source, index_path) = file(root, INDEX)?;
+        let text = |bytes: &[u8], path: &Path| {
+            String::from_utf8(bytes.to_vec())
+                .with_context(|| format!("{} is not UTF-8 text", path.display()))
+        };
+        let pages = vec![
+            (LETTER, text(&letter_source, &letter_path)?, letter_path),
+            (INDEX, text(&index_source, &index_path)?, index_path),
+        ];
         Ok(Templates {
-            tera,
+            tera: Parsing::start(pages),
             letter_source,
             index_source,
             style: file(root, STYLE)?.0,
@@ -61,9 +61,52 @@ impl Templates {
         })
     }
 
+    /// The mistake in an HTML template, if there is one (`templates/letter.html: …`).
+    pub fn check(&self) -> Result<()> {
+        self.tera.parsed().map(|_| ())
+    }
+
     pub fn render(&self, name: &str, context: &tera::Context) -> Result<String> {
-        (self.tera.render(name, context))
+        (self.tera.parsed()?.render(name, context))
             .map_err(|e| anyhow::anyhow!("template {DIR}/{name}: {}", error_chain(&e)))
+    }
+}
+
+/// The HTML templates being parsed. Tera's parser takes a few milliseconds
+/// over them, which a build spends finding what changed instead: the parse
+/// runs beside it and is waited for at the first page.
+struct Parsing {
+    running: Mutex<Option<JoinHandle<Result<Tera, String>>>>,
+    parsed: OnceLock<Result<Tera, String>>,
+}
+
+impl Parsing {
+    /// `pages`: each template's name, text and path (for messages).
+    fn start(pages: Vec<(&'static str, String, PathBuf)>) -> Parsing {
+        let parse = move || {
+            let mut tera = Tera::default();
+            tera.set_escape_fn(escape_html);
+            for (name, text, path) in pages {
+                (tera.add_raw_template(name, &text))
+                    .map_err(|e| format!("{}: {}", path.display(), error_chain(&e)))?;
+            }
+            Ok(tera)
+        };
+        Parsing {
+            running: Mutex::new(Some(std::thread::spawn(parse))),
+            parsed: OnceLock::new(),
+        }
+    }
+
+    fn parsed(&self) -> Result<&Tera> {
+        let parsed = self.parsed.get_or_init(|| {
+            let running = self.running.lock().expect("not poisoned").take();
+            running
+                .expect("joined once, inside get_or_init")
+                .join()
+                .unwrap_or_else(|_| Err("the templates' parser stopped".to_owned()))
+        });
+        parsed.as_ref().map_err(|e| anyhow::anyhow!("{e}"))
     }
 }
 
@@ -128,7 +171,8 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         std::fs::create_dir(dir.path().join(DIR)).unwrap();
         std::fs::write(dir.path().join(DIR).join(LETTER), "{% if %}").unwrap();
-        let e = Templates::load(dir.path()).err().unwrap().to_string();
+        let t = Templates::load(dir.path()).unwrap();
+        let e = t.check().err().unwrap().to_string();
         assert!(e.starts_with("templates/letter.html: "), "{e}");
     }
 }

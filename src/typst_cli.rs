@@ -131,6 +131,10 @@ impl Typst {
             let _ = std::io::Read::read_to_end(&mut stderr, &mut bytes);
             bytes
         });
+        // (Once the reader is started too: the work waiting for typst grows the memory map.)
+        if let Some(started) = job.started {
+            started.open();
+        }
         let status = self.wait(&mut child, job.budget);
         let message = String::from_utf8_lossy(&reading.join().unwrap_or_default())
             .trim()
@@ -289,6 +293,41 @@ pub struct CompileJob<'a> {
     pub inputs: Vec<(&'static str, OsString)>,
     /// How long the run may take before it is stopped.
     pub budget: Duration,
+    /// Opened once typst has started.
+    pub started: Option<&'a Started>,
+}
+
+/// Opened when a typst run has started, for work that waits until then:
+/// starting a process copies gongwen's memory map, which takes milliseconds
+/// longer while other threads are growing it.
+#[derive(Default)]
+pub struct Started {
+    open: std::sync::Mutex<bool>,
+    opened: std::sync::Condvar,
+}
+
+impl Started {
+    pub fn open(&self) {
+        *self.open.lock().unwrap_or_else(|e| e.into_inner()) = true;
+        self.opened.notify_all();
+    }
+
+    pub fn wait(&self) {
+        let open = self.open.lock().unwrap_or_else(|e| e.into_inner());
+        let _open =
+            (self.opened.wait_while(open, |open| !*open)).unwrap_or_else(|e| e.into_inner());
+    }
+
+    /// Opens it when dropped, so that nothing waits for a typst that will never start.
+    pub fn open_when_dropped(&self) -> impl Drop + '_ {
+        struct OpenOnDrop<'a>(&'a Started);
+        impl Drop for OpenOnDrop<'_> {
+            fn drop(&mut self) {
+                self.0.open();
+            }
+        }
+        OpenOnDrop(self)
+    }
 }
 
 pub enum Kind {
@@ -347,4 +386,25 @@ fn install() -> Result<()> {
         );
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn what_waits_for_typst_goes_on_when_it_starts_or_never_will() {
+        let started = Started::default();
+        std::thread::scope(|s| {
+            let waiting = s.spawn(|| started.wait());
+            started.open();
+            waiting.join().unwrap();
+        });
+        let never = Started::default();
+        std::thread::scope(|s| {
+            let waiting = s.spawn(|| never.wait());
+            drop(never.open_when_dropped());
+            waiting.join().unwrap();
+        });
+    }
 }

@@ -13,7 +13,7 @@ use serde::Serialize;
 
 use crate::output;
 use crate::project;
-use crate::typst_cli::{CompileJob, Failure, Kind, Typst, TIMEOUT_ENV};
+use crate::typst_cli::{CompileJob, Failure, Kind, Started, Typst, TIMEOUT_ENV};
 
 /// The generated main files, next to the layout in the work folder.
 const BUNDLE_MAIN: &str = "bundle.typ";
@@ -37,6 +37,8 @@ pub struct Compiler<'a> {
     pub bundle: bool,
     /// How long typst may take over one letter before it is stopped.
     pub letter_budget: Duration,
+    /// Opened when the first typst has started.
+    pub started: &'a Started,
 }
 
 /// A real letter takes typst well under a second; a minute is room enough
@@ -168,6 +170,7 @@ impl Compiler<'_> {
                 ("fonts", OsString::from(&self.families)),
             ],
             budget: self.budget(which.len()),
+            started: Some(self.started),
         })?;
         // A bundle writes its files into `out`; each goes beside its data.
         for &i in which {
@@ -195,6 +198,7 @@ impl Compiler<'_> {
                 ("fonts", OsString::from(&self.families)),
             ],
             budget: self.letter_budget,
+            started: Some(self.started),
         })?;
         Ok(pdf)
     }

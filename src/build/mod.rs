@@ -29,13 +29,14 @@ pub use options::{Options, Shard};
 pub use pipeline::{load, HoldBack};
 
 use crate::config::Config;
-use crate::diagnostic::Diagnostics;
+use crate::diagnostic::{Diagnostic, Diagnostics};
+use crate::glyphs::{self, FontBook};
 use crate::index;
 use crate::output;
 use crate::project::{self, OUTPUT};
 use crate::render::title_lines;
 use crate::templates::Templates;
-use crate::typst_cli::{self, Typst};
+use crate::typst_cli::{self, Started, Typst};
 use cache::{key, sweep, Entries, Globals, Hash, Hasher, Record, State, Work};
 use compile::Compiler;
 use pictures::Pictures;
@@ -66,6 +67,8 @@ pub struct Report {
     pub removed: usize,
     /// Where the held-back letters' PDFs are, relative to the project.
     pub restricted: PathBuf,
+    /// The characters of the letters laid out that their faces lack.
+    pub glyphs: Vec<Diagnostic>,
 }
 
 #[derive(Debug)]
@@ -87,6 +90,15 @@ struct EarlyIndex {
     guessed: Hash,
     /// Its files, held, or why it could not be made.
     writes: Result<output::Writes>,
+}
+
+/// What a build does beside its typst runs.
+struct Beside<'a> {
+    /// Draws the index's pictures from the PDFs typst made.
+    pictures: &'a Pictures,
+    /// Opened when the first typst has started; the work done while typst
+    /// lays the letters out waits for it.
+    started: &'a Started,
 }
 
 /// The letters found, split into those up to date (recorded already) and
@@ -142,24 +154,42 @@ impl Site {
             &mut report,
         )?;
         laps.lap("find letters, decide what changed");
+        self.templates.check()?;
+        // What is done beside typst starts once the first typst runs.
+        let started = Arc::new(Started::default());
+        // The fonts' character maps, for the glyph warnings, are read while the letters build.
+        let font_book = (!plan.work.is_empty()).then(|| {
+            let dirs = self.font_dirs.clone();
+            beside_typst(&started, move || FontBook::load(&dirs))
+        });
         // A letter to build will change the index, which then needs the last
         // build's entries (megabytes): they are read while the letters build.
-        let old_entries = (!plan.work.is_empty()).then(|| {
+        let mut old_entries = (!plan.work.is_empty()).then(|| {
             let out = out.clone();
-            std::thread::spawn(move || cache::state::load_entries(&out))
+            beside_typst(&started, move || cache::state::load_entries(&out))
         });
         let pool = Arc::new(thread_pool(options)?);
         let pictures = Pictures::start(pool.clone());
         title_lines::remember(before.title_breaks.clone());
-        let mut old_entries = old_entries;
         let (outcomes, early) = std::thread::scope(|s| -> Result<_> {
             // A few letters' index is made while typst lays them out, on the
             // guess that they build; it is written only if they did.
             let early = self.guess_index(&plan, &mut state).map(|guess| {
-                let (old, globals) = (old_entries.take(), &globals);
-                s.spawn(move || self.early_index(guess, globals, old))
+                let (old, globals, started) = (old_entries.take(), &globals, &started);
+                s.spawn(move || {
+                    started.wait();
+                    self.early_index(guess, globals, old)
+                })
             });
-            let outcomes = self.run(&pool, &plan.work, &globals, &mut state, options, &pictures)?;
+            let outcomes = {
+                // (No typst started, nothing waits for one.)
+                let _open = started.open_when_dropped();
+                let beside = Beside {
+                    pictures: &pictures,
+                    started: &started,
+                };
+                self.run(&pool, &plan.work, &globals, &mut state, options, &beside)?
+            };
             Ok((
                 outcomes,
                 early.map(|e| e.join().expect("the index does not panic")),
@@ -199,6 +229,11 @@ impl Site {
         laps.lap("wait for the pictures");
         state.save(&self.root)?;
         laps.lap("save state");
+        if let Some(book) = font_book {
+            let book = book.join().expect("reading the fonts' maps does not panic");
+            report.glyphs = glyphs::warnings_for_built(&self.root, &book, &report.laid_out);
+            laps.lap("glyph warnings");
+        }
         Ok(report)
     }
 
@@ -291,7 +326,7 @@ impl Site {
         globals: &Globals,
         state: &mut State,
         options: &Options,
-        pictures: &Pictures,
+        beside: &Beside,
     ) -> Result<Vec<(PathBuf, Result<Record, Diagnostics>)>> {
         if work.is_empty() {
             return Ok(Vec::new());
@@ -303,7 +338,7 @@ impl Site {
             .prefix(sweep::WORK_PREFIX)
             .tempdir_in(&self.root)
             .with_context(|| format!("cannot create a work folder in {}", self.root.display()))?;
-        let compiler = self.compiler(state, globals, scratch.path())?;
+        let compiler = self.compiler(state, globals, scratch.path(), beside.started)?;
         let size = compile::chunk_size(work.len(), options.jobs());
         let progress = progress_bar(work.len() as u64, options.progress);
         let outcomes = pool.install(|| {
@@ -315,7 +350,7 @@ impl Site {
                     progress.inc(chunk.len() as u64);
                     let done = done.into_iter().map(|built| {
                         let built = built?;
-                        pictures.draw(built.picture);
+                        beside.pictures.draw(built.picture);
                         Ok(built.record)
                     });
                     chunk.iter().map(|w| w.source.clone()).zip(done)
@@ -335,6 +370,7 @@ impl Site {
         state: &mut State,
         globals: &Globals,
         work: &'a Path,
+        started: &'a Started,
     ) -> Result<Compiler<'a>> {
         let families = State::cached(&mut state.families, &globals.fonts, || {
             Ok(self.typst.families(&self.font_dirs)?.join(","))
@@ -348,6 +384,7 @@ impl Site {
             work,
             bundle: typst_cli::has_bundle(version),
             letter_budget: compile::letter_budget(),
+            started,
         };
         compiler.prepare(&self.templates.layout)?;
         Ok(compiler)
@@ -448,6 +485,18 @@ impl Site {
         state.site = Some(cache::site_key(&inputs, &state.letters));
         Ok(())
     }
+}
+
+/// Work done while typst lays the letters out, once it runs (see [`Started`]).
+fn beside_typst<T: Send + 'static>(
+    started: &Arc<Started>,
+    work: impl FnOnce() -> T + Send + 'static,
+) -> std::thread::JoinHandle<T> {
+    let started = started.clone();
+    std::thread::spawn(move || {
+        started.wait();
+        work()
+    })
 }
 
 fn thread_pool(options: &Options) -> Result<rayon::ThreadPool> {

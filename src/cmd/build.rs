@@ -19,8 +19,7 @@ pub fn run(root: &Path, mut options: Options, ui: &Ui) -> Result<bool> {
     for built in &report.built {
         ui.detail(format!("built {}", built.display()));
     }
-    let glyphs = crate::glyphs::warnings_for_built(&site.root, &site.font_dirs, &report.laid_out);
-    ui.diagnostics(&glyphs);
+    ui.diagnostics(&report.glyphs);
     // With failures the summary says why the exit status is 1, so -q keeps it.
     let summary = summary(&report, started.elapsed().as_secs_f64());
     if report.failed.is_empty() {

@@ -36,13 +36,9 @@ impl Rebuilder {
             None => Site::open(&self.root)?,
         };
         let report = site.build();
-        let glyphs = report.as_ref().map_or_else(
-            |_| Vec::new(),
-            |r| crate::glyphs::warnings_for_built(&site.root, &site.font_dirs, &r.laid_out),
-        );
         self.site = Some(site);
         let report = report?;
-        ui.diagnostics(&glyphs);
+        ui.diagnostics(&report.glyphs);
         tell(&report, started.elapsed().as_secs_f64(), ui);
         Ok(report.failed.is_empty())
     }

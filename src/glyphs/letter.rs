@@ -47,23 +47,18 @@ impl GlyphWarning {
     }
 }
 
-/// The warnings of the letters a build made, of the attachment files they
-/// print and of `gongwen.yaml`, each as the lines to show. Reads no font when no letter was built.
-pub fn warnings_for_built(
-    root: &Path,
-    font_dirs: &[PathBuf],
-    letters: &[PathBuf],
-) -> Vec<Diagnostic> {
+/// The warnings of the letters a build laid out, of the attachment files they
+/// print and of `gongwen.yaml`, each as the lines to show; none when no letter was laid out.
+pub fn warnings_for_built(root: &Path, book: &FontBook, letters: &[PathBuf]) -> Vec<Diagnostic> {
     if letters.is_empty() {
         return Vec::new();
     }
-    let book = FontBook::load(font_dirs);
     let shown = |file: &Path, warnings: Vec<GlyphWarning>| -> Vec<Diagnostic> {
         warnings.iter().map(|w| w.diagnostic(file)).collect()
     };
     let config = Path::new(crate::config::FILE_NAME);
     let mut lines = std::fs::read_to_string(root.join(config))
-        .map(|text| shown(config, check_config(&book, &text)))
+        .map(|text| shown(config, check_config(book, &text)))
         .unwrap_or_default();
     let per_letter: Vec<(Vec<Diagnostic>, Vec<PathBuf>)> = letters
         .par_iter()
@@ -75,7 +70,7 @@ pub fn warnings_for_built(
                 .iter()
                 .filter_map(|f| crate::markdown::images::within_project(letter, f))
                 .collect();
-            (shown(letter, check_letter(&book, letter, &text)), files)
+            (shown(letter, check_letter(book, letter, &text)), files)
         })
         .collect();
     // Each attachment file once, even when several letters print it.
@@ -86,7 +81,7 @@ pub fn warnings_for_built(
     }
     for file in attachments {
         if let Ok(text) = std::fs::read_to_string(root.join(&file)) {
-            lines.extend(shown(&file, check_attachment(&book, &text)));
+            lines.extend(shown(&file, check_attachment(book, &text)));
         }
     }
     lines
