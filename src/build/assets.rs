@@ -2,7 +2,7 @@
 
 use anyhow::Result;
 
-use super::cache::{self, fingerprint, Globals, Hash, Merged, State};
+use super::cache::{self, fingerprint, Globals, Merged, State};
 use super::Site;
 use crate::index;
 use crate::output;
@@ -19,16 +19,11 @@ impl Site {
     /// The characters of the site's pages: the letters' fields and text, as
     /// the index keeps them, and the templates' and the site title's own.
     /// The pages are counted again only where they changed, when the counts
-    /// kept are those of the very entries the last build left (`old_pages`,
-    /// their hash); otherwise all of them.
-    pub(super) fn characters(
-        &self,
-        state: &mut State,
-        old_pages: Hash,
-        merged: &Merged,
-    ) -> webfonts::Characters {
-        let kept =
-            (state.page_counts.take()).filter(|(of, _)| *of == old_pages && !merged.reloaded);
+    /// kept are those of the very entries the last build left (their hash,
+    /// `merged.old_pages`); otherwise all of them.
+    pub(super) fn characters(&self, state: &mut State, merged: &Merged) -> webfonts::Characters {
+        let kept = (state.page_counts.take())
+            .filter(|(of, _)| *of == merged.old_pages && !merged.reloaded);
         let counts = match kept {
             Some((_, mut counts)) => {
                 for e in &merged.gone {
@@ -50,7 +45,8 @@ impl Site {
             title.as_bytes(),
         ];
         let chars = counts.characters(&shared);
-        state.page_counts = Some((cache::pages_hash(&merged.entries), counts));
+        let pages = cache::listed_pages_hash(&state.letters, &merged.entries);
+        state.page_counts = Some((pages, counts));
         chars
     }
 

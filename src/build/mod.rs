@@ -458,9 +458,8 @@ impl Site {
             None => cache::state::load_entries(&out),
         };
         let reload = |path: &Path| letter::index_only(self, path).and_then(|r| r.entry);
-        let old_pages = cache::pages_hash(&old);
         let merged = cache::entries(&mut state.letters, old, reload);
-        state.site_chars = self.characters(state, old_pages, &merged);
+        state.site_chars = self.characters(state, &merged);
         let entries = &merged.entries;
         let mut listed: Vec<(chrono::NaiveDate, &index::Entry)> = entries
             .iter()

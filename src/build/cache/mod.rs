@@ -297,13 +297,18 @@ pub fn listed_key(letters: &BTreeMap<String, Record>) -> Hash {
     site_key(&Hasher::new("listed"), letters)
 }
 
-/// The hash of the index's pages: each letter's path and entry.
-pub fn pages_hash(entries: &Entries) -> Hash {
+/// The hash of the index's pages: each letter's path and its entry's hash.
+pub fn pages_hash<'a>(pages: impl IntoIterator<Item = (&'a String, Option<Hash>)>) -> Hash {
     let mut h = Hasher::new("pages");
-    for (path, e) in entries {
-        h.part(path.as_bytes()).part(&e.listing).part(&e.search);
+    for (path, hash) in pages {
+        h.part(path.as_bytes()).file(&hash);
     }
     h.finish()
+}
+
+/// [`pages_hash`] of the entries listed, by their letters' records.
+pub fn listed_pages_hash(letters: &BTreeMap<String, Record>, entries: &Entries) -> Hash {
+    pages_hash(entries.keys().map(|path| (path, letters[path].entry_hash)))
 }
 
 /// The index's entries after a build, and how they differ from the last
@@ -319,6 +324,8 @@ pub struct Merged {
     /// An entry was made again from its letter, its last one lost or
     /// damaged: what went is then unknown.
     pub reloaded: bool,
+    /// [`pages_hash`] of the last build's entries, as read.
+    pub old_pages: Hash,
 }
 
 /// Every published letter's index entry: the one this build made, else
@@ -326,34 +333,44 @@ pub struct Merged {
 /// from the letter.
 pub fn entries(
     letters: &mut BTreeMap<String, Record>,
-    mut old: Entries,
+    old: Entries,
     reload: impl Fn(&Path) -> Option<index::Entry>,
 ) -> Merged {
+    // Each hashed once: for the pages' hash, and to check it against its letter's record.
+    let mut old: BTreeMap<String, (index::Entry, Hash)> = (old.into_iter())
+        .map(|(path, e)| {
+            let hash = e.hash();
+            (path, (e, hash))
+        })
+        .collect();
     let mut m = Merged {
         entries: Entries::new(),
         shards: BTreeSet::new(),
         gone: Vec::new(),
         came: Vec::new(),
         reloaded: false,
+        old_pages: pages_hash(old.iter().map(|(path, (_, hash))| (path, Some(*hash)))),
     };
     for (path, r) in letters.iter_mut() {
         let previous = old.remove(path);
         let entry = match (r.entry_hash.is_some(), r.entry.take()) {
             (false, _) => {
-                if let Some(previous) = previous {
+                if let Some((previous, _)) = previous {
                     m.shards.insert(state::shard(path));
                     m.gone.push(previous);
                 }
                 None
             }
-            (true, Some(fresh)) if previous.as_ref() == Some(&fresh) => Some(fresh),
+            (true, Some(fresh)) if previous.as_ref().is_some_and(|(e, _)| *e == fresh) => {
+                Some(fresh)
+            }
             (true, Some(fresh)) => {
-                m.gone.extend(previous);
+                m.gone.extend(previous.map(|(e, _)| e));
                 m.came.push(path.clone());
                 Some(fresh)
             }
             (true, None) => match previous {
-                Some(e) if Some(e.hash()) == r.entry_hash => Some(e),
+                Some((e, hash)) if Some(hash) == r.entry_hash => Some(e),
                 // The entries file is gone or damaged: read the letter again.
                 _ => {
                     m.reloaded = true;
@@ -372,6 +389,42 @@ pub fn entries(
             .chain(old.keys())
             .map(|path| state::shard(path)),
     );
-    m.gone.extend(old.into_values());
+    m.gone.extend(old.into_values().map(|(e, _)| e));
     m
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn listed(text: &str) -> Record {
+        let entry = index::Entry {
+            listing: format!("{{\"title\":\"{text}\"}}").into_bytes(),
+            search: text.as_bytes().to_vec(),
+        };
+        let date = chrono::NaiveDate::from_ymd_opt(2024, 3, 1).unwrap();
+        Record::for_index(Some(entry), date, None)
+    }
+
+    /// The page counts a build keeps are used by the next one only when the
+    /// entries it reads back give the hash they were kept with.
+    #[test]
+    fn the_pages_a_build_keeps_are_the_pages_the_next_build_reads_back() {
+        let mut letters: BTreeMap<String, Record> = [("a.md", "甲"), ("b.md", "乙")]
+            .map(|(path, text)| (path.to_owned(), listed(text)))
+            .into();
+        let made = entries(&mut letters, Entries::new(), |_| None);
+        let kept = listed_pages_hash(&letters, &made.entries);
+
+        let read_back = made.entries.clone();
+        let again = entries(&mut letters.clone(), read_back.clone(), |_| None);
+        assert!(!again.reloaded);
+        assert_eq!(again.old_pages, kept);
+
+        let mut damaged = read_back;
+        damaged.get_mut("b.md").unwrap().search = "丙".as_bytes().to_vec();
+        let again = entries(&mut letters.clone(), damaged, |_| None);
+        assert!(again.reloaded);
+        assert_ne!(again.old_pages, kept);
+    }
 }
