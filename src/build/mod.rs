@@ -37,6 +37,7 @@ use crate::project::{self, OUTPUT};
 use crate::render::title_lines;
 use crate::templates::Templates;
 use crate::typst_cli::{self, Started, Typst};
+use cache::state::Cached;
 use cache::{key, sweep, Entries, Globals, Hash, Hasher, Record, State, Work};
 use compile::Compiler;
 use pictures::Pictures;
@@ -99,6 +100,13 @@ struct Beside<'a> {
     /// Opened when the first typst has started; the work done while typst
     /// lays the letters out waits for it.
     started: &'a Started,
+}
+
+/// What of the state the typst runs read and keep.
+struct TypstState<'s> {
+    typst: &'s Option<Cached>,
+    /// The fonts' families, as `typst fonts` lists them.
+    families: &'s mut Option<Cached>,
 }
 
 /// The letters found, split into those up to date (recorded already) and
@@ -176,9 +184,11 @@ impl Site {
             // guess that they build; it is written only if they did.
             let early = self.guess_index(&plan, &mut state).map(|guess| {
                 let (old, globals, started) = (old_entries.take(), &globals, &started);
+                let (letters, work) = (&state.letters, &plan.work);
                 s.spawn(move || {
                     started.wait();
-                    self.early_index(guess, globals, old)
+                    let letters = self.guessed_letters(letters, work)?;
+                    Some(self.early_index(State { letters, ..guess }, globals, old))
                 })
             });
             let outcomes = {
@@ -188,11 +198,15 @@ impl Site {
                     pictures: &pictures,
                     started: &started,
                 };
-                self.run(&pool, &plan.work, &globals, &mut state, options, &beside)?
+                let typst_state = TypstState {
+                    typst: &state.typst,
+                    families: &mut state.families,
+                };
+                self.run(&pool, &plan.work, &globals, typst_state, options, &beside)?
             };
             Ok((
                 outcomes,
-                early.map(|e| e.join().expect("the index does not panic")),
+                early.and_then(|e| e.join().expect("the index does not panic")),
             ))
         })?;
         state.title_breaks = title_lines::remembered();
@@ -324,7 +338,7 @@ impl Site {
         pool: &rayon::ThreadPool,
         work: &[Work],
         globals: &Globals,
-        state: &mut State,
+        typst_state: TypstState,
         options: &Options,
         beside: &Beside,
     ) -> Result<Vec<(PathBuf, Result<Record, Diagnostics>)>> {
@@ -338,7 +352,7 @@ impl Site {
             .prefix(sweep::WORK_PREFIX)
             .tempdir_in(&self.root)
             .with_context(|| format!("cannot create a work folder in {}", self.root.display()))?;
-        let compiler = self.compiler(state, globals, scratch.path(), beside.started)?;
+        let compiler = self.compiler(typst_state, globals, scratch.path(), beside.started)?;
         let size = compile::chunk_size(work.len(), options.jobs());
         let progress = progress_bar(work.len() as u64, options.progress);
         let outcomes = pool.install(|| {
@@ -367,12 +381,12 @@ impl Site {
     /// The typst runs of this build, with the fonts' families (cached by the fonts' hash).
     fn compiler<'a>(
         &'a self,
-        state: &mut State,
+        state: TypstState,
         globals: &Globals,
         work: &'a Path,
         started: &'a Started,
     ) -> Result<Compiler<'a>> {
-        let families = State::cached(&mut state.families, &globals.fonts, || {
+        let families = State::cached(state.families, &globals.fonts, || {
             Ok(self.typst.families(&self.font_dirs)?.join(","))
         })?;
         let version = state.typst.as_ref().map_or("", |c| c.value.as_str());
@@ -390,23 +404,16 @@ impl Site {
         Ok(compiler)
     }
 
-    /// The index's part of the state, with the letters to build as they
-    /// will be if they build; None for more than a few letters (each is read
-    /// once more for it), or when some are left to another shard or to a
-    /// folder that does not read.
+    /// The index's part of the state, for an index made while the letters
+    /// build (its letters come from [`Site::guessed_letters`]); None for
+    /// more than a few letters (each is read once more for it), or when some
+    /// are left to another shard or to a folder that does not read.
     fn guess_index(&self, plan: &Plan, state: &mut State) -> Option<State> {
         let few = (1..=EARLY_INDEX).contains(&plan.work.len());
         if !few || !plan.others.is_empty() || plan.unreadable_folders {
             return None;
         }
-        let mut letters: BTreeMap<String, Record> = (state.letters.iter())
-            .map(|(path, r)| (path.clone(), r.listed()))
-            .collect();
-        for w in &plan.work {
-            letters.insert(key(&w.source), letter::index_only(self, &w.source)?);
-        }
         Some(State {
-            letters,
             site: state.site,
             // (Kept as they are when the listing is: a letter rebuilt for an image.)
             site_chars: state.site_chars.clone(),
@@ -415,6 +422,22 @@ impl Site {
             page_counts: state.page_counts.take(),
             ..State::default()
         })
+    }
+
+    /// The letters as they will be if those in `work` build, as the index
+    /// reads them; None when one of them cannot be read for its entry.
+    fn guessed_letters(
+        &self,
+        letters: &BTreeMap<String, Record>,
+        work: &[Work],
+    ) -> Option<BTreeMap<String, Record>> {
+        let mut letters: BTreeMap<String, Record> = (letters.iter())
+            .map(|(path, r)| (path.clone(), r.listed()))
+            .collect();
+        for w in work {
+            letters.insert(key(&w.source), letter::index_only(self, &w.source)?);
+        }
+        Some(letters)
     }
 
     /// The index of `guess`, its files held.
