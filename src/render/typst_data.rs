@@ -53,6 +53,105 @@ impl Renderer for TypstData {
                 })
                 .collect(),
         };
+        let mut data = serde_json::to_value(&data).expect("letter data serialises");
+        cut_runs(&mut data["body"]);
+        for attachment in data["attachments"].as_array_mut().into_iter().flatten() {
+            cut_runs(&mut attachment["body"]);
+        }
         Ok(serde_json::to_vec(&data).expect("letter data serialises"))
+    }
+}
+
+pub use marks::cut_runs;
+
+/// The body's text runs cut into the pieces the layout sets one by one
+/// (its `cj`): runs of text and single marks, each with its kind. Cut here
+/// once, not by a regex in Typst script at every layout of every run.
+mod marks {
+    use serde_json::{json, Value};
+
+    /// Closing marks: a line may not start with one (as the layout's `CLOSE`).
+    const CLOSE: &str = "，。、；：？！）》」』】〕〉］｝”’";
+    /// Opening marks: a line may not end with one (`OPEN`).
+    const OPEN: &str = "（《「『【〔〈［｛“‘";
+    /// Spacing accents (`ACCENT`): one drawn over a mark's blank half reads
+    /// back as a combining accent, so a mark before one is never compressed.
+    const ACCENTS: &str = "`^´¨~˜¯˘˙˚˝¸˛";
+
+    /// Replaces the `text` of every `{"kind": "text"}` inline under `value`
+    /// by its `pieces`.
+    pub fn cut_runs(value: &mut Value) {
+        match value {
+            Value::Array(items) => items.iter_mut().for_each(cut_runs),
+            Value::Object(map) => {
+                if map.get("kind").and_then(Value::as_str) == Some("text") {
+                    if let Some(Value::String(text)) = map.remove("text") {
+                        map.insert("pieces".into(), pieces(&text));
+                    }
+                } else {
+                    map.values_mut().for_each(cut_runs);
+                }
+            }
+            _ => {}
+        }
+    }
+
+    /// `[kind, text]` pairs: `r` a run of text, `c` a closing mark, `f` a
+    /// closing mark before an accent (never compressed), `o` an opening
+    /// mark, `d` the 间隔号 `·`.
+    pub fn pieces(text: &str) -> Value {
+        let mut cut: Vec<(&str, &str)> = Vec::new();
+        let mut run = 0;
+        for (at, c) in text.char_indices() {
+            let kind = match c {
+                '·' => "d",
+                c if CLOSE.contains(c) => "c",
+                c if OPEN.contains(c) => "o",
+                _ => continue,
+            };
+            if run < at {
+                cut.push(("r", &text[run..at]));
+            }
+            let end = at + c.len_utf8();
+            let before_accent = text[end..].starts_with(|n| ACCENTS.contains(n));
+            cut.push((
+                if kind == "c" && before_accent {
+                    "f"
+                } else {
+                    kind
+                },
+                &text[at..end],
+            ));
+            run = end;
+        }
+        if run < text.len() {
+            cut.push(("r", &text[run..]));
+        }
+        Value::Array(cut.into_iter().map(|(k, t)| json!([k, t])).collect())
+    }
+
+    #[cfg(test)]
+    mod tests {
+        use super::*;
+
+        #[test]
+        fn runs_and_marks_come_apart_as_the_layout_sets_them() {
+            assert_eq!(
+                pieces("现就（一）阿卜杜·热合曼，。`a"),
+                json!([
+                    ["r", "现就"],
+                    ["o", "（"],
+                    ["r", "一"],
+                    ["c", "）"],
+                    ["r", "阿卜杜"],
+                    ["d", "·"],
+                    ["r", "热合曼"],
+                    ["c", "，"],
+                    ["f", "。"],
+                    ["r", "`a"]
+                ])
+            );
+            assert_eq!(pieces(""), json!([]));
+        }
     }
 }
