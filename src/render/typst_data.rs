@@ -74,6 +74,9 @@ mod marks {
     const CLOSE: &str = "，。、；：？！）》」』】〕〉］｝”’";
     /// Opening marks: a line may not end with one (`OPEN`).
     const OPEN: &str = "（《「『【〔〈［｛“‘";
+    /// The closing marks a line may start with after a space
+    /// (`BREAKS-AFTER-SPACE`): the layout puts a word joiner before them.
+    const BREAKS_AFTER_SPACE: &str = "；：’";
     /// Spacing accents (`ACCENT`): one drawn over a mark's blank half reads
     /// back as a combining accent, so a mark before one is never compressed.
     const ACCENTS: &str = "`^´¨~˜¯˘˙˚˝¸˛";
@@ -96,9 +99,9 @@ mod marks {
         }
     }
 
-    /// `[kind, text]` pairs: `r` a run of text, `c` a closing mark, `f` a
-    /// closing mark before an accent (never compressed), `o` an opening
-    /// mark, `d` the 间隔号 `·`.
+    /// `[kind, text]` pairs: `r` a run of text, `c` a closing mark, `n` one
+    /// of [`BREAKS_AFTER_SPACE`], `f` a closing mark before an accent (never
+    /// compressed), `o` an opening mark, `d` the 间隔号 `·`.
     pub fn pieces(text: &str) -> Value {
         let mut cut: Vec<(&str, &str)> = Vec::new();
         let mut run = 0;
@@ -113,15 +116,12 @@ mod marks {
                 cut.push(("r", &text[run..at]));
             }
             let end = at + c.len_utf8();
-            let before_accent = text[end..].starts_with(|n| ACCENTS.contains(n));
-            cut.push((
-                if kind == "c" && before_accent {
-                    "f"
-                } else {
-                    kind
-                },
-                &text[at..end],
-            ));
+            let kind = match kind {
+                "c" if text[end..].starts_with(|n| ACCENTS.contains(n)) => "f",
+                "c" if BREAKS_AFTER_SPACE.contains(c) => "n",
+                other => other,
+            };
+            cut.push((kind, &text[at..end]));
             run = end;
         }
         if run < text.len() {
@@ -137,7 +137,7 @@ mod marks {
         #[test]
         fn runs_and_marks_come_apart_as_the_layout_sets_them() {
             assert_eq!(
-                pieces("现就（一）阿卜杜·热合曼，。`a"),
+                pieces("现就（一）阿卜杜·热合曼，。`a：b；：`"),
                 json!([
                     ["r", "现就"],
                     ["o", "（"],
@@ -148,7 +148,12 @@ mod marks {
                     ["r", "热合曼"],
                     ["c", "，"],
                     ["f", "。"],
-                    ["r", "`a"]
+                    ["r", "`a"],
+                    ["n", "："],
+                    ["r", "b"],
+                    ["n", "；"],
+                    ["f", "："],
+                    ["r", "`"]
                 ])
             );
             assert_eq!(pieces(""), json!([]));

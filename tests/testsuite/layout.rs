@@ -50,7 +50,7 @@ fn built() -> &'static Project {
         let stderr = String::from_utf8_lossy(&out.stderr);
         assert!(out.status.success(), "build failed:\n{stderr}");
         assert!(
-            stderr.starts_with("built 17 letters into output/"),
+            stderr.starts_with("built 18 letters into output/"),
             "{stderr}"
         );
         project
@@ -1933,6 +1933,24 @@ fn urls_and_numbers_with_units_stay_whole() {
             token,
         );
     }
+    page_rules(&mut r, &d, TOP);
+    r.finish();
+}
+
+/// ； ： and ’ may start a line after a space, and the space that gives back
+/// a run's tracking is one: a word joiner before them keeps them on the line
+/// (here ： would start the second line, after 联系电话).
+#[test]
+fn a_colon_after_a_run_of_text_never_starts_a_line() {
+    let d = doc("t-colon");
+    let mut r = Rules::new(&d);
+    let text: String = d.words.iter().map(|w| w.text.as_str()).collect();
+    r.that(
+        1,
+        "the colon and the number after it are printed",
+        text.contains("联系电话：0951-5044000，"),
+        &text,
+    );
     page_rules(&mut r, &d, TOP);
     r.finish();
 }
