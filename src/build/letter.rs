@@ -305,8 +305,7 @@ fn picture_key(pdf: &Path, record: &Record, fonts: &Hash) -> Option<Hash> {
     let mut h = Hasher::new("picture");
     h.part(&first_page).part(fonts.as_bytes());
     for (file, hash) in &record.deps {
-        h.part(file.as_bytes())
-            .part(hash.as_ref().map_or(&[][..], Hash::as_bytes));
+        h.part(file.as_bytes()).file(hash);
     }
     Some(h.finish())
 }
