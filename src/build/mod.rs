@@ -187,8 +187,14 @@ impl Site {
                 let (letters, work) = (&state.letters, &plan.work);
                 s.spawn(move || {
                     started.wait();
-                    let letters = self.guessed_letters(letters, work)?;
-                    Some(self.early_index(State { letters, ..guess }, globals, old))
+                    match self.guessed_letters(letters, work) {
+                        Some(letters) => {
+                            Ok(self.early_index(State { letters, ..guess }, globals, old))
+                        }
+                        // A letter that does not read makes no guess: what the
+                        // guess took goes back (the page counts, the entries).
+                        None => Err((guess.page_counts, old)),
+                    }
                 })
             });
             let outcomes = {
@@ -206,9 +212,17 @@ impl Site {
             };
             Ok((
                 outcomes,
-                early.and_then(|e| e.join().expect("the index does not panic")),
+                early.map(|e| e.join().expect("the index does not panic")),
             ))
         })?;
+        let early = match early {
+            Some(Ok(early)) => Some(early),
+            Some(Err((page_counts, old))) => {
+                (state.page_counts, old_entries) = (page_counts, old);
+                None
+            }
+            None => None,
+        };
         state.title_breaks = title_lines::remembered();
         laps.lap("build letters");
         cache::record(outcomes, &before, &mut state, &mut report, options.force);
