@@ -55,6 +55,7 @@ impl Renderer for TypstData {
         };
         let mut data = serde_json::to_value(&data).expect("letter data serialises");
         cut_runs(&mut data["body"]);
+        lines::hint_last_paragraph(&mut data["body"]);
         for attachment in data["attachments"].as_array_mut().into_iter().flatten() {
             cut_runs(&mut attachment["body"]);
         }
@@ -64,6 +65,148 @@ impl Renderer for TypstData {
 
 pub use marks::cut_runs;
 
+/// How many lines the body's last paragraph takes, where its characters
+/// alone tell: the layout keeps a paragraph of two lines whole before the
+/// signature (`closing-after-paragraph`), and otherwise lays it out once
+/// more only to count them.
+mod lines {
+    use serde_json::Value;
+
+    use super::marks::{CLOSE, OPEN};
+
+    /// Cells of the first line (28, less the indent of two).
+    const FIRST_LINE: f32 = 26.0;
+    /// Cells of two lines. (A cell of margin either way: the tracking given
+    /// back after each run and the justification's hair are far below one.)
+    const TWO_LINES: f32 = 54.0;
+
+    /// Sets `"lines": "one"` on the last block of `body` when it is a
+    /// paragraph that surely fits its first line, `"many"` when it surely
+    /// takes three lines or more.
+    pub fn hint_last_paragraph(body: &mut Value) {
+        let Some(last) = body.as_array_mut().and_then(|b| b.last_mut()) else {
+            return;
+        };
+        if last["kind"] != "paragraph" {
+            return;
+        }
+        let mut cells = Cells::default();
+        if cells.add_inlines(&last["inlines"]).is_none() {
+            return;
+        }
+        let hint = if cells.most <= FIRST_LINE - 1.0 {
+            "one"
+        } else if cells.least >= TWO_LINES + 1.0 {
+            "many"
+        } else {
+            return;
+        };
+        last["lines"] = hint.into();
+    }
+
+    /// The least and the most cells a paragraph's text can take.
+    #[derive(Default)]
+    struct Cells {
+        least: f32,
+        most: f32,
+    }
+
+    impl Cells {
+        /// `None` for what the count cannot tell (an image, a line break,
+        /// a character of unknown width).
+        fn add_inlines(&mut self, inlines: &Value) -> Option<()> {
+            for x in inlines.as_array()? {
+                match x["kind"].as_str()? {
+                    "text" => {
+                        for piece in x["pieces"].as_array()? {
+                            self.add_text(piece.get(1)?.as_str()?)?;
+                        }
+                    }
+                    "whole" | "code" => self.add_text(x["text"].as_str()?)?,
+                    "strong" | "emph" | "strike" | "link" => self.add_inlines(&x["children"])?,
+                    _ => return None,
+                }
+            }
+            Some(())
+        }
+
+        fn add_text(&mut self, text: &str) -> Option<()> {
+            for c in text.chars() {
+                let (least, most) = cells(c)?;
+                self.least += least;
+                self.most += most;
+            }
+            Some(())
+        }
+    }
+
+    /// The cells a character takes: a Chinese character one; a mark one,
+    /// or half when compressed; Latin text, digits and general punctuation
+    /// at most one.
+    fn cells(c: char) -> Option<(f32, f32)> {
+        match c {
+            '\u{3400}'..='\u{4DBF}'
+            | '\u{4E00}'..='\u{9FFF}'
+            | '\u{F900}'..='\u{FAFF}'
+            | '\u{20000}'..='\u{3134F}' => Some((1.0, 1.0)),
+            c if CLOSE.contains(c) || OPEN.contains(c) || c == '·' => Some((0.5, 1.0)),
+            ' '..='~' | '\u{2000}'..='\u{206F}' => Some((0.0, 1.0)),
+            _ => None,
+        }
+    }
+
+    #[cfg(test)]
+    mod tests {
+        use serde_json::json;
+
+        use super::*;
+        use crate::render::typst_data::cut_runs;
+
+        fn hint(inlines: Value) -> Value {
+            let mut body = json!([{"kind": "paragraph", "inlines": inlines}]);
+            cut_runs(&mut body);
+            hint_last_paragraph(&mut body);
+            body[0]["lines"].clone()
+        }
+
+        fn text(t: &str) -> Value {
+            json!({"kind": "text", "text": t})
+        }
+
+        #[test]
+        fn a_short_or_long_last_paragraph_is_told_and_one_near_two_lines_is_not() {
+            assert_eq!(hint(json!([text("特此函复。")])), "one");
+            // The first line holds 26 cells; a cell of margin.
+            assert_eq!(hint(json!([text(&"国".repeat(26))])), Value::Null);
+            assert_eq!(hint(json!([text(&"国".repeat(25))])), "one");
+            // 55 characters, marks compressed: more than two lines hold.
+            assert_eq!(hint(json!([text(&"国".repeat(55))])), "many");
+            assert_eq!(hint(json!([text(&"国，".repeat(37))])), "many");
+            assert_eq!(hint(json!([text(&"国，".repeat(36))])), Value::Null);
+            // Latin text may be narrow: it counts for nothing towards "many".
+            assert_eq!(hint(json!([text(&"a".repeat(200))])), Value::Null);
+            let strong = json!({"kind": "strong", "children": [text(&"国".repeat(30))]});
+            assert_eq!(
+                hint(json!([strong, {"kind": "whole", "text": &"国".repeat(30)}])),
+                "many"
+            );
+        }
+
+        #[test]
+        fn what_the_count_cannot_tell_is_left_to_the_layout() {
+            assert_eq!(
+                hint(json!([text("特此"), {"kind": "break"}, text("函复")])),
+                Value::Null
+            );
+            assert_eq!(hint(json!([text("特此函复🙂")])), Value::Null);
+            let mut body =
+                json!([{"kind": "paragraph", "inlines": [text("特此函复。")]}, {"kind": "table"}]);
+            hint_last_paragraph(&mut body);
+            assert_eq!(body[0].get("lines"), None);
+        }
+    }
+}
+
 /// The body's text runs cut into the pieces the layout sets one by one
 /// (its `cj`): runs of text and single marks, each with its kind. Cut here
 /// once, not by a regex in Typst script at every layout of every run.
@@ -71,9 +214,9 @@ mod marks {
     use serde_json::{json, Value};
 
     /// Closing marks: a line may not start with one (as the layout's `CLOSE`).
-    const CLOSE: &str = "，。、；：？！）》」』】〕〉］｝”’";
+    pub(super) const CLOSE: &str = "，。、；：？！）》」』】〕〉］｝”’";
     /// Opening marks: a line may not end with one (`OPEN`).
-    const OPEN: &str = "（《「『【〔〈［｛“‘";
+    pub(super) const OPEN: &str = "（《「『【〔〈［｛“‘";
     /// The closing marks a line may start with after a space
     /// (`BREAKS-AFTER-SPACE`): the layout puts a word joiner before them.
     const BREAKS_AFTER_SPACE: &str = "；：’";
