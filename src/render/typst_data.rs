@@ -56,8 +56,10 @@ impl Renderer for TypstData {
         let mut data = serde_json::to_value(&data).expect("letter data serialises");
         cut_runs(&mut data["body"]);
         lines::hint_last_paragraph(&mut data["body"]);
+        lines::hint_title(&mut data);
         for attachment in data["attachments"].as_array_mut().into_iter().flatten() {
             cut_runs(&mut attachment["body"]);
+            lines::hint_title(attachment);
         }
         Ok(serde_json::to_vec(&data).expect("letter data serialises"))
     }
@@ -65,10 +67,11 @@ impl Renderer for TypstData {
 
 pub use marks::cut_runs;
 
-/// How many lines the body's last paragraph takes, where its characters
-/// alone tell: the layout keeps a paragraph of two lines whole before the
-/// signature (`closing-after-paragraph`), and otherwise lays it out once
-/// more only to count them.
+/// How many lines a text takes, where its characters alone tell, so that
+/// the layout need not lay it out once more only to know: the body's last
+/// paragraph (a paragraph of two lines is kept whole before the signature,
+/// see `closing-after-paragraph`), and each line of a title (one too long
+/// for its line is wrapped into balanced lines, see `title-block`).
 mod lines {
     use serde_json::Value;
 
@@ -79,6 +82,26 @@ mod lines {
     /// Cells of two lines. (A cell of margin either way: the tracking given
     /// back after each run and the justification's hair are far below one.)
     const TWO_LINES: f32 = 54.0;
+
+    /// Cells of a title's line (the 版心 holds 20.1 characters of 2号).
+    const TITLE_LINE: f32 = 20.0;
+
+    /// Sets `"title_fit"` beside `"title_lines"` of `value`: for each line,
+    /// whether it surely fits the 版心's width.
+    pub fn hint_title(value: &mut Value) {
+        let Some(lines) = value["title_lines"].as_array() else {
+            return;
+        };
+        let fit: Vec<bool> = (lines.iter())
+            .map(|line| {
+                let mut cells = Cells::default();
+                line.as_str()
+                    .and_then(|l| cells.add_text(l))
+                    .is_some_and(|()| cells.most <= TITLE_LINE - 1.0)
+            })
+            .collect();
+        value["title_fit"] = fit.into();
+    }
 
     /// Sets `"lines": "one"` on the last block of `body` when it is a
     /// paragraph that surely fits its first line, `"many"` when it surely
@@ -190,6 +213,14 @@ mod lines {
                 hint(json!([strong, {"kind": "whole", "text": &"国".repeat(30)}])),
                 "many"
             );
+        }
+
+        #[test]
+        fn a_title_line_of_nineteen_characters_surely_fits_and_one_of_twenty_may_not() {
+            let mut data =
+                json!({"title_lines": ["国".repeat(19), "国".repeat(20), "关于（2022）", "🙂"]});
+            hint_title(&mut data);
+            assert_eq!(data["title_fit"], json!([true, false, true, false]));
         }
 
         #[test]
