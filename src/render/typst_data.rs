@@ -57,6 +57,7 @@ impl Renderer for TypstData {
         cut_runs(&mut data["body"]);
         lines::hint_last_paragraph(&mut data["body"]);
         lines::hint_title(&mut data);
+        lines::hint_closing(&mut data);
         for attachment in data["attachments"].as_array_mut().into_iter().flatten() {
             cut_runs(&mut attachment["body"]);
             lines::hint_title(attachment);
@@ -70,8 +71,9 @@ pub use marks::cut_runs;
 /// How many lines a text takes, where its characters alone tell, so that
 /// the layout need not lay it out once more only to know: the body's last
 /// paragraph (a paragraph of two lines is kept whole before the signature,
-/// see `closing-after-paragraph`), and each line of a title (one too long
-/// for its line is wrapped into balanced lines, see `title-block`).
+/// see `closing-after-paragraph`), each line of a title (one too long for
+/// its line is wrapped into balanced lines, see `title-block`), and the
+/// signature and the 版记, whose heights decide where they go.
 mod lines {
     use serde_json::Value;
 
@@ -101,6 +103,104 @@ mod lines {
             })
             .collect();
         value["title_fit"] = fit.into();
+    }
+
+    /// Cells of a line of the signature: the 署名 and the date are each one
+    /// line when neither is longer than the 版心 (see `signature`).
+    const SIGNATURE_LINE: f32 = 28.0;
+    /// Cells of 4号 in a line of the 版记's 抄送, its label included: the
+    /// 版心 less the indent of a character either side (28.6).
+    const COPIED_LINE: f32 = 28.0;
+    /// Cells of 4号 in the 印发 line: the 版心 less the indents (28.6).
+    const PRINTED_LINE: f32 = 28.0;
+
+    /// Sets `"signature_lines"` (the 署名 and the date), `"note_lines"`
+    /// (the 附注 under them) and `"banji_lines"` (the 版记 of a format that
+    /// places it at the foot of an even page) on `data` when each of their
+    /// lines surely holds its text: their heights, in grid lines, decide
+    /// where they go. The fields are read as the layout reads them
+    /// (`signature`, `note-par`, `banji`).
+    pub fn hint_closing(data: &mut Value) {
+        let format = data["format_key"].as_str().unwrap_or("plain");
+        let plain_signature = format != "order" && format != "minutes";
+        let banji = (format != "letter").then(|| banji_lines(data));
+        let hints = [
+            (
+                "signature_lines",
+                plain_signature.then(|| signature_lines(data)),
+            ),
+            ("note_lines", plain_signature.then(|| note_lines(data))),
+            ("banji_lines", banji.map(|n| n.filter(|n| *n > 0))),
+        ];
+        for (key, lines) in hints {
+            if let Some(Some(n)) = lines {
+                data[key] = n.into();
+            }
+        }
+    }
+
+    fn signature_lines(data: &Value) -> Option<u32> {
+        let issuer = lines_of(field(data, "issuer")?, SIGNATURE_LINE)?;
+        Some(issuer + lines_of(field(data, "date")?, SIGNATURE_LINE)?)
+    }
+
+    fn note_lines(data: &Value) -> Option<u32> {
+        let note = field(data, "note")?;
+        if note.trim().is_empty() {
+            return Some(0);
+        }
+        lines_of(&format!("（{note}）"), FIRST_LINE)
+    }
+
+    fn banji_lines(data: &Value) -> Option<u32> {
+        let copied: Vec<&str> = match &data["cc"] {
+            Value::Null => Vec::new(),
+            Value::Array(cc) => (cc.iter())
+                .map(|c| c.as_str().unwrap_or(""))
+                .filter(|c| !c.trim().is_empty())
+                .collect(),
+            _ => return None,
+        };
+        // (Each line of the list in the column beside 抄送：, three cells.)
+        let copied = if copied.is_empty() {
+            0
+        } else {
+            lines_of(&format!("抄送：{}。", copied.join("，")), COPIED_LINE)?
+        };
+        let printer = field(data, "printer")?;
+        let printed = if printer.trim().is_empty() {
+            0
+        } else {
+            let date = field(data, "print_date")?;
+            let date = if date.trim().is_empty() {
+                String::new()
+            } else {
+                format!("{date}印发")
+            };
+            lines_of(&format!("{printer}{date}"), PRINTED_LINE)?
+        };
+        Some(copied + printed)
+    }
+
+    /// A text field as the layout reads it (`tostr`): none is "", a value
+    /// of another kind is left to the layout.
+    fn field<'v>(data: &'v Value, key: &str) -> Option<&'v str> {
+        match &data[key] {
+            Value::Null => Some(""),
+            Value::String(s) => Some(s),
+            _ => None,
+        }
+    }
+
+    /// 0 for a text that prints nothing, 1 for one that surely fits a line
+    /// of `cells` (with a cell of margin), `None` when it may not.
+    fn lines_of(text: &str, cells: f32) -> Option<u32> {
+        if text.trim().is_empty() {
+            return Some(0);
+        }
+        let mut count = Cells::default();
+        count.add_text(text)?;
+        (count.most <= cells - 1.0).then_some(1)
     }
 
     /// Sets `"lines": "one"` on the last block of `body` when it is a
@@ -221,6 +321,41 @@ mod lines {
                 json!({"title_lines": ["国".repeat(19), "国".repeat(20), "关于（2022）", "🙂"]});
             hint_title(&mut data);
             assert_eq!(data["title_fit"], json!([true, false, true, false]));
+        }
+
+        #[test]
+        fn the_signature_and_the_banji_are_counted_as_the_layout_sets_them() {
+            let hints = |d: &Value| {
+                ["signature_lines", "note_lines", "banji_lines"].map(|k| d.get(k).cloned())
+            };
+            let mut data = json!({
+                "format_key": "document", "issuer": "宁夏回族自治区自然资源厅", "date": "2022年6月13日",
+                "note": "联系人：单悦，电话：0951-5044257", "cc": ["自治区政协提案委员会", "", null],
+                "printer": "宁夏回族自治区自然资源厅办公室", "print_date": "2022年6月13日",
+            });
+            hint_closing(&mut data);
+            assert_eq!(
+                hints(&data),
+                [Some(json!(2)), Some(json!(1)), Some(json!(2))]
+            );
+
+            // No 附注, no 版记 (a letter's 版记 is a float, never measured).
+            let mut data =
+                json!({"format_key": "letter", "issuer": "某厅", "date": "", "cc": ["某局"]});
+            hint_closing(&mut data);
+            assert_eq!(hints(&data), [Some(json!(1)), Some(json!(0)), None]);
+
+            // A 抄送 list past a line, a 附注 past the first line: measured.
+            let cc = vec!["自治区人民政府办公厅"; 3];
+            let mut data = json!({"format_key": "plain", "issuer": "某厅", "date": "2022年6月13日",
+                "note": "国".repeat(24), "cc": cc, "printer": ""});
+            hint_closing(&mut data);
+            assert_eq!(hints(&data), [Some(json!(2)), None, None]);
+
+            // An order's signature is not the plain one.
+            let mut data = json!({"format_key": "order", "issuer": "某厅", "cc": ["某局"]});
+            hint_closing(&mut data);
+            assert_eq!(hints(&data), [None, None, Some(json!(1))]);
         }
 
         #[test]
