@@ -121,6 +121,9 @@ struct FullBuild {
     /// gongwen's layout regrouped into the floor's bundles.
     own_as_floor: Duration,
     minimal: Duration,
+    /// The minimal layout with a core to each of its runs, as gongwen runs
+    /// its chunks side by side (`--jobs`).
+    minimal_shared: Duration,
     /// The index's first-page pictures drawn from the PDFs, alone on every core.
     thumbnails: Duration,
 }
@@ -151,6 +154,7 @@ impl FullBuild {
             own_single: median(5, || own.single()),
             own_as_floor: middle(own_as_floor),
             minimal: middle(minimals),
+            minimal_shared: minimal.bundles_with_threads(Some(cores() / MINIMAL_PROCESSES)),
             thumbnails: own.thumbnails(),
         }
     }
@@ -166,6 +170,13 @@ impl FullBuild {
              {MINIMAL_PROCESSES} at a time); gongwen's layout as its bundle chunks {:.2?}, \
              one typst per letter {:.2?}; one letter in gongwen's layout {:.2?}",
             self.minimal, self.own_bundles, self.own_pool, self.own_single
+        );
+        println!(
+            "  the minimal layout with the cores shared among its runs (`--jobs {}`, as gongwen \
+             runs its chunks): {:.2?}; gongwen's full build is {:.2}× that",
+            (cores() / MINIMAL_PROCESSES).max(1),
+            self.minimal_shared,
+            ratio(self.gongwen, self.minimal_shared)
         );
         println!(
             "  gongwen's layout in the floor's bundles ({LETTERS_PER_BUNDLE} letters to a typst run, \
@@ -496,10 +507,18 @@ impl Minimal {
 
     /// Every bundle, two typst processes at a time.
     fn bundles(&self) -> Duration {
+        self.bundles_with_threads(None)
+    }
+
+    /// [`Self::bundles`], each typst laying out on `threads` (`--jobs`; every core for none).
+    fn bundles_with_threads(&self, threads: Option<usize>) -> Duration {
         timed(|| {
             parallel(MINIMAL_PROCESSES, self.bundles.len(), |i| {
-                run(self
-                    .typst()
+                let mut typst = self.typst();
+                if let Some(n) = threads {
+                    typst.arg("--jobs").arg(n.max(1).to_string());
+                }
+                run(typst
                     .args(["--features", "bundle", "--format", "bundle"])
                     .arg(&self.bundles[i])
                     .arg(self.dir.join(format!("out-{i}"))));

@@ -166,6 +166,9 @@ impl Typst {
             .arg(job.root)
             .args(font_args(job.font_dirs))
             .args(["--diagnostic-format", "short"]);
+        if let Some(threads) = job.threads {
+            cmd.arg("--jobs").arg(threads.to_string());
+        }
         for (key, value) in &job.inputs {
             let mut arg = OsString::from(format!("{key}="));
             arg.push(value);
@@ -295,6 +298,8 @@ pub struct CompileJob<'a> {
     pub budget: Duration,
     /// Opened once typst has started.
     pub started: Option<&'a Started>,
+    /// The threads typst may lay out on (`--jobs`); `None` for every core.
+    pub threads: Option<usize>,
 }
 
 /// Opened when a typst run has started, for work that waits until then:

@@ -366,8 +366,16 @@ impl Site {
             .prefix(sweep::WORK_PREFIX)
             .tempdir_in(&self.root)
             .with_context(|| format!("cannot create a work folder in {}", self.root.display()))?;
-        let compiler = self.compiler(typst_state, globals, scratch.path(), beside.started)?;
         let size = compile::chunk_size(work.len(), options.jobs());
+        let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+        let threads = compile::typst_threads(work.len().div_ceil(size), options.jobs(), cores);
+        let compiler = self.compiler(
+            typst_state,
+            globals,
+            scratch.path(),
+            beside.started,
+            threads,
+        )?;
         let progress = progress_bar(work.len() as u64, options.progress);
         let outcomes = pool.install(|| {
             work.par_chunks(size)
@@ -399,6 +407,7 @@ impl Site {
         globals: &Globals,
         work: &'a Path,
         started: &'a Started,
+        threads: Option<usize>,
     ) -> Result<Compiler<'a>> {
         let families = State::cached(state.families, &globals.fonts, || {
             Ok(self.typst.families(&self.font_dirs)?.join(","))
@@ -413,6 +422,7 @@ impl Site {
             bundle: typst_cli::has_bundle(version),
             letter_budget: compile::letter_budget(),
             started,
+            threads,
         };
         compiler.prepare(&self.templates.layout)?;
         Ok(compiler)
