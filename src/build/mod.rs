@@ -413,16 +413,18 @@ impl Site {
             Ok(self.typst.families(&self.font_dirs)?.join(","))
         })?;
         let version = state.typst.as_ref().map_or("", |c| c.value.as_str());
+        let bundle = typst_cli::has_bundle(version);
         let compiler = Compiler {
             typst: &self.typst,
             root: &self.root,
             font_dirs: &self.font_dirs,
             families,
             work,
-            bundle: typst_cli::has_bundle(version),
+            bundle,
             letter_budget: compile::letter_budget(),
             started,
-            threads,
+            // (A typst older than bundle export may not take --jobs.)
+            threads: threads.filter(|_| bundle),
         };
         compiler.prepare(&self.templates.layout)?;
         Ok(compiler)
