@@ -25,6 +25,7 @@ use anyhow::{Context, Result};
 use rayon::prelude::*;
 
 pub(crate) use cache::fingerprint;
+use options::cores;
 pub use options::{Options, Shard};
 pub use pipeline::{load, HoldBack};
 
@@ -367,8 +368,7 @@ impl Site {
             .tempdir_in(&self.root)
             .with_context(|| format!("cannot create a work folder in {}", self.root.display()))?;
         let size = compile::chunk_size(work.len(), options.jobs());
-        let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
-        let threads = compile::typst_threads(work.len().div_ceil(size), options.jobs(), cores);
+        let threads = compile::typst_threads(work.len().div_ceil(size), options.jobs(), cores());
         let compiler = self.compiler(
             typst_state,
             globals,

@@ -24,9 +24,14 @@ impl Options {
         if self.jobs > 0 {
             self.jobs
         } else {
-            std::thread::available_parallelism().map_or(1, |n| n.get())
+            cores()
         }
     }
+}
+
+/// The cores this machine lets the build use.
+pub fn cores() -> usize {
+    std::thread::available_parallelism().map_or(1, |n| n.get())
 }
 
 /// `--shard K/N`: the K-th of N stable shares of the letters, so a CI matrix

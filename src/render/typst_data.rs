@@ -96,10 +96,9 @@ mod lines {
         };
         let fit: Vec<bool> = (lines.iter())
             .map(|line| {
-                let mut cells = Cells::default();
                 line.as_str()
-                    .and_then(|l| cells.add_text(l))
-                    .is_some_and(|()| cells.most <= TITLE_LINE - 1.0)
+                    .and_then(|l| lines_of(l, TITLE_LINE))
+                    .is_some()
             })
             .collect();
         value["title_fit"] = fit.into();
