@@ -2019,3 +2019,57 @@ fn a_table_row_longer_than_a_page_breaks_rather_than_fall_off_it() {
     page_rules(&mut r, &d, TOP);
     r.finish();
 }
+
+/// The picture keeps each glyph's pixels and lays them at the glyph's place
+/// to a quarter pixel; it must still be the page hayro draws glyph by glyph:
+/// the same size, every pixel close (a glyph's edge moved by at most an
+/// eighth of a pixel), and no ink missing or added. The seal's letter
+/// (an image) is drawn by hayro itself.
+#[test]
+fn a_picture_is_the_page_as_hayro_draws_it() {
+    let repo = Project::repo_letters_built();
+    let mut pdfs: Vec<_> = [
+        "2022/ningxia-70-proposal",
+        "2023/document-format-example",
+        "2024/letter-format-reply",
+    ]
+    .iter()
+    .map(|l| repo.output(&format!("{l}.pdf")))
+    .collect();
+    pdfs.extend(["d-seal", "i-tables", "j-tokens"].map(|l| built().output(&format!("{l}.pdf"))));
+    for pdf in pdfs {
+        let bytes = std::fs::read(&pdf).unwrap();
+        let (w, h, kept) = decode_png(&gongwen::thumbnail::first_page(bytes.clone()).unwrap());
+        let (w2, h2, drawn) = decode_png(&gongwen::thumbnail::first_page_by_hayro(bytes).unwrap());
+        assert_eq!((w, h), (w2, h2), "{}", pdf.display());
+        let diffs: Vec<u32> = kept
+            .iter()
+            .zip(&drawn)
+            .map(|(a, b)| u32::from(a.abs_diff(*b)))
+            .collect();
+        let worst = diffs.iter().max().copied().unwrap_or(0);
+        let mean = f64::from(diffs.iter().sum::<u32>()) / diffs.len() as f64;
+        assert!(
+            worst <= 96 && mean < 2.0,
+            "{}: worst {worst}, mean {mean:.2}",
+            pdf.display()
+        );
+        let ink = |rgb: &[u8]| rgb.chunks(3).filter(|p| p.iter().any(|c| *c < 128)).count() as f64;
+        let (a, b) = (ink(&kept), ink(&drawn));
+        assert!(
+            (a - b).abs() <= 0.02 * b,
+            "{}: ink {a} against {b}",
+            pdf.display()
+        );
+    }
+}
+
+fn decode_png(png_bytes: &[u8]) -> (usize, usize, Vec<u8>) {
+    let mut reader = png::Decoder::new(std::io::Cursor::new(png_bytes))
+        .read_info()
+        .unwrap();
+    let mut buf = vec![0; reader.output_buffer_size().unwrap()];
+    let info = reader.next_frame(&mut buf).unwrap();
+    buf.truncate(info.buffer_size());
+    (info.width as usize, info.height as usize, buf)
+}

@@ -4,6 +4,10 @@
 //! uses for PDF images): a typst run only to draw pictures cost a process
 //! start and its own reading of every PDF, and the one-letter rebuild paid
 //! for it in full. The PDF embeds all its fonts, so nothing else is read.
+//! A page of text is drawn by [`canvas`], which keeps each glyph's pixels
+//! for the next time it is drawn; anything else by hayro's own renderer.
+
+mod canvas;
 
 use std::collections::HashMap;
 use std::rc::Rc;
@@ -15,7 +19,7 @@ use hayro::hayro_syntax::content::ops::{self, TypedInstruction};
 use hayro::hayro_syntax::content::TypedIter;
 use hayro::hayro_syntax::object::dict::keys;
 use hayro::hayro_syntax::object::{Dict, Name, Object, Stream};
-use hayro::hayro_syntax::page::Resources;
+use hayro::hayro_syntax::page::{Page, Resources};
 use hayro::hayro_syntax::Pdf;
 use hayro::vello_cpu::color::palette::css::WHITE;
 use hayro::{RenderCache, RenderSettings};
@@ -26,10 +30,31 @@ pub const PPI: f32 = 28.0;
 
 /// Page 1 of `pdf` as an opaque RGB PNG at [`PPI`], or why it cannot be drawn.
 pub fn first_page(pdf: Vec<u8>) -> anyhow::Result<Vec<u8>> {
+    draw_first_page(pdf, |page, scale| {
+        canvas::first_page(page, f64::from(scale)).unwrap_or_else(|| by_hayro(page, scale))
+    })
+}
+
+/// [`first_page`] as hayro's own renderer draws it, glyph by glyph: what the
+/// tests hold the kept glyphs' picture to.
+#[doc(hidden)]
+pub fn first_page_by_hayro(pdf: Vec<u8>) -> anyhow::Result<Vec<u8>> {
+    draw_first_page(pdf, by_hayro)
+}
+
+fn draw_first_page(
+    pdf: Vec<u8>,
+    draw: impl FnOnce(&Page, f32) -> (u32, u32, Vec<u8>),
+) -> anyhow::Result<Vec<u8>> {
     let pdf = Pdf::new(pdf).map_err(|e| anyhow!("the PDF does not read back ({e:?})"))?;
     let pages = pdf.pages();
     let page = pages.first().context("the PDF has no pages")?;
-    let scale = PPI / 72.0;
+    let (width, height, rgb) = draw(page, PPI / 72.0);
+    encode(width, height, &rgb).context("cannot encode the picture")
+}
+
+/// The page drawn by hayro itself, for what [`canvas`] does not follow.
+fn by_hayro(page: &Page, scale: f32) -> (u32, u32, Vec<u8>) {
     let settings = RenderSettings {
         x_scale: scale,
         y_scale: scale,
@@ -48,8 +73,7 @@ pub fn first_page(pdf: Vec<u8>) -> anyhow::Result<Vec<u8>> {
         .chunks_exact(4)
         .flat_map(|p| [p[0], p[1], p[2]])
         .collect();
-    encode(u32::from(pixmap.width()), u32::from(pixmap.height()), &rgb)
-        .context("cannot encode the picture")
+    (u32::from(pixmap.width()), u32::from(pixmap.height()), rgb)
 }
 
 /// What page 1 of `pdf` is drawn from, as bytes to hash: its content, the
