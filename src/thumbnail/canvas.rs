@@ -130,6 +130,28 @@ impl Canvas {
         }
     }
 
+    /// A path (or a rectangle, `rect`) filled or stroked onto the page.
+    fn draw_shape(
+        &mut self,
+        path: &BezPath,
+        rect: Option<&Rect>,
+        transform: Affine,
+        paint: &Paint,
+        mode: &PathDrawMode,
+    ) {
+        let Some(color) = self.color(paint) else {
+            return;
+        };
+        let shape = match (mode, rect) {
+            (PathDrawMode::Fill(rule), Some(rect)) => Drawn::Rect(rect, *rule),
+            (PathDrawMode::Fill(rule), None) => Drawn::Fill(path, *rule),
+            (PathDrawMode::Stroke(props), _) => Drawn::Stroke(path, props),
+        };
+        if let Some(coverage) = rasterize(&shape, transform, Some((self.width, self.height))) {
+            self.lay(&coverage, (0, 0), color);
+        }
+    }
+
     fn color(&mut self, paint: &Paint) -> Option<[u8; 4]> {
         match paint {
             Paint::Color(c) => Some(c.to_rgba().to_rgba8()),
@@ -172,16 +194,7 @@ impl<'a> Device<'a> for Canvas {
         paint: &Paint<'a>,
         mode: &PathDrawMode,
     ) {
-        let Some(color) = self.color(paint) else {
-            return;
-        };
-        let shape = match mode {
-            PathDrawMode::Fill(rule) => Drawn::Fill(path, *rule),
-            PathDrawMode::Stroke(props) => Drawn::Stroke(path, props),
-        };
-        if let Some(coverage) = rasterize(&shape, transform, Some((self.width, self.height))) {
-            self.lay(&coverage, (0, 0), color);
-        }
+        self.draw_shape(path, None, transform, paint, mode);
     }
 
     fn draw_rect(
@@ -191,17 +204,8 @@ impl<'a> Device<'a> for Canvas {
         paint: &Paint<'a>,
         mode: &PathDrawMode,
     ) {
-        let Some(color) = self.color(paint) else {
-            return;
-        };
-        let path = rect.to_path(0.1);
-        let shape = match mode {
-            PathDrawMode::Fill(rule) => Drawn::Rect(rect, *rule),
-            PathDrawMode::Stroke(props) => Drawn::Stroke(&path, props),
-        };
-        if let Some(coverage) = rasterize(&shape, transform, Some((self.width, self.height))) {
-            self.lay(&coverage, (0, 0), color);
-        }
+        // (Filled as a rectangle, as hayro's renderer fills it.)
+        self.draw_shape(&rect.to_path(0.1), Some(rect), transform, paint, mode);
     }
 
     fn push_clip_path(&mut self, _: &ClipPath) {

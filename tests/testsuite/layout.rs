@@ -2039,8 +2039,9 @@ fn a_picture_is_the_page_as_hayro_draws_it() {
     pdfs.extend(["d-seal", "i-tables", "j-tokens"].map(|l| built().output(&format!("{l}.pdf"))));
     for pdf in pdfs {
         let bytes = std::fs::read(&pdf).unwrap();
-        let (w, h, kept) = decode_png(&gongwen::thumbnail::first_page(bytes.clone()).unwrap());
-        let (w2, h2, drawn) = decode_png(&gongwen::thumbnail::first_page_by_hayro(bytes).unwrap());
+        let (w, h, kept) = decode_png_rgb(&gongwen::thumbnail::first_page(bytes.clone()).unwrap());
+        let (w2, h2, drawn) =
+            decode_png_rgb(&gongwen::thumbnail::first_page_by_hayro(bytes).unwrap());
         assert_eq!((w, h), (w2, h2), "{}", pdf.display());
         let diffs: Vec<u32> = kept
             .iter()
@@ -2062,14 +2063,4 @@ fn a_picture_is_the_page_as_hayro_draws_it() {
             pdf.display()
         );
     }
-}
-
-fn decode_png(png_bytes: &[u8]) -> (usize, usize, Vec<u8>) {
-    let mut reader = png::Decoder::new(std::io::Cursor::new(png_bytes))
-        .read_info()
-        .unwrap();
-    let mut buf = vec![0; reader.output_buffer_size().unwrap()];
-    let info = reader.next_frame(&mut buf).unwrap();
-    buf.truncate(info.buffer_size());
-    (info.width as usize, info.height as usize, buf)
 }

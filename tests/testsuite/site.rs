@@ -313,7 +313,7 @@ fn pictures_come_from_the_pdf_without_a_typst_run() {
 #[test]
 fn a_picture_shows_the_first_page_as_printed() {
     let (width, height, rgb) =
-        decode(&std::fs::read(built().output("2023/document-format-example.png")).unwrap());
+        decode_png_rgb(&std::fs::read(built().output("2023/document-format-example.png")).unwrap());
     assert_eq!((width, height), (231, 327));
     let px = |x: usize, y: usize| {
         let i = (y * width + x) * 3;
@@ -351,17 +351,6 @@ fn a_picture_shows_the_first_page_as_printed() {
         0,
         "top margin"
     );
-}
-
-fn decode(png_bytes: &[u8]) -> (usize, usize, Vec<u8>) {
-    let mut reader = png::Decoder::new(std::io::Cursor::new(png_bytes))
-        .read_info()
-        .unwrap();
-    let mut buf = vec![0; reader.output_buffer_size().unwrap()];
-    let info = reader.next_frame(&mut buf).unwrap();
-    assert_eq!(info.color_type, png::ColorType::Rgb);
-    buf.truncate(info.buffer_size());
-    (info.width as usize, info.height as usize, buf)
 }
 
 /// `thumbnails: false` in gongwen.yaml: no pictures drawn, none listed, and

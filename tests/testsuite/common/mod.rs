@@ -197,6 +197,18 @@ fn poppler(program: &str, args: &[&str], pdf: &Path) -> String {
 }
 
 /// The PDF's text, as pdftotext reads it.
+/// An RGB PNG's width, height and pixels.
+pub fn decode_png_rgb(png_bytes: &[u8]) -> (usize, usize, Vec<u8>) {
+    let mut reader = png::Decoder::new(std::io::Cursor::new(png_bytes))
+        .read_info()
+        .unwrap();
+    let mut buf = vec![0; reader.output_buffer_size().unwrap()];
+    let info = reader.next_frame(&mut buf).unwrap();
+    assert_eq!(info.color_type, png::ColorType::Rgb);
+    buf.truncate(info.buffer_size());
+    (info.width as usize, info.height as usize, buf)
+}
+
 pub fn pdf_text(pdf: &Path) -> String {
     poppler("pdftotext", &[], pdf)
 }
