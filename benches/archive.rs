@@ -232,10 +232,7 @@ fn unchanged_row(archive: &Archive) -> Row {
 
 /// The floor is one typst compile of the first letter edited, in the minimal layout.
 fn one_letter_row(archive: &mut Archive, single: Duration) -> Row {
-    // The edits run typst itself, as the floor does; a first build with it
-    // records it (a typst new to the state is asked its version once).
-    archive.build_with(&[], &archive.typst);
-    let one = median(5, || archive.edit_one_letter());
+    let one = archive.one_letter_edits();
     Row::ratio(
         &format!("one letter changed among {}, pictures on", archive.count()),
         one,
@@ -269,9 +266,7 @@ fn print_without_pictures(archive: &mut Archive, full: &FullBuild, single: Durat
     let with_pictures = std::fs::read_to_string(&config).unwrap();
     write(&config, &format!("{with_pictures}thumbnails: false\n"));
     let bare = middle((0..3).map(|_| archive.clean_build()).collect());
-    // (As in `one_letter_row`: the edits' typst recorded first.)
-    archive.build_with(&[], &archive.typst);
-    let bare_one = median(5, || archive.edit_one_letter());
+    let bare_one = archive.one_letter_edits();
     println!(
         "  with `thumbnails: false`: full build {bare:.2?}, {:.2}× the minimal floor \
          ({:.2}× gongwen's layout); one letter changed {bare_one:.2?}, {:.2}× its minimal floor",
@@ -407,6 +402,14 @@ impl Archive {
     fn clean_build(&self) -> Duration {
         std::fs::remove_dir_all(self.root().join("output")).unwrap();
         self.timed_build()
+    }
+
+    /// The middle time of five one-letter edits. They run typst itself, as
+    /// the floor does; a first build with it records it (a typst new to the
+    /// state is asked its version once).
+    fn one_letter_edits(&mut self) -> Duration {
+        self.build_with(&[], &self.typst);
+        median(5, || self.edit_one_letter())
     }
 
     /// Adds a sentence to the next letter (the first is [`FIRST_EDITED`]) and times the rebuild.
