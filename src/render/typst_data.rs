@@ -373,8 +373,8 @@ mod lines {
 }
 
 /// The body's text runs cut into the pieces the layout sets one by one
-/// (its `cj`): runs of text and single marks, each with its kind. Cut here
-/// once, not by a regex in Typst script at every layout of every run.
+/// (its `cj`): runs of text and marks, each with its kind. Cut here once,
+/// not by a regex in Typst script at every layout of every run.
 mod marks {
     use serde_json::{json, Value};
 
@@ -407,9 +407,15 @@ mod marks {
         }
     }
 
-    /// `[kind, text]` pairs: `r` a run of text, `c` a closing mark, `n` one
-    /// of [`BREAKS_AFTER_SPACE`], `f` a closing mark before an accent (never
+    /// `[kind, text]` pairs: `r` a run of text, `c` a closing mark with the
+    /// run before it (a piece of its own only after another mark: two marks
+    /// in one run would always be compressed together), `n` one of
+    /// [`BREAKS_AFTER_SPACE`], `f` a closing mark before an accent (never
     /// compressed), `o` an opening mark, `d` the 间隔号 `·`.
+    ///
+    /// (An opening mark keeps a run of its own: at a run's start it would
+    /// carry tracking, and Typst takes a quotation mark for a CJK one only
+    /// at its full width.)
     pub fn pieces(text: &str) -> Value {
         let mut cut: Vec<(&str, &str)> = Vec::new();
         let mut run = 0;
@@ -420,16 +426,20 @@ mod marks {
                 c if OPEN.contains(c) => "o",
                 _ => continue,
             };
-            if run < at {
-                cut.push(("r", &text[run..at]));
-            }
             let end = at + c.len_utf8();
             let kind = match kind {
                 "c" if text[end..].starts_with(|n| ACCENTS.contains(n)) => "f",
                 "c" if BREAKS_AFTER_SPACE.contains(c) => "n",
                 other => other,
             };
-            cut.push((kind, &text[at..end]));
+            if kind == "c" && run < at {
+                cut.push(("c", &text[run..end]));
+            } else {
+                if run < at {
+                    cut.push(("r", &text[run..at]));
+                }
+                cut.push((kind, &text[at..end]));
+            }
             run = end;
         }
         if run < text.len() {
@@ -445,16 +455,16 @@ mod marks {
         #[test]
         fn runs_and_marks_come_apart_as_the_layout_sets_them() {
             assert_eq!(
-                pieces("现就（一）阿卜杜·热合曼，。`a：b；：`"),
+                pieces("现就（一）阿卜杜·热合曼，。”。`a：b；：`"),
                 json!([
                     ["r", "现就"],
                     ["o", "（"],
-                    ["r", "一"],
-                    ["c", "）"],
+                    ["c", "一）"],
                     ["r", "阿卜杜"],
                     ["d", "·"],
-                    ["r", "热合曼"],
-                    ["c", "，"],
+                    ["c", "热合曼，"],
+                    ["c", "。"],
+                    ["c", "”"],
                     ["f", "。"],
                     ["r", "`a"],
                     ["n", "："],
