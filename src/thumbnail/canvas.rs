@@ -3,8 +3,9 @@
 //! A picture is a few hundred glyphs six pixels high, and hayro fills every
 //! one from its outline anew: two thirds of a picture's time. Its renderer
 //! takes no glyph cache, so this [`Device`] rasterizes with the same vello
-//! rasterizer and settings, keeps each glyph's coverage by its outline,
-//! size and quarter-pixel offset (for every letter this thread draws), and
+//! rasterizer and settings, keeps each glyph's coverage by the glyph (its
+//! charstring, see [`GlyphKeys`]), size and quarter-pixel offset (for every
+//! letter this thread draws), and
 //! lays it onto the page. A glyph is drawn at its offset rounded to the
 //! quarter pixel, whether or not its coverage was kept: the picture depends
 //! on the page alone. Only what typst's pages of text draw is followed
@@ -18,15 +19,17 @@ use std::rc::Rc;
 use hayro::hayro_interpret::font::Glyph;
 use hayro::hayro_interpret::util::TransformExt;
 use hayro::hayro_interpret::{
-    interpret_page, BlendMode, CacheKey, ClipPath, Context, Device, FillRule, GlyphDrawMode, Image,
+    interpret_page, BlendMode, ClipPath, Context, Device, FillRule, GlyphDrawMode, Image,
     InterpreterCache, InterpreterSettings, Paint, PathDrawMode, SoftMask, StrokeProps,
 };
 use hayro::hayro_syntax::page::Page;
 use hayro::vello_cpu::color::palette::css::WHITE;
-use hayro::vello_cpu::kurbo::{self, Affine, BezPath, PathEl, Point, Rect, Stroke};
+use hayro::vello_cpu::kurbo::{self, Affine, BezPath, Point, Rect, Stroke};
 use hayro::vello_cpu::peniko::Fill;
 use hayro::vello_cpu::{Level, Pixmap, RenderContext, RenderMode, RenderSettings, Resources};
 use kurbo::Shape as _;
+
+use super::glyph_key::GlyphKeys;
 
 /// Steps of a pixel a glyph's position is rounded to: a quarter pixel is
 /// below what the eye tells at this size, and a character then has at most
@@ -51,17 +54,28 @@ pub fn first_page(page: &Page, scale: f64) -> Option<(u32, u32, Vec<u8>)> {
         (f64::from(height) * scale).floor() as u16,
     );
     let initial = Affine::scale(scale) * page.initial_transform(true).to_kurbo();
+    let mut canvas = Canvas::new(width, height);
+    let bbox = Rect::new(0.0, 0.0, f64::from(width), f64::from(height));
+    interpret(page, initial, bbox, &mut canvas);
+    (!canvas.unfollowed).then(|| (u32::from(width), u32::from(height), canvas.rgb))
+}
+
+/// Interprets `page` into `device`, `initial` taking it onto `bbox`.
+pub(super) fn interpret<'a>(
+    page: &Page<'a>,
+    initial: Affine,
+    bbox: Rect,
+    device: &mut impl Device<'a>,
+) {
     let cache = InterpreterCache::new();
     let mut context = Context::new(
         initial,
-        Rect::new(0.0, 0.0, f64::from(width), f64::from(height)),
+        bbox,
         &cache,
         page.xref(),
         InterpreterSettings::default(),
     );
-    let mut canvas = Canvas::new(width, height);
-    interpret_page(page, &mut context, &mut canvas);
-    (!canvas.unfollowed).then(|| (u32::from(width), u32::from(height), canvas.rgb))
+    interpret_page(page, &mut context, device);
 }
 
 /// What a glyph's coverage depends on: its outline, the transform's
@@ -89,8 +103,8 @@ struct Canvas {
     rgb: Vec<u8>,
     /// Something was drawn that this does not follow.
     unfollowed: bool,
-    /// A glyph's outline hash, by hayro's key of it in this PDF.
-    outlines: HashMap<u128, (u128, Rc<BezPath>)>,
+    /// The keys of this PDF's glyphs.
+    glyph_keys: GlyphKeys,
     /// The numbers of the glyph being drawn.
     numbers: Vec<i64>,
 }
@@ -103,7 +117,7 @@ impl Canvas {
             height,
             rgb: vec![255; width * height * 3],
             unfollowed: false,
-            outlines: HashMap::new(),
+            glyph_keys: GlyphKeys::default(),
             numbers: Vec::new(),
         }
     }
@@ -160,21 +174,6 @@ impl Canvas {
                 None
             }
         }
-    }
-
-    /// hayro's key of a glyph's outline in this PDF, to the hash of the
-    /// outline itself, which the same glyph has in every subset.
-    fn outline(
-        &mut self,
-        glyph: &hayro::hayro_interpret::font::OutlineGlyph,
-    ) -> (u128, Rc<BezPath>) {
-        self.outlines
-            .entry(glyph.identifier().cache_key())
-            .or_insert_with(|| {
-                let path = glyph.outline();
-                (hash_path(&path), Rc::new(path))
-            })
-            .clone()
     }
 }
 
@@ -239,7 +238,7 @@ impl<'a> Device<'a> for Canvas {
         let Some(color) = self.color(paint) else {
             return;
         };
-        let (outline, path) = self.outline(glyph);
+        let outline = self.glyph_keys.key(glyph);
         let origin = (transform * glyph_transform).translation();
         let steps = ((origin.x * SUBPIXEL).round(), (origin.y * SUBPIXEL).round());
         let whole = ((steps.0 / SUBPIXEL).floor(), (steps.1 / SUBPIXEL).floor());
@@ -277,10 +276,12 @@ impl<'a> Device<'a> for Canvas {
                 f64::from(offset.0) / SUBPIXEL,
                 f64::from(offset.1) / SUBPIXEL,
             ));
+            // (Drawn only now: most glyphs are found kept.)
+            let path = glyph.outline();
             let c = Rc::new(match mode {
                 GlyphDrawMode::Stroke(props) => {
                     let (t, g) = (dequantized(&numbers[..6]), dequantized(&numbers[6..12]));
-                    let placed = g * path.as_ref().clone();
+                    let placed = g * path;
                     // (The stroke is drawn in the text's space, around the glyph's origin.)
                     let to_origin = Affine::translate(-(t * g.translation().to_point()).to_vec2());
                     rasterize(&Drawn::Stroke(&placed, props), shift * to_origin * t, None)?
@@ -437,23 +438,4 @@ fn fill_rule(rule: FillRule) -> Fill {
         FillRule::NonZero => Fill::NonZero,
         FillRule::EvenOdd => Fill::EvenOdd,
     }
-}
-
-fn hash_path(path: &BezPath) -> u128 {
-    let mut bytes = Vec::with_capacity(path.elements().len() * 40);
-    for el in path.elements() {
-        let (tag, points) = match *el {
-            PathEl::MoveTo(p) => (0, [p, p, p]),
-            PathEl::LineTo(p) => (1, [p, p, p]),
-            PathEl::QuadTo(a, b) => (2, [a, b, b]),
-            PathEl::CurveTo(a, b, c) => (3, [a, b, c]),
-            PathEl::ClosePath => (4, [Point::ORIGIN; 3]),
-        };
-        bytes.push(tag);
-        for p in points {
-            bytes.extend_from_slice(&p.x.to_le_bytes());
-            bytes.extend_from_slice(&p.y.to_le_bytes());
-        }
-    }
-    xxhash_rust::xxh3::xxh3_128(&bytes)
 }

@@ -8,6 +8,9 @@
 //! for the next time it is drawn; anything else by hayro's own renderer.
 
 mod canvas;
+mod glyph_key;
+
+pub use glyph_key::KeyedGlyph;
 
 use std::collections::HashMap;
 use std::rc::Rc;
@@ -22,6 +25,7 @@ use hayro::hayro_syntax::object::{Dict, Name, Object, Stream};
 use hayro::hayro_syntax::page::{Page, Resources};
 use hayro::hayro_syntax::Pdf;
 use hayro::vello_cpu::color::palette::css::WHITE;
+use hayro::vello_cpu::kurbo::{Affine, Rect};
 use hayro::{RenderCache, RenderSettings};
 
 /// Pixels per inch: an A4 page is then 231 × 327 pixels, sharp at the
@@ -42,15 +46,34 @@ pub fn first_page_by_hayro(pdf: Vec<u8>) -> anyhow::Result<Vec<u8>> {
     draw_first_page(pdf, by_hayro)
 }
 
+/// Page 1's glyphs as the pictures key them, for the tests.
+#[doc(hidden)]
+pub fn first_page_glyph_keys(pdf: Vec<u8>) -> anyhow::Result<Vec<KeyedGlyph>> {
+    with_first_page(pdf, |page| {
+        let mut listed = glyph_key::Listed::default();
+        canvas::interpret(
+            page,
+            Affine::IDENTITY,
+            Rect::new(0.0, 0.0, 1.0, 1.0),
+            &mut listed,
+        );
+        listed.glyphs
+    })
+}
+
 fn draw_first_page(
     pdf: Vec<u8>,
     draw: impl FnOnce(&Page, f32) -> (u32, u32, Vec<u8>),
 ) -> anyhow::Result<Vec<u8>> {
+    let (width, height, rgb) = with_first_page(pdf, |page| draw(page, PPI / 72.0))?;
+    encode(width, height, &rgb).context("cannot encode the picture")
+}
+
+fn with_first_page<T>(pdf: Vec<u8>, then: impl FnOnce(&Page) -> T) -> anyhow::Result<T> {
     let pdf = Pdf::new(pdf).map_err(|e| anyhow!("the PDF does not read back ({e:?})"))?;
     let pages = pdf.pages();
     let page = pages.first().context("the PDF has no pages")?;
-    let (width, height, rgb) = draw(page, PPI / 72.0);
-    encode(width, height, &rgb).context("cannot encode the picture")
+    Ok(then(page))
 }
 
 /// The page drawn by hayro itself, for what [`canvas`] does not follow.

@@ -2064,3 +2064,38 @@ fn a_picture_is_the_page_as_hayro_draws_it() {
         );
     }
 }
+
+/// The pictures keep a glyph's pixels by what draws it: in typst's font
+/// subsets its charstring, read without drawing the outline. Two letters
+/// number their subsets' glyphs apart, and a character of a face still has
+/// one key in both.
+#[test]
+fn a_glyph_has_one_key_in_every_letter_s_subset() {
+    let keys = |name: &str| {
+        let pdf = std::fs::read(built().output(&format!("{name}.pdf"))).unwrap();
+        gongwen::thumbnail::first_page_glyph_keys(pdf).unwrap()
+    };
+    let (a, b) = (keys("k-sample"), keys("i-tables"));
+    for g in a.iter().chain(&b) {
+        assert!(g.key.is_some(), "{g:?} is keyed by its outline");
+    }
+    let mut shared = 0;
+    let mut renumbered = 0;
+    for g in &a {
+        for other in b.iter().filter(|o| o.font == g.font && o.text == g.text) {
+            assert_eq!(g.key, other.key, "{g:?} and {other:?}");
+            shared += 1;
+            renumbered += usize::from(other.glyph != g.glyph);
+        }
+    }
+    assert!(
+        shared > 100 && renumbered > 10,
+        "{shared} shared, {renumbered} renumbered"
+    );
+    // Glyphs apart have keys apart.
+    let mut by_key = std::collections::HashMap::new();
+    for g in a.iter().chain(&b) {
+        let seen = by_key.entry(g.key).or_insert((&g.font, &g.text));
+        assert_eq!(*seen, (&g.font, &g.text), "one key for two glyphs");
+    }
+}
