@@ -95,7 +95,7 @@ impl Charstrings {
                 let subfont = font.subfont_index((gid as u32).into())?;
                 let matrices = (*subfonts.get(usize::from(subfont))?)?;
                 let charstring = charstrings.get(gid).ok()?;
-                let at = charstring.as_ptr() as usize - start;
+                let at = (charstring.as_ptr() as usize).checked_sub(start)?;
                 Some((at..at + charstring.len(), matrices))
             })
             .collect();
@@ -185,4 +185,21 @@ fn hash_path(path: &BezPath) -> u128 {
         }
     }
     xxhash_rust::xxh3::xxh3_128(&bytes)
+}
+
+#[cfg(test)]
+mod tests {
+    use std::sync::Arc;
+
+    use super::*;
+
+    #[test]
+    fn a_font_program_that_is_no_cid_keyed_cff_leaves_its_glyphs_to_their_outlines() {
+        let read = |bytes: &[u8]| Charstrings::read(Arc::new(bytes.to_vec())).is_some();
+        assert!(!read(b""));
+        assert!(!read(b"OTTO\0\x0a"));
+        // A CFF header, then nothing that reads.
+        assert!(!read(&[1, 0, 4, 1, 0, 0, 0, 0]));
+        assert!(!read(&[1; 64]));
+    }
 }
