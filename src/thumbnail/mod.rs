@@ -109,12 +109,12 @@ fn by_hayro(page: &Page, scale: f32) -> (u32, u32, Vec<u8>) {
 /// draws with what this does not follow (patterns, shadings, soft masks):
 /// the picture is then drawn again.
 pub fn first_page_key(pdf: Vec<u8>) -> Option<Vec<u8>> {
-    let pdf = Pdf::new(pdf).ok()?;
-    let pages = pdf.pages();
-    let page = pages.first()?;
-    let mut key = Vec::new();
-    drawing_key(page.page_stream()?, page.resources(), &mut key, 0)?;
-    Some(key)
+    with_first_page(pdf, |page| {
+        let mut key = Vec::new();
+        drawing_key(page.page_stream()?, page.resources(), &mut key, 0)?;
+        Some(key)
+    })
+    .ok()?
 }
 
 /// Appends to `key` what `content`, with its `resources`, draws.

@@ -196,7 +196,6 @@ fn poppler(program: &str, args: &[&str], pdf: &Path) -> String {
     String::from_utf8(out.stdout).unwrap()
 }
 
-/// The PDF's text, as pdftotext reads it.
 /// An RGB PNG's width, height and pixels.
 pub fn decode_png_rgb(png_bytes: &[u8]) -> (usize, usize, Vec<u8>) {
     let mut reader = png::Decoder::new(std::io::Cursor::new(png_bytes))
@@ -209,6 +208,7 @@ pub fn decode_png_rgb(png_bytes: &[u8]) -> (usize, usize, Vec<u8>) {
     (info.width as usize, info.height as usize, buf)
 }
 
+/// The PDF's text, as pdftotext reads it.
 pub fn pdf_text(pdf: &Path) -> String {
     poppler("pdftotext", &[], pdf)
 }
