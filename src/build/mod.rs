@@ -25,6 +25,8 @@ use anyhow::{Context, Result};
 use rayon::prelude::*;
 
 pub(crate) use cache::fingerprint;
+/// Most letters one typst run lays out (the tests build past it).
+pub use compile::MAX_CHUNK;
 use options::cores;
 pub use options::{Options, Shard};
 pub use pipeline::{load, HoldBack};
