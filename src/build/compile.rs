@@ -20,12 +20,14 @@ const BUNDLE_MAIN: &str = "bundle.typ";
 const SINGLE_MAIN: &str = "main.typ";
 
 /// Most letters one typst process lays out at once. A run keeps about
-/// 1.6 MB a letter until it writes its PDFs (190 MB at 80): two runs of 80
-/// side by side keep a build of 10,000 letters under 600 MiB (two of 100
-/// took 622 MiB), and a run lays out once what its letters share, so runs
-/// larger than 50 lay out an archive faster. (Typst 0.15's bundle export
-/// also overflows its stack somewhere past 200 documents.)
-pub const MAX_CHUNK: usize = 80;
+/// 1.6 MB a letter until it writes its PDFs (160 MB at 64), and gongwen
+/// itself holds about 200 MB by the end of a build of 10,000 letters: two
+/// runs of 64 side by side keep that build near 500 MiB, within the 600
+/// MiB it may take (two of 80 took 565–590 MiB, two of 100 622 MiB). Runs
+/// larger than 50 lay out an archive a little faster, as a run lays out
+/// once what its letters share. (Typst 0.15's bundle export also
+/// overflows its stack somewhere past 200 documents.)
+pub const MAX_CHUNK: usize = 64;
 
 pub struct Compiler<'a> {
     pub typst: &'a Typst,
