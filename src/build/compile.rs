@@ -22,8 +22,8 @@ const SINGLE_MAIN: &str = "main.typ";
 /// Most letters one typst process lays out at once. A run keeps about
 /// 1.6 MB a letter until it writes its PDFs (160 MB at 64), and gongwen
 /// itself holds about 200 MB by the end of a build of 10,000 letters: two
-/// runs of 64 side by side keep that build near 500 MiB, within the 600
-/// MiB it may take (two of 80 took 565–590 MiB, two of 100 622 MiB). Runs
+/// runs of 64 side by side keep that build at about 515 MiB, within the
+/// 600 MiB it may take (two of 80 took 565–590 MiB, two of 100 622 MiB). Runs
 /// larger than 50 lay out an archive a little faster, as a run lays out
 /// once what its letters share. (Typst 0.15's bundle export also
 /// overflows its stack somewhere past 200 documents.)
