@@ -19,15 +19,27 @@ use crate::typst_cli::{CompileJob, Failure, Kind, Started, Typst, TIMEOUT_ENV};
 const BUNDLE_MAIN: &str = "bundle.typ";
 const SINGLE_MAIN: &str = "main.typ";
 
-/// Most letters one typst process lays out at once. A run keeps about
-/// 1.6 MB a letter until it writes its PDFs (160 MB at 64), and gongwen
-/// itself holds about 200 MB by the end of a build of 10,000 letters: two
-/// runs of 64 side by side keep that build at about 515 MiB, within the
-/// 600 MiB it may take (two of 80 took 565–590 MiB, two of 100 622 MiB). Runs
-/// larger than 50 lay out an archive a little faster, as a run lays out
-/// once what its letters share. (Typst 0.15's bundle export also
-/// overflows its stack somewhere past 200 documents.)
-pub const MAX_CHUNK: usize = 64;
+/// Most letters one typst process lays out at once. A run lays out once
+/// what its letters share and starts only once, so larger runs lay out an
+/// archive faster: 1,000 letters took 9.4 s in ten runs of 100, 9.3 s in
+/// eight of 125, 9.8–10.0 s in sixteen of 64 (two at a time, 2 cores).
+/// (Typst 0.15's bundle export overflows its stack somewhere past 200
+/// documents.) Memory bounds them further: see [`chunk_size`].
+pub const MAX_CHUNK: usize = 128;
+
+/// Memory, in MiB, that a typst run may take together with its share of
+/// gongwen's own: two runs on 2 cores keep a build within 600 MiB. (Two
+/// runs of 80 beside gongwen's 200 MiB at 10,000 letters took 565–590 MiB.)
+const RUN_BUDGET: f64 = 275.0;
+/// A typst run holds about 57 MiB, and 1.66 MiB a letter of the sample's
+/// length until it writes its PDFs (164 MiB at 64 letters, 266 at 128).
+const RUN_BASE: f64 = 57.0;
+const RUN_PER_LETTER: f64 = 1.66;
+/// gongwen itself, while typst runs, holds about 20 MiB and 18 KiB a
+/// letter being built (their file bytes, then their index entries):
+/// 39 MiB for 1,000 letters, 200 for 10,000.
+const OWN_BASE: f64 = 20.0;
+const OWN_PER_LETTER: f64 = 0.018;
 
 pub struct Compiler<'a> {
     pub typst: &'a Typst,
@@ -231,10 +243,20 @@ fn pdf_in(dir: &Path, i: usize) -> PathBuf {
     dir.join(format!("{i}.pdf"))
 }
 
-/// How many letters go to one typst process: enough chunks to keep every
-/// job busy, none larger than [`MAX_CHUNK`].
+/// How many letters go to one typst process when `letters` are built,
+/// `jobs` runs at a time: chunks of one size, a multiple of `jobs` in
+/// number so that every job is busy to the end (1,000 letters in nine runs
+/// of 112 took a tenth longer than in ten of 100: the last ran alone), each
+/// no larger than [`MAX_CHUNK`] and than what keeps the build within its
+/// memory (`RUN_BUDGET` a run, with its share of gongwen's own memory,
+/// which grows with the letters built).
 pub fn chunk_size(letters: usize, jobs: usize) -> usize {
-    letters.div_ceil(jobs.max(1)).clamp(1, MAX_CHUNK)
+    let jobs = jobs.max(1);
+    let own_share = (OWN_BASE + OWN_PER_LETTER * letters as f64) / jobs as f64;
+    let fits = ((RUN_BUDGET - RUN_BASE - own_share) / RUN_PER_LETTER).max(1.0) as usize;
+    let largest = fits.min(MAX_CHUNK);
+    let chunks = letters.div_ceil(largest).next_multiple_of(jobs).max(1);
+    letters.div_ceil(chunks).max(1)
 }
 
 /// The threads each typst run may lay out on when `chunks` go through
@@ -255,8 +277,29 @@ mod tests {
         assert_eq!(chunk_size(1, 2), 1);
         assert_eq!(chunk_size(3, 2), 2);
         assert_eq!(chunk_size(60, 2), 30);
-        assert_eq!(chunk_size(1000, 2), MAX_CHUNK);
         assert_eq!(chunk_size(0, 2), 1);
+        // Ten runs of 100, five on each job.
+        assert_eq!(chunk_size(1000, 2), 100);
+        assert_eq!(chunk_size(1000, 1), 100);
+        assert_eq!(chunk_size(100, 1), 100);
+    }
+
+    #[test]
+    fn chunks_shrink_as_the_build_grows_to_stay_within_its_memory() {
+        let peak = |letters: usize, jobs: usize| {
+            let runs = jobs as f64 * (RUN_BASE + RUN_PER_LETTER * chunk_size(letters, jobs) as f64);
+            runs + OWN_BASE + OWN_PER_LETTER * letters as f64
+        };
+        assert_eq!(chunk_size(10_000, 2), 71);
+        for letters in [100, 1_000, 5_000, 10_000, 20_000] {
+            assert!(
+                peak(letters, 2) <= 2.0 * RUN_BUDGET,
+                "{letters}: {}",
+                peak(letters, 2)
+            );
+        }
+        // Never fewer than one letter a run, however many letters.
+        assert_eq!(chunk_size(1_000_000, 2), 1);
     }
 
     #[test]

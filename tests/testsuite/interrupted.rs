@@ -9,7 +9,7 @@ use std::time::{Duration, Instant};
 
 use crate::common::{letter, pdf_info, pdf_text, Project};
 
-/// Two chunks with one job: a full one, then ten letters.
+/// More letters than one typst run takes: two chunks with one job.
 const LETTERS: usize = gongwen::build::MAX_CHUNK + 10;
 
 fn many_letters(body: &str) -> Vec<(String, String)> {
@@ -47,7 +47,7 @@ fn a_build_killed_halfway_leaves_whole_files_and_the_next_one_finishes() {
     let old_time = std::fs::metadata(&first).unwrap().modified().unwrap();
 
     write_all(&project, &many_letters("新的正文。"));
-    // One job: a full chunk and one of 10 letters, one after the other.
+    // One job: two chunks, one after the other.
     let mut child = gongwen(&project, &["--jobs", "1"])
         .process_group(0)
         .stderr(Stdio::null())
