@@ -8,8 +8,11 @@
 //! for the next time it is drawn; anything else by hayro's own renderer.
 
 mod canvas;
+mod device_colour;
 mod glyph_key;
 
+#[doc(hidden)]
+pub use device_colour::device_colours;
 pub use glyph_key::KeyedGlyph;
 
 use std::collections::HashMap;
@@ -34,13 +37,13 @@ pub const PPI: f32 = 28.0;
 
 /// Page 1 of `pdf` as an opaque RGB PNG at [`PPI`], or why it cannot be drawn.
 pub fn first_page(pdf: Vec<u8>) -> anyhow::Result<Vec<u8>> {
-    draw_first_page(pdf, |page, scale| {
+    draw_first_page(device_colour::device_colours(pdf), |page, scale| {
         canvas::first_page(page, f64::from(scale)).unwrap_or_else(|| by_hayro(page, scale))
     })
 }
 
-/// [`first_page`] as hayro's own renderer draws it, glyph by glyph: what the
-/// tests hold the kept glyphs' picture to.
+/// [`first_page`] as hayro's own renderer draws it, glyph by glyph, in the
+/// PDF's own colour spaces: what the tests hold the pictures to.
 #[doc(hidden)]
 pub fn first_page_by_hayro(pdf: Vec<u8>) -> anyhow::Result<Vec<u8>> {
     draw_first_page(pdf, by_hayro)

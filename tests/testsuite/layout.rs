@@ -2065,6 +2065,53 @@ fn a_picture_is_the_page_as_hayro_draws_it() {
     }
 }
 
+/// The pictures read typst's gray and sRGB profiles as device colours (a
+/// colour transform less to build for every PDF): hayro draws page 1 the
+/// same to the byte either way, the file keeps its length (its offsets),
+/// and a profile that is not typst's stays.
+#[test]
+fn a_picture_reads_typst_s_colour_profiles_as_device_colours() {
+    let repo = Project::repo_letters_built();
+    let mut pdfs: Vec<_> = ["2023/document-format-example", "2024/letter-format-reply"]
+        .iter()
+        .map(|l| repo.output(&format!("{l}.pdf")))
+        .collect();
+    pdfs.extend(["d-seal", "i-tables"].map(|l| built().output(&format!("{l}.pdf"))));
+    let spaces = |pdf: &[u8]| pdf.windows(9).filter(|w| w == b"/ICCBased").count();
+    for pdf in pdfs {
+        let bytes = std::fs::read(&pdf).unwrap();
+        let read = gongwen::thumbnail::device_colours(bytes.clone());
+        assert_eq!(read.len(), bytes.len(), "{}", pdf.display());
+        assert!(
+            spaces(&bytes) > 0,
+            "{}: typst wrote no profile",
+            pdf.display()
+        );
+        assert_eq!(spaces(&read), 0, "{}", pdf.display());
+        assert!(
+            gongwen::thumbnail::first_page_by_hayro(read).unwrap()
+                == gongwen::thumbnail::first_page_by_hayro(bytes).unwrap(),
+            "{}: page 1 drawn in device colours is not the same",
+            pdf.display()
+        );
+    }
+    // A space pointed at the page's content stream: no profile of typst's.
+    let bytes = std::fs::read(repo.output("2024/letter-format-reply.pdf")).unwrap();
+    let space = regex::bytes::Regex::new(r"\[/ICCBased (\d+) 0 R\]").unwrap();
+    let profile = space.captures(&bytes).unwrap().get(1).unwrap();
+    let content = regex::bytes::Regex::new(r"/Contents (\d+) 0 R")
+        .unwrap()
+        .captures_iter(&bytes)
+        .map(|c| c[1].to_vec())
+        .find(|c| c.len() == profile.len() && c != profile.as_bytes())
+        .expect("a content stream numbered with as many digits");
+    let (at, range) = (profile.start() - 11, profile.range());
+    let mut other = bytes;
+    other[range].copy_from_slice(&content);
+    let read = gongwen::thumbnail::device_colours(other);
+    assert_eq!(&read[at..at + 11], b"[/ICCBased ");
+}
+
 /// The pictures keep a glyph's pixels by what draws it: in typst's font
 /// subsets its charstring, read without drawing the outline. Two letters
 /// number their subsets' glyphs apart, and a character of a face still has
