@@ -5,9 +5,11 @@
 //! builds a colour transform from a PDF's profile anew for each PDF, a sixth
 //! of a picture's time, only to turn black into black. The space's object is
 //! rewritten in place, to the same length, as `DeviceGray` or `DeviceRGB`,
-//! which hayro draws as sRGB: the picture stays the same to the byte (the
-//! tests hold it to hayro's drawing of the PDF as typst wrote it). Any other
-//! profile, an office's picture's own for one, is left as it is.
+//! which hayro draws as sRGB, as the profiles say. A letter's colours (black,
+//! white, the 版头's red) come out the same to the byte, as the tests hold
+//! against hayro's drawing of the PDF as typst wrote it; a colour between
+//! them comes out as the PDF gives it, where the transform could round it a
+//! level off. Any other profile, an office's picture's own for one, stays.
 
 use std::sync::LazyLock;
 
