@@ -19,7 +19,7 @@ mod progress;
 
 use std::collections::{BTreeMap, HashSet};
 use std::path::{Path, PathBuf};
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 
 use anyhow::{Context, Result};
 use rayon::prelude::*;
@@ -53,6 +53,8 @@ pub struct Site {
     pub templates: Templates,
     pub typst: Typst,
     pub font_dirs: Vec<PathBuf>,
+    /// The fonts' maps and advances, read when a letter is first laid out.
+    fonts: OnceLock<FontBook>,
 }
 
 /// What a build did.
@@ -135,7 +137,14 @@ impl Site {
             templates: Templates::load(root)?,
             typst: Typst::find_or_install()?,
             font_dirs: project::font_dirs(root)?,
+            fonts: OnceLock::new(),
         })
+    }
+
+    /// The fonts' character maps and advances (read once, from the user's
+    /// cache as far as it goes: a few milliseconds).
+    pub fn fonts(&self) -> &FontBook {
+        self.fonts.get_or_init(|| FontBook::load(&self.font_dirs))
     }
 
     /// Builds with the default options: every core, only what changed.
@@ -168,11 +177,6 @@ impl Site {
         self.templates.check()?;
         // What is done beside typst starts once the first typst runs.
         let started = Arc::new(Started::default());
-        // The fonts' character maps, for the glyph warnings, are read while the letters build.
-        let font_book = (!plan.work.is_empty()).then(|| {
-            let dirs = self.font_dirs.clone();
-            beside_typst(&started, move || FontBook::load(&dirs))
-        });
         // A letter to build will change the index, which then needs the last
         // build's entries (megabytes): they are read while the letters build.
         let mut old_entries = (!plan.work.is_empty()).then(|| {
@@ -260,9 +264,8 @@ impl Site {
         laps.lap("wait for the pictures");
         state.save(&self.root)?;
         laps.lap("save state");
-        if let Some(book) = font_book {
-            let book = book.join().expect("reading the fonts' maps does not panic");
-            report.glyphs = glyphs::warnings_for_built(&self.root, &book, &report.laid_out);
+        if !report.laid_out.is_empty() {
+            report.glyphs = glyphs::warnings_for_built(&self.root, self.fonts(), &report.laid_out);
             laps.lap("glyph warnings");
         }
         Ok(report)

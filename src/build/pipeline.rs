@@ -86,7 +86,12 @@ pub fn render(site: &Site, loaded: &Loaded, wanted: Wanted) -> Result<Rendered, 
         page: wanted.page.then(|| page.render(&rendering)).transpose()?,
         pdf_data: wanted
             .pdf_data
-            .then(|| TypstData.render(&rendering))
+            .then(|| {
+                TypstData {
+                    fonts: site.fonts(),
+                }
+                .render(&rendering)
+            })
             .transpose()?,
         docx: (wanted.docx)
             .then(|| DocxFile { root: &site.root }.render(&rendering))

@@ -9,6 +9,7 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
+use skrifa::instance::{LocationRef, Size};
 use skrifa::raw::{FileRef, TableProvider};
 use skrifa::{string::StringId, MetadataProvider};
 use walkdir::WalkDir;
@@ -78,11 +79,13 @@ impl Face {
 }
 
 /// The characters one font file maps, as sorted, disjoint ranges.
-#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 struct Coverage {
     /// Family names in every language the font gives, lower-cased.
     families: Vec<String>,
     ranges: Vec<(u32, u32)>,
+    /// The advances, in em, of the [`narrow`] characters it maps, by character.
+    advances: Vec<(u32, f32)>,
 }
 
 impl Coverage {
@@ -91,6 +94,18 @@ impl Coverage {
         let i = self.ranges.partition_point(|&(_, hi)| hi < c);
         self.ranges.get(i).is_some_and(|&(lo, _)| lo <= c)
     }
+
+    fn advance(&self, c: char) -> Option<f32> {
+        let i = (self.advances).binary_search_by_key(&(c as u32), |&(c, _)| c);
+        i.ok().map(|i| self.advances[i].1)
+    }
+}
+
+/// Latin letters, digits and general punctuation: the characters whose
+/// advance differs from face to face (a Chinese character or a full-width
+/// mark is one em in every face), so that gongwen knows their widths.
+pub fn narrow(c: char) -> bool {
+    matches!(c, ' '..='~' | '\u{2000}'..='\u{206F}')
 }
 
 /// The fonts Typst can use, and each face's list of the families present.
@@ -163,6 +178,15 @@ impl FontBook {
             stacks,
             preferred,
         }
+    }
+
+    /// The advance, in em, of a [`narrow`] character of `face`, as the font
+    /// that prints it gives it (none when no font has it).
+    pub fn advance(&self, face: Face, c: char) -> Option<f32> {
+        let index = Face::ALL.iter().position(|&f| f == face)?;
+        let (_, files) = (self.stacks.get(index)?.iter())
+            .find(|(_, files)| files.iter().any(|&i| self.fonts[i].has(c)))?;
+        (files.iter()).find_map(|&i| self.fonts[i].advance(c))
     }
 
     /// The face a character of `face` is printed in.
@@ -239,12 +263,30 @@ fn read_coverage(data: &[u8]) -> Vec<Coverage> {
             if !has_outlines {
                 ranges.clear();
             }
-            Coverage { families, ranges }
+            Coverage {
+                families,
+                ranges,
+                advances: narrow_advances(&font),
+            }
         })
         .collect()
 }
 
-/// The character maps read before, in `~/.cache/gongwen/font-coverage`.
+/// The advances of the [`narrow`] characters a font maps, sorted by character.
+fn narrow_advances(font: &skrifa::FontRef) -> Vec<(u32, f32)> {
+    let upem = font.head().map_or(1000, |h| h.units_per_em()).max(1) as f32;
+    let metrics = font.glyph_metrics(Size::unscaled(), LocationRef::default());
+    let mut advances: Vec<(u32, f32)> = (font.charmap().mappings())
+        .filter(|&(c, _)| char::from_u32(c).is_some_and(narrow))
+        .filter_map(|(c, glyph)| Some((c, metrics.advance_width(glyph)? / upem)))
+        .collect();
+    advances.sort_by_key(|&(c, _)| c);
+    advances
+}
+
+/// The character maps (and advances) read before, in
+/// `~/.cache/gongwen/font-coverage-2`. (Its name changes with its layout:
+/// postcard data is not self-describing, an older file could read as garbage.)
 struct CoverageCache {
     path: Option<PathBuf>,
     before: BTreeMap<String, Vec<Coverage>>,
@@ -253,7 +295,7 @@ struct CoverageCache {
 
 impl CoverageCache {
     fn open() -> CoverageCache {
-        let path = dirs::cache_dir().map(|d| d.join("gongwen").join("font-coverage"));
+        let path = dirs::cache_dir().map(|d| d.join("gongwen").join("font-coverage-2"));
         let before = path
             .as_ref()
             .and_then(|p| std::fs::read(p).ok())
@@ -329,6 +371,7 @@ mod tests {
         Coverage {
             families: vec![family.to_lowercase()],
             ranges: ranges.to_vec(),
+            advances: Vec::new(),
         }
     }
 

@@ -8,6 +8,7 @@ use super::blocks::{blocks, Block};
 use super::title_lines::title_lines;
 use super::{Renderer, Rendering};
 use crate::diagnostic::Diagnostics;
+use crate::glyphs::FontBook;
 use crate::letter::Meta;
 
 #[derive(Debug, Serialize)]
@@ -33,9 +34,13 @@ pub struct AttachmentData<'a> {
 const IMAGE_PREFIX: &str = "/";
 
 /// The layout's data of a letter, as JSON bytes for `sys.inputs`.
-pub struct TypstData;
+pub struct TypstData<'a> {
+    /// The fonts typst sets the letter in: their advances tell how wide its
+    /// digits and Latin letters are, in the counts of lines below.
+    pub fonts: &'a FontBook,
+}
 
-impl Renderer for TypstData {
+impl Renderer for TypstData<'_> {
     type Output = Vec<u8>;
 
     fn render(&self, r: &Rendering<'_>) -> Result<Vec<u8>, Diagnostics> {
@@ -55,9 +60,9 @@ impl Renderer for TypstData {
         };
         let mut data = serde_json::to_value(&data).expect("letter data serialises");
         cut_runs(&mut data["body"]);
-        lines::hint_last_paragraph(&mut data["body"]);
+        lines::hint_last_paragraph(&mut data["body"], self.fonts);
         lines::hint_title(&mut data);
-        lines::hint_closing(&mut data);
+        lines::hint_closing(&mut data, self.fonts);
         for attachment in data["attachments"].as_array_mut().into_iter().flatten() {
             cut_runs(&mut attachment["body"]);
             lines::hint_title(attachment);
@@ -78,12 +83,21 @@ mod lines {
     use serde_json::Value;
 
     use super::marks::{CLOSE, OPEN};
+    use crate::glyphs::{narrow, Face, FontBook};
 
     /// Cells of the first line (28, less the indent of two).
     const FIRST_LINE: f32 = 26.0;
     /// Cells of two lines. (A cell of margin either way: the tracking given
     /// back after each run and the justification's hair are far below one.)
     const TWO_LINES: f32 = 54.0;
+    /// The margin of a count from the fonts' own advances, where nothing
+    /// is left to guess but the hair a line's last glyph gives back (0.01
+    /// of a cell) and the rounding.
+    const EXACT_MARGIN: f32 = 0.25;
+    /// The body's size and its character pitch, in pt (the layout's `FS`
+    /// and `P`: 27 pitches and a character in the 版心's 156 mm, less 0.01 pt).
+    const FS: f32 = 16.0;
+    const PITCH: f32 = (156.0 / 25.4 * 72.0 - FS - 0.01) / 27.0;
 
     /// Cells of a title's line (the 版心 holds 20.1 characters of 2号).
     const TITLE_LINE: f32 = 20.0;
@@ -119,7 +133,7 @@ mod lines {
     /// lines surely holds its text: their heights, in grid lines, decide
     /// where they go. The fields are read as the layout reads them
     /// (`signature`, `note-par`, `banji`).
-    pub fn hint_closing(data: &mut Value) {
+    pub fn hint_closing(data: &mut Value, fonts: &FontBook) {
         let format = data["format_key"].as_str().unwrap_or("plain");
         let plain_signature = format != "order" && format != "minutes";
         let banji = (format != "letter").then(|| banji_lines(data));
@@ -128,7 +142,10 @@ mod lines {
                 "signature_lines",
                 plain_signature.then(|| signature_lines(data)),
             ),
-            ("note_lines", plain_signature.then(|| note_lines(data))),
+            (
+                "note_lines",
+                plain_signature.then(|| note_lines(data, fonts)),
+            ),
             ("banji_lines", banji.map(|n| n.filter(|n| *n > 0))),
         ];
         for (key, lines) in hints {
@@ -143,12 +160,43 @@ mod lines {
         Some(issuer + lines_of(field(data, "date")?, SIGNATURE_LINE)?)
     }
 
-    fn note_lines(data: &Value) -> Option<u32> {
+    /// The 附注 is not justified (`note-par`): its marks keep their cells,
+    /// and its lines break where they must, so that its width, from the
+    /// fonts' advances, tells one line or two.
+    fn note_lines(data: &Value, fonts: &FontBook) -> Option<u32> {
         let note = field(data, "note")?;
         if note.trim().is_empty() {
             return Some(0);
         }
-        lines_of(&format!("（{note}）"), FIRST_LINE)
+        let note = format!("（{note}）");
+        let mut count = Cells::ragged(fonts);
+        count.add_text(&note)?;
+        if count.most <= FIRST_LINE - EXACT_MARGIN {
+            return Some(1);
+        }
+        // The first line ends at its last break that fits: it leaves at
+        // most the widest piece that cannot be broken to the second.
+        let surely_two = count.least >= FIRST_LINE + EXACT_MARGIN
+            && count.most + widest_unbroken(&note, fonts)? <= TWO_LINES - EXACT_MARGIN;
+        surely_two.then_some(2)
+    }
+
+    /// A bound on the widest piece of a ragged text that no line break cuts:
+    /// each run of characters other than Chinese ones and spaces (a number,
+    /// a word, marks in a row), with the Chinese character either side that
+    /// a mark may keep with it.
+    fn widest_unbroken(text: &str, fonts: &FontBook) -> Option<f32> {
+        let mut widest: f32 = 1.0;
+        let mut run = Cells::ragged(fonts);
+        for c in text.chars().chain([' ']) {
+            if c == ' ' || ideograph(c) {
+                widest = widest.max(run.most + 2.0);
+                run = Cells::ragged(fonts);
+            } else {
+                run.add_text(c.encode_utf8(&mut [0; 4]))?;
+            }
+        }
+        Some(widest)
     }
 
     fn banji_lines(data: &Value) -> Option<u32> {
@@ -205,14 +253,14 @@ mod lines {
     /// Sets `"lines": "one"` on the last block of `body` when it is a
     /// paragraph that surely fits its first line, `"many"` when it surely
     /// takes three lines or more.
-    pub fn hint_last_paragraph(body: &mut Value) {
+    pub fn hint_last_paragraph(body: &mut Value, fonts: &FontBook) {
         let Some(last) = body.as_array_mut().and_then(|b| b.last_mut()) else {
             return;
         };
         if last["kind"] != "paragraph" {
             return;
         }
-        let mut cells = Cells::default();
+        let mut cells = Cells::justified(fonts);
         if cells.add_inlines(&last["inlines"]).is_none() {
             return;
         }
@@ -228,12 +276,33 @@ mod lines {
 
     /// The least and the most cells a paragraph's text can take.
     #[derive(Default)]
-    struct Cells {
+    struct Cells<'f> {
         least: f32,
         most: f32,
+        /// The fonts, for the widths of the body face's narrow characters
+        /// (without them, a narrow character takes from nothing to a cell).
+        fonts: Option<&'f FontBook>,
+        /// Whether the text is justified: then its marks may give up half
+        /// their cells, and its spaces shrink.
+        justified: bool,
     }
 
-    impl Cells {
+    impl<'f> Cells<'f> {
+        fn justified(fonts: &'f FontBook) -> Cells<'f> {
+            Cells {
+                fonts: Some(fonts),
+                justified: true,
+                ..Cells::default()
+            }
+        }
+
+        fn ragged(fonts: &'f FontBook) -> Cells<'f> {
+            Cells {
+                fonts: Some(fonts),
+                ..Cells::default()
+            }
+        }
+
         /// `None` for what the count cannot tell (an image, a line break,
         /// a character of unknown width).
         fn add_inlines(&mut self, inlines: &Value) -> Option<()> {
@@ -254,27 +323,49 @@ mod lines {
 
         fn add_text(&mut self, text: &str) -> Option<()> {
             for c in text.chars() {
-                let (least, most) = cells(c)?;
+                let (least, most) = self.cells(c)?;
                 self.least += least;
                 self.most += most;
             }
             Some(())
         }
+
+        /// The cells a character takes: a Chinese character one; a mark
+        /// one, or half when compressed; Latin text, digits and general
+        /// punctuation what their advance and the tracking give (each
+        /// character is set one pitch less the size apart), or at most one.
+        fn cells(&self, c: char) -> Option<(f32, f32)> {
+            let compressed = if self.justified { 0.5 } else { 1.0 };
+            match c {
+                c if ideograph(c) => Some((1.0, 1.0)),
+                c if CLOSE.contains(c) || OPEN.contains(c) || c == '·' => Some((compressed, 1.0)),
+                // A line or paragraph separator breaks the line.
+                '\u{2028}' | '\u{2029}' => None,
+                // Typst sets no glyph for these.
+                '\u{200B}'..='\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2060}'..='\u{206F}' => {
+                    Some((0.0, 0.0))
+                }
+                c if narrow(c) => {
+                    let advance = self.fonts.and_then(|f| f.advance(Face::Body, c));
+                    let exact = advance.map(|em| 1.0 - (1.0 - em) * FS / PITCH);
+                    match exact {
+                        // (Justified, a space may shrink and a glyph give up a hair.)
+                        Some(cells) if !self.justified => Some((cells, cells)),
+                        Some(cells) => Some((0.0, cells)),
+                        None => Some((0.0, 1.0)),
+                    }
+                }
+                _ => None,
+            }
+        }
     }
 
-    /// The cells a character takes: a Chinese character one; a mark one,
-    /// or half when compressed; Latin text, digits and general punctuation
-    /// at most one.
-    fn cells(c: char) -> Option<(f32, f32)> {
-        match c {
-            '\u{3400}'..='\u{4DBF}'
+    /// A Chinese character: one em in every face.
+    fn ideograph(c: char) -> bool {
+        matches!(c, '\u{3400}'..='\u{4DBF}'
             | '\u{4E00}'..='\u{9FFF}'
             | '\u{F900}'..='\u{FAFF}'
-            | '\u{20000}'..='\u{3134F}' => Some((1.0, 1.0)),
-            c if CLOSE.contains(c) || OPEN.contains(c) || c == '·' => Some((0.5, 1.0)),
-            ' '..='~' | '\u{2000}'..='\u{206F}' => Some((0.0, 1.0)),
-            _ => None,
-        }
+            | '\u{20000}'..='\u{3134F}')
     }
 
     #[cfg(test)]
@@ -284,10 +375,18 @@ mod lines {
         use super::*;
         use crate::render::typst_data::cut_runs;
 
+        /// gongwen's own fonts (Fandol first).
+        fn fonts() -> &'static FontBook {
+            static FONTS: std::sync::OnceLock<FontBook> = std::sync::OnceLock::new();
+            FONTS.get_or_init(|| {
+                FontBook::load(&[std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("fonts")])
+            })
+        }
+
         fn hint(inlines: Value) -> Value {
             let mut body = json!([{"kind": "paragraph", "inlines": inlines}]);
             cut_runs(&mut body);
-            hint_last_paragraph(&mut body);
+            hint_last_paragraph(&mut body, fonts());
             body[0]["lines"].clone()
         }
 
@@ -332,7 +431,7 @@ mod lines {
                 "note": "联系人：单悦，电话：0951-5044257", "cc": ["自治区政协提案委员会", "", null],
                 "printer": "宁夏回族自治区自然资源厅办公室", "print_date": "2022年6月13日",
             });
-            hint_closing(&mut data);
+            hint_closing(&mut data, fonts());
             assert_eq!(
                 hints(&data),
                 [Some(json!(2)), Some(json!(1)), Some(json!(2))]
@@ -341,20 +440,44 @@ mod lines {
             // No 附注, no 版记 (a letter's 版记 is a float, never measured).
             let mut data =
                 json!({"format_key": "letter", "issuer": "某厅", "date": "", "cc": ["某局"]});
-            hint_closing(&mut data);
+            hint_closing(&mut data, fonts());
             assert_eq!(hints(&data), [Some(json!(1)), Some(json!(0)), None]);
 
             // A 抄送 list past a line, a 附注 past the first line: measured.
             let cc = vec!["自治区人民政府办公厅"; 3];
             let mut data = json!({"format_key": "plain", "issuer": "某厅", "date": "2022年6月13日",
                 "note": "国".repeat(24), "cc": cc, "printer": ""});
-            hint_closing(&mut data);
+            hint_closing(&mut data, fonts());
             assert_eq!(hints(&data), [Some(json!(2)), None, None]);
 
             // An order's signature is not the plain one.
             let mut data = json!({"format_key": "order", "issuer": "某厅", "cc": ["某局"]});
-            hint_closing(&mut data);
+            hint_closing(&mut data, fonts());
             assert_eq!(hints(&data), [None, None, Some(json!(1))]);
+        }
+
+        #[test]
+        fn a_note_is_counted_from_the_fonts_advances() {
+            let lines = |note: &str, fonts: &FontBook| {
+                let mut data =
+                    json!({"format_key": "plain", "issuer": "某厅", "date": "", "note": note});
+                hint_closing(&mut data, fonts);
+                data.get("note_lines").cloned()
+            };
+            let (one, two) = (
+                "联系单位及电话：国土空间修复处 单悦 0951-5044257",
+                "联系单位及电话：国土空间生态修复处 单悦 0951-5044257",
+            );
+            // 25.4 cells of the first line's 26: a digit takes half a cell.
+            assert_eq!(lines(one, fonts()), Some(json!(1)));
+            // 27.4 cells, and the number (6.2 cells) is never broken: two lines.
+            assert_eq!(lines(two, fonts()), Some(json!(2)));
+            // Without the fonts' advances a digit may take a cell: neither is told.
+            let unknown = FontBook::default();
+            assert_eq!((lines(one, &unknown), lines(two, &unknown)), (None, None));
+            // A word that may leave most of the first line empty: not told.
+            assert_eq!(lines(&("国".repeat(20) + &"a".repeat(60)), fonts()), None);
+            assert_eq!(lines(&"国".repeat(60), fonts()), None);
         }
 
         #[test]
@@ -366,7 +489,7 @@ mod lines {
             assert_eq!(hint(json!([text("特此函复🙂")])), Value::Null);
             let mut body =
                 json!([{"kind": "paragraph", "inlines": [text("特此函复。")]}, {"kind": "table"}]);
-            hint_last_paragraph(&mut body);
+            hint_last_paragraph(&mut body, fonts());
             assert_eq!(body[0].get("lines"), None);
         }
     }

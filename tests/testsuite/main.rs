@@ -8,6 +8,7 @@ mod common;
 mod browser;
 mod check;
 mod clean;
+mod counts;
 mod docx;
 mod fonts;
 mod glyphs;
