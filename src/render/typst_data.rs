@@ -118,9 +118,11 @@ mod lines {
         value["title_fit"] = fit.into();
     }
 
-    /// Cells of a line of the signature: the 署名 and the date are each one
-    /// line when neither is longer than the 版心 (see `signature`).
-    const SIGNATURE_LINE: f32 = 28.0;
+    /// Cells of the 署名's line: the 版心 less the two on its right, where
+    /// it wraps (see `signature`; with a seal it is centred over the date).
+    const SIGNATURE_LINE: f32 = 26.0;
+    /// Cells of the date's line: two less again, on its left.
+    const DATE_LINE: f32 = 24.0;
     /// Cells of 4号 in a line of the 版记's 抄送, its label included: the
     /// 版心 less the indent of a character either side (28.6).
     const COPIED_LINE: f32 = 28.0;
@@ -157,7 +159,7 @@ mod lines {
 
     fn signature_lines(data: &Value) -> Option<u32> {
         let issuer = lines_of(field(data, "issuer")?, SIGNATURE_LINE)?;
-        Some(issuer + lines_of(field(data, "date")?, SIGNATURE_LINE)?)
+        Some(issuer + lines_of(field(data, "date")?, DATE_LINE)?)
     }
 
     /// The 附注 is not justified (`note-par`): its marks keep their cells,
@@ -449,6 +451,17 @@ mod lines {
                 "note": "国".repeat(24), "cc": cc, "printer": ""});
             hint_closing(&mut data, fonts());
             assert_eq!(hints(&data), [Some(json!(2)), None, None]);
+
+            // A 署名 that may wrap (at two characters from the right), or a
+            // date that may (two more in): measured.
+            for (issuer, date) in [
+                ("国".repeat(26), "2022年6月13日"),
+                ("某厅".into(), &"日".repeat(24)),
+            ] {
+                let mut data = json!({"format_key": "plain", "issuer": issuer, "date": date});
+                hint_closing(&mut data, fonts());
+                assert_eq!(data.get("signature_lines"), None, "{issuer} {date}");
+            }
 
             // An order's signature is not the plain one.
             let mut data = json!({"format_key": "order", "issuer": "某厅", "cc": ["某局"]});
