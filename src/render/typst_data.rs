@@ -334,31 +334,38 @@ mod lines {
 
         /// The cells a character takes: a Chinese character one; a mark
         /// one, or half when compressed; Latin text, digits and general
-        /// punctuation what their advance and the tracking give (each
-        /// character is set one pitch less the size apart), or at most one.
+        /// punctuation (the quotation marks among them) what their advance
+        /// and the tracking give (each character is set one pitch less the
+        /// size apart), or at most one.
         fn cells(&self, c: char) -> Option<(f32, f32)> {
-            let compressed = if self.justified { 0.5 } else { 1.0 };
+            let mark = CLOSE.contains(c) || OPEN.contains(c) || c == '·';
             match c {
-                c if ideograph(c) => Some((1.0, 1.0)),
-                c if CLOSE.contains(c) || OPEN.contains(c) || c == '·' => Some((compressed, 1.0)),
+                c if ideograph(c) => return Some((1.0, 1.0)),
                 // A line or paragraph separator breaks the line.
-                '\u{2028}' | '\u{2029}' => None,
+                '\u{2028}' | '\u{2029}' => return None,
                 // Typst sets no glyph for these.
                 '\u{200B}'..='\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2060}'..='\u{206F}' => {
-                    Some((0.0, 0.0))
+                    return Some((0.0, 0.0))
                 }
-                c if narrow(c) => {
-                    let advance = self.fonts.and_then(|f| f.advance(Face::Body, c));
-                    let exact = advance.map(|em| 1.0 - (1.0 - em) * FS / PITCH);
-                    match exact {
-                        // (Justified, a space may shrink and a glyph give up a hair.)
-                        Some(cells) if !self.justified => Some((cells, cells)),
-                        Some(cells) => Some((0.0, cells)),
-                        None => Some((0.0, 1.0)),
-                    }
-                }
-                _ => None,
+                c if !mark && !narrow(c) => return None,
+                _ => {}
             }
+            // (A full-width mark is one em in every face.)
+            let em = if narrow(c) {
+                self.fonts.and_then(|f| f.advance(Face::Body, c))
+            } else {
+                Some(1.0)
+            };
+            let Some(cells) = em.map(|em| 1.0 - (1.0 - em) * FS / PITCH) else {
+                return Some((0.0, 1.0));
+            };
+            Some(match (self.justified, mark) {
+                (false, _) => (cells, cells),
+                // Justified, a mark may give up half its width, a space
+                // shrink and a glyph give up a hair.
+                (true, true) => (cells / 2.0, cells),
+                (true, false) => (0.0, cells),
+            })
         }
     }
 
