@@ -64,7 +64,7 @@ fn the_counts_from_the_characters_lay_out_as_measuring_does() {
     }
     let measured = compile_chunks(project.root(), &work, "measured");
 
-    assert_eq!(counted.len(), 20);
+    assert_eq!(counted.len(), 21);
     for (a, b) in counted.iter().zip(&measured) {
         let words = |pdf: &Path| {
             let (_, words) = pdf_words(pdf);

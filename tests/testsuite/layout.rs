@@ -50,7 +50,7 @@ fn built() -> &'static Project {
         let stderr = String::from_utf8_lossy(&out.stderr);
         assert!(out.status.success(), "build failed:\n{stderr}");
         assert!(
-            stderr.starts_with("built 18 letters into output/"),
+            stderr.starts_with("built 19 letters into output/"),
             "{stderr}"
         );
         project
@@ -1527,6 +1527,41 @@ fn a_signature_at_the_foot_of_an_even_page_sends_the_banji_past_a_blank_page() {
     r.on_line(2, "§7.3.5 成文日期 on the last line", date, 22);
     banji_after_a_blank_page(&mut r, &d);
     banji_rules(&mut r, &d, 4, PRINTER, "2024年3月8日印发");
+    r.finish();
+}
+
+#[test]
+fn a_signature_longer_than_its_line_wraps_two_characters_from_the_right() {
+    // w: a 署名 of 34 characters: 26 on its first line, ending two
+    // characters from the right; the rest on the next, from the same left
+    // edge; the date two characters right of the 署名's start (§7.3.5.2).
+    let d = doc("w-long-issuer");
+    let mut r = Rules::new(&d);
+    let first = d.word(1, "宁夏回族自治区自然资源厅", "§7.3.5.2 署名");
+    let rule = "§7.3.5.2 署名 two characters from the right";
+    r.near(1, rule, mm(first.x1), RIGHT - 2.0 * CHAR, HALF);
+    let rule = "§7.3.5.2 署名's first line 26 characters";
+    r.near(1, rule, mm(first.x0), LEFT, HALF);
+    let rest = d.word(1, "自治区生态环境厅", "§7.3.5.2 署名's second line");
+    let rule = "§7.3.5.2 署名's second line from the first's left edge";
+    r.near(1, rule, mm(rest.x0), LEFT, HALF);
+    r.near(
+        1,
+        "§7.3.5.2 署名's second line next",
+        mm(rest.y0 - first.y0),
+        LINE,
+        HALF,
+    );
+    let date = d.word(1, "2024年3月8日", "§7.3.5.2 成文日期");
+    let rule = "§7.3.5.2 成文日期 two characters right of the 署名's start";
+    r.near(1, rule, mm(date.x0), LEFT + 2.0 * CHAR, HALF);
+    r.near(
+        1,
+        "§7.3.5.2 成文日期 on the line after the 署名",
+        mm(date.y0 - rest.y0),
+        LINE,
+        HALF,
+    );
     r.finish();
 }
 
