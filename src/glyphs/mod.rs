@@ -183,10 +183,21 @@ impl FontBook {
     /// The advance, in em, of a [`narrow`] character of `face`, as the font
     /// that prints it gives it (none when no font has it).
     pub fn advance(&self, face: Face, c: char) -> Option<f32> {
-        let index = Face::ALL.iter().position(|&f| f == face)?;
-        let (_, files) = (self.stacks.get(index)?.iter())
-            .find(|(_, files)| files.iter().any(|&i| self.fonts[i].has(c)))?;
+        let (_, files) = self.printing(face, c)?;
         (files.iter()).find_map(|&i| self.fonts[i].advance(c))
+    }
+
+    /// The families of `face` present, in the layout's order.
+    fn present(&self, face: Face) -> &[(&'static str, Vec<usize>)] {
+        let index = Face::ALL.iter().position(|&f| f == face);
+        index
+            .and_then(|i| self.stacks.get(i))
+            .map_or(&[], |s| s.as_slice())
+    }
+
+    /// The family of `face` that prints `c`, with its fonts: the first present that has it.
+    fn printing(&self, face: Face, c: char) -> Option<&(&'static str, Vec<usize>)> {
+        (self.present(face).iter()).find(|(_, files)| files.iter().any(|&i| self.fonts[i].has(c)))
     }
 
     /// The face a character of `face` is printed in.
@@ -198,18 +209,11 @@ impl FontBook {
         {
             return Printed::Preferred;
         }
-        let present: &[(&str, Vec<usize>)] = index
-            .and_then(|i| self.stacks.get(i))
-            .map_or(&[], |s| s.as_slice());
-        let preferred = present
-            .first()
+        let preferred = (self.present(face).first())
             .map_or(face.preferred()[face.preferred().len() - 1], |(name, _)| {
                 *name
             });
-        let used = present
-            .iter()
-            .find(|(_, files)| files.iter().any(|&i| self.fonts[i].has(c)))
-            .map(|(name, _)| *name);
+        let used = self.printing(face, c).map(|(name, _)| *name);
         match used {
             Some(used) if used == preferred => Printed::Preferred,
             Some(used) => Printed::Fallback {

@@ -188,14 +188,14 @@ mod lines {
     /// a word, marks in a row), with the Chinese character either side that
     /// a mark may keep with it.
     fn widest_unbroken(text: &str, fonts: &FontBook) -> Option<f32> {
-        let mut widest: f32 = 1.0;
-        let mut run = Cells::ragged(fonts);
+        let count = Cells::ragged(fonts);
+        let (mut widest, mut run): (f32, f32) = (1.0, 0.0);
         for c in text.chars().chain([' ']) {
             if c == ' ' || ideograph(c) {
-                widest = widest.max(run.most + 2.0);
-                run = Cells::ragged(fonts);
+                widest = widest.max(run + 2.0);
+                run = 0.0;
             } else {
-                run.add_text(c.encode_utf8(&mut [0; 4]))?;
+                run += count.cells(c)?.1;
             }
         }
         Some(widest)
@@ -347,14 +347,15 @@ mod lines {
                 '\u{200B}'..='\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2060}'..='\u{206F}' => {
                     return Some((0.0, 0.0))
                 }
-                c if !mark && !narrow(c) => return None,
                 _ => {}
             }
-            // (A full-width mark is one em in every face.)
             let em = if narrow(c) {
                 self.fonts.and_then(|f| f.advance(Face::Body, c))
-            } else {
+            } else if mark {
+                // (A full-width mark is one em in every face.)
                 Some(1.0)
+            } else {
+                return None;
             };
             let Some(cells) = em.map(|em| 1.0 - (1.0 - em) * FS / PITCH) else {
                 return Some((0.0, 1.0));

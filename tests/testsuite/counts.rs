@@ -47,15 +47,12 @@ fn the_counts_from_the_characters_lay_out_as_measuring_does() {
     let work = kept_work(&stderr(&out));
 
     let data = letter_data(&work);
-    let note_lines = |name: &str| {
-        let d = data
-            .iter()
-            .find(|(_, d)| d["note"] == note_of(name))
-            .unwrap();
-        d.1["note_lines"].clone()
+    let note_lines = |note: &str| {
+        let (_, d) = data.iter().find(|(_, d)| d["note"] == note).unwrap();
+        d["note_lines"].clone()
     };
-    assert_eq!(note_lines(NOTES[0].0), 1, "counted from the advances");
-    assert_eq!(note_lines(NOTES[1].0), 2, "counted from the advances");
+    assert_eq!(note_lines(NOTES[0].1), 1, "counted from the advances");
+    assert_eq!(note_lines(NOTES[1].1), 2, "counted from the advances");
 
     let counted = compile_chunks(project.root(), &work, "counted");
     for (path, mut d) in data.clone() {
@@ -114,15 +111,6 @@ fn the_counts_from_the_characters_lay_out_as_measuring_does() {
         checked, 5,
         "the 附注 of a-document, d-seal, k-sample and the two above"
     );
-}
-
-fn note_of(name: &str) -> String {
-    NOTES
-        .iter()
-        .find(|(n, _)| *n == name)
-        .unwrap()
-        .1
-        .to_string()
 }
 
 /// Takes out every count: the layout then measures what each told.
@@ -187,7 +175,7 @@ fn compile_chunks(root: &Path, work: &Path, out: &str) -> Vec<PathBuf> {
     let typst = gongwen::typst_cli::Typst::find_or_install()
         .expect("the tests need typst: run `cargo run -- doctor`");
     for chunk in chunks(work) {
-        let manifest = chunk.join("chunk-all.json");
+        let chunk_manifest = chunk.join("chunk-all.json");
         let dir = work.join(out).join(chunk.file_name().unwrap());
         std::fs::create_dir_all(&dir).unwrap();
         let result = Command::new(&typst.program)
@@ -195,12 +183,12 @@ fn compile_chunks(root: &Path, work: &Path, out: &str) -> Vec<PathBuf> {
             .arg("--root")
             .arg(root)
             .arg("--font-path")
-            .arg(manifest_dir_fonts())
+            .arg(manifest().join("fonts"))
             .arg("--ignore-system-fonts")
             .args(["--features", "bundle", "--format", "bundle", "--input"])
             .arg(format!(
                 "chunk=/{}",
-                manifest.strip_prefix(root).unwrap().display()
+                chunk_manifest.strip_prefix(root).unwrap().display()
             ))
             .arg(work.join("bundle.typ"))
             .arg(&dir)
@@ -215,8 +203,4 @@ fn compile_chunks(root: &Path, work: &Path, out: &str) -> Vec<PathBuf> {
     (letter_data(work).iter())
         .map(|(data, _)| pdf_of(work, data, out))
         .collect()
-}
-
-fn manifest_dir_fonts() -> PathBuf {
-    manifest().join("fonts")
 }
