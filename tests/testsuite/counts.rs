@@ -169,8 +169,9 @@ fn pdf_of(work: &Path, data: &Path, out: &str) -> PathBuf {
     work.join(out).join(name).join(format!("{i}.pdf"))
 }
 
-/// Every chunk compiled by typst as gongwen compiles it, into `work/<out>/chunk-N/`;
-/// the PDFs, in the order of [`letter_data`].
+/// Every chunk compiled by typst as gongwen compiles it (less the `--input
+/// fonts=…` that only spares the layout warnings of absent official faces),
+/// into `work/<out>/chunk-N/`; the PDFs, in the order of [`letter_data`].
 fn compile_chunks(root: &Path, work: &Path, out: &str) -> Vec<PathBuf> {
     let typst = gongwen::typst_cli::Typst::find_or_install()
         .expect("the tests need typst: run `cargo run -- doctor`");
