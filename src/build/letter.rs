@@ -14,7 +14,7 @@ use crate::index;
 use crate::letter::Letter;
 use crate::output;
 use crate::project::{self, OUTPUT};
-use crate::thumbnail;
+use crate::thumbnail::{self, Faces};
 use crate::typst_cli::Failure;
 use crate::typst_diagnostics;
 
@@ -57,8 +57,8 @@ pub struct Picture {
 impl Picture {
     /// Draws the picture into place. On failure no picture is left, so the
     /// next build makes the letter again.
-    pub fn draw(&self) -> Result<(), Diagnostics> {
-        let drawn = draw(&self.source, &self.pdf).and_then(|png| {
+    pub fn draw(&self, faces: &Faces) -> Result<(), Diagnostics> {
+        let drawn = draw(&self.source, &self.pdf, faces).and_then(|png| {
             output::write_atomic(&self.png, &png)
                 .map_err(|e| Diagnostic::new(&self.source, format!("{e:#}")).into())
         });
@@ -327,10 +327,10 @@ fn picture_to_draw(record: &mut Record, first_page: Option<Option<Hash>>, in_pla
 }
 
 /// The index's picture of `pdf`'s first page.
-fn draw(source: &Path, pdf: &Path) -> Result<Vec<u8>, Diagnostics> {
+fn draw(source: &Path, pdf: &Path, faces: &Faces) -> Result<Vec<u8>, Diagnostics> {
     let bytes = std::fs::read(pdf)
         .map_err(|e| Diagnostic::new(source, format!("cannot read {}: {e}", pdf.display())))?;
-    thumbnail::first_page(bytes).map_err(|why| {
+    thumbnail::first_page(bytes, faces).map_err(|why| {
         Diagnostics::from(Diagnostic::new(
             source,
             format!("cannot draw the PDF's first page for the index: {why:#}"),

@@ -39,6 +39,7 @@ use crate::output;
 use crate::project::{self, OUTPUT};
 use crate::render::title_lines;
 use crate::templates::Templates;
+use crate::thumbnail::Faces;
 use crate::typst_cli::{self, Started, Typst};
 use cache::state::Cached;
 use cache::{key, sweep, Entries, Globals, Hash, Hasher, Record, State, Work};
@@ -54,7 +55,7 @@ pub struct Site {
     pub typst: Typst,
     pub font_dirs: Vec<PathBuf>,
     /// The fonts' maps and advances, read when a letter is first laid out.
-    fonts: OnceLock<FontBook>,
+    fonts: Arc<OnceLock<FontBook>>,
 }
 
 /// What a build did.
@@ -137,7 +138,7 @@ impl Site {
             templates: Templates::load(root)?,
             typst: Typst::find_or_install()?,
             font_dirs: project::font_dirs(root)?,
-            fonts: OnceLock::new(),
+            fonts: Arc::default(),
         })
     }
 
@@ -145,6 +146,13 @@ impl Site {
     /// cache as far as it goes: a few milliseconds).
     pub fn fonts(&self) -> &FontBook {
         self.fonts.get_or_init(|| FontBook::load(&self.font_dirs))
+    }
+
+    /// The faces the pictures know glyphs of by their characters, read on the
+    /// drawing thread when the first picture is drawn.
+    fn picture_faces(&self) -> impl FnOnce() -> Faces + Send + 'static {
+        let (fonts, dirs) = (self.fonts.clone(), self.font_dirs.clone());
+        move || fonts.get_or_init(|| FontBook::load(&dirs)).picture_faces()
     }
 
     /// Builds with the default options: every core, only what changed.
@@ -184,7 +192,7 @@ impl Site {
             beside_typst(&started, move || cache::state::load_entries(&out))
         });
         let pool = Arc::new(thread_pool(options)?);
-        let pictures = Pictures::start(pool.clone());
+        let pictures = Pictures::start(pool.clone(), self.picture_faces());
         title_lines::remember(before.title_breaks.clone());
         let (outcomes, early) = std::thread::scope(|s| -> Result<_> {
             // A few letters' index is made while typst lays them out, on the

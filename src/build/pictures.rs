@@ -9,6 +9,7 @@ use std::thread::JoinHandle;
 
 use super::letter::Picture;
 use crate::diagnostic::Diagnostics;
+use crate::thumbnail::Faces;
 
 /// The drawing thread, and the way to hand it pictures.
 pub struct Pictures {
@@ -17,18 +18,28 @@ pub struct Pictures {
 }
 
 impl Pictures {
-    /// Starts drawing on `pool`, beside the letters' chunks.
-    pub fn start(pool: Arc<rayon::ThreadPool>) -> Pictures {
+    /// Starts drawing on `pool`, beside the letters' chunks, with the
+    /// `faces` the first picture reads.
+    pub fn start(
+        pool: Arc<rayon::ThreadPool>,
+        faces: impl FnOnce() -> Faces + Send + 'static,
+    ) -> Pictures {
         let (to_draw, pictures) = channel::<Picture>();
         let drawing = std::thread::spawn(move || {
             let undrawn = Mutex::new(Vec::new());
+            let mut pictures = pictures.into_iter().peekable();
+            // (No fonts are read for a build that draws nothing.)
+            let faces = match pictures.peek() {
+                Some(_) => faces(),
+                None => Faces::default(),
+            };
             // Waiting for the next picture happens here, never on the
             // pool's threads, which the chunks need.
             pool.in_place_scope(|s| {
                 for picture in pictures {
-                    let undrawn = &undrawn;
+                    let (undrawn, faces) = (&undrawn, &faces);
                     s.spawn(move |_| {
-                        if let Err(problems) = picture.draw() {
+                        if let Err(problems) = picture.draw(faces) {
                             undrawn.lock().expect("not poisoned").push(problems);
                         }
                     });

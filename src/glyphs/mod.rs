@@ -11,6 +11,7 @@ use std::path::{Path, PathBuf};
 use serde::{Deserialize, Serialize};
 use skrifa::instance::{LocationRef, Size};
 use skrifa::raw::{FileRef, TableProvider};
+use skrifa::Tag;
 use skrifa::{string::StringId, MetadataProvider};
 use walkdir::WalkDir;
 
@@ -86,6 +87,16 @@ struct Coverage {
     ranges: Vec<(u32, u32)>,
     /// The advances, in em, of the [`narrow`] characters it maps, by character.
     advances: Vec<(u32, f32)>,
+    /// Its PostScript name, as a PDF names the face.
+    postscript_name: Option<String>,
+    /// Whether a character may be printed with another glyph than the one its
+    /// character map gives: the font has glyph substitutions (GSUB, or AAT's
+    /// morx) or variations (fvar).
+    substitutes: bool,
+    /// The file's path, size and time, and the face's place in it: this face
+    /// as it is now (not kept in the cache, which is keyed by it).
+    #[serde(skip)]
+    identity: u128,
 }
 
 impl Coverage {
@@ -227,6 +238,16 @@ impl FontBook {
     }
 }
 
+impl FontBook {
+    /// The faces whose glyphs the pictures know by the characters they print.
+    pub fn picture_faces(&self) -> crate::thumbnail::Faces {
+        crate::thumbnail::Faces::new(self.fonts.iter().filter_map(|font| {
+            let name = font.postscript_name.clone()?;
+            Some((name, (!font.substitutes).then_some(font.identity)))
+        }))
+    }
+}
+
 fn is_font_file(path: &Path) -> bool {
     path.extension().and_then(|e| e.to_str()).is_some_and(|e| {
         matches!(
@@ -271,6 +292,14 @@ fn read_coverage(data: &[u8]) -> Vec<Coverage> {
                 families,
                 ranges,
                 advances: narrow_advances(&font),
+                postscript_name: font
+                    .localized_strings(StringId::POSTSCRIPT_NAME)
+                    .english_or_first()
+                    .map(|s| s.to_string()),
+                substitutes: font.gsub().is_ok()
+                    || font.fvar().is_ok()
+                    || font.table_data(Tag::new(b"morx")).is_some(),
+                identity: 0,
             }
         })
         .collect()
@@ -289,7 +318,7 @@ fn narrow_advances(font: &skrifa::FontRef) -> Vec<(u32, f32)> {
 }
 
 /// The character maps (and advances) read before, in
-/// `~/.cache/gongwen/font-coverage-2`. (Its name changes with its layout:
+/// `~/.cache/gongwen/font-coverage-3`. (Its name changes with its layout:
 /// postcard data is not self-describing, an older file could read as garbage.)
 struct CoverageCache {
     path: Option<PathBuf>,
@@ -299,7 +328,7 @@ struct CoverageCache {
 
 impl CoverageCache {
     fn open() -> CoverageCache {
-        let path = dirs::cache_dir().map(|d| d.join("gongwen").join("font-coverage-2"));
+        let path = dirs::cache_dir().map(|d| d.join("gongwen").join("font-coverage-3"));
         let before = path
             .as_ref()
             .and_then(|p| std::fs::read(p).ok())
@@ -338,10 +367,17 @@ impl CoverageCache {
                 .map(|data| read_coverage(&data))
                 .unwrap_or_default(),
         };
-        if let Some(key) = key {
-            self.now.insert(key, coverage.clone());
+        if let Some(key) = &key {
+            self.now.insert(key.clone(), coverage.clone());
         }
-        coverage
+        // (A file without a time to trust is read anew each build: its path is enough.)
+        let file = key.unwrap_or_else(|| path.display().to_string());
+        (coverage.into_iter().enumerate())
+            .map(|(i, mut face)| {
+                face.identity = xxhash_rust::xxh3::xxh3_128(format!("{file}\0{i}").as_bytes());
+                face
+            })
+            .collect()
     }
 
     /// Keeps the maps of other projects' fonts that are still as they were
@@ -376,6 +412,9 @@ mod tests {
             families: vec![family.to_lowercase()],
             ranges: ranges.to_vec(),
             advances: Vec::new(),
+            postscript_name: None,
+            substitutes: false,
+            identity: 0,
         }
     }
 
@@ -515,6 +554,14 @@ mod tests {
         let v: Value = serde_yaml::from_str("[{name: 表喆, file: _a/喆.md}]").unwrap();
         printed_strings(&v, &mut out);
         assert_eq!(out, "表喆");
+    }
+
+    #[test]
+    fn the_pictures_know_glyphs_by_character_only_in_faces_that_print_one_glyph_a_character() {
+        let faces = FontBook::load(&[PathBuf::from("fonts")]).picture_faces();
+        assert!(faces.has("FandolFang-Regular") && faces.has("FandolSong-Bold"));
+        // Noto's faces substitute glyphs (locl, ccmp, vert…).
+        assert!(!faces.has("NotoSerifCJKsc-Regular") && !faces.has("NotoSansCJKsc-Regular"));
     }
 
     #[test]

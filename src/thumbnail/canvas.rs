@@ -4,9 +4,9 @@
 //! one from its outline anew: two thirds of a picture's time. Its renderer
 //! takes no glyph cache, so this [`Device`] rasterizes with the same vello
 //! rasterizer and settings, keeps each glyph's coverage by the glyph (its
-//! charstring, see [`GlyphKeys`]), size and quarter-pixel offset (for every
-//! letter this thread draws), and
-//! lays it onto the page. A glyph is drawn at its offset rounded to the
+//! face and character, or its charstring, see [`GlyphKeys`]), size and
+//! quarter-pixel offset (for every letter this thread draws), and lays it
+//! onto the page. A glyph is drawn at its offset rounded to the
 //! quarter pixel, whether or not its coverage was kept: the picture depends
 //! on the page alone. Only what typst's pages of text draw is followed
 //! (solid fills and strokes, outline glyphs, plain groups); on anything
@@ -29,7 +29,7 @@ use hayro::vello_cpu::peniko::Fill;
 use hayro::vello_cpu::{Level, Pixmap, RenderContext, RenderMode, RenderSettings, Resources};
 use kurbo::Shape as _;
 
-use super::glyph_key::GlyphKeys;
+use super::glyph_key::{Faces, GlyphKeys};
 
 /// Steps of a pixel a glyph's position is rounded to: a quarter pixel is
 /// below what the eye tells at this size, and a character then has at most
@@ -47,17 +47,24 @@ thread_local! {
 
 /// Page 1 at `scale` (pixels per point) as RGB on white, or None when it
 /// draws with what this does not follow.
-pub fn first_page(page: &Page, scale: f64) -> Option<(u32, u32, Vec<u8>)> {
+pub fn first_page(page: &Page, scale: f64, faces: &Faces) -> Option<(u32, u32, Vec<u8>)> {
+    let (width, height, initial) = page_size(page, scale);
+    let mut canvas = Canvas::new(width, height, faces);
+    let bbox = Rect::new(0.0, 0.0, f64::from(width), f64::from(height));
+    interpret(page, initial, bbox, &mut canvas);
+    (!canvas.unfollowed).then(|| (u32::from(width), u32::from(height), canvas.rgb))
+}
+
+/// The picture's width and height in pixels at `scale`, and the transform
+/// from the page's space onto it, as hayro's renderer takes them.
+pub(super) fn page_size(page: &Page, scale: f64) -> (u16, u16, Affine) {
     let (width, height) = page.render_dimensions();
     let (width, height) = (
         (f64::from(width) * scale).floor() as u16,
         (f64::from(height) * scale).floor() as u16,
     );
     let initial = Affine::scale(scale) * page.initial_transform(true).to_kurbo();
-    let mut canvas = Canvas::new(width, height);
-    let bbox = Rect::new(0.0, 0.0, f64::from(width), f64::from(height));
-    interpret(page, initial, bbox, &mut canvas);
-    (!canvas.unfollowed).then(|| (u32::from(width), u32::from(height), canvas.rgb))
+    (width, height, initial)
 }
 
 /// Interprets `page` into `device`, `initial` taking it onto `bbox`.
@@ -97,26 +104,29 @@ struct Coverage {
     alpha: Vec<u8>,
 }
 
-struct Canvas {
+pub(super) struct Canvas<'f> {
     width: usize,
     height: usize,
-    rgb: Vec<u8>,
+    pub(super) rgb: Vec<u8>,
     /// Something was drawn that this does not follow.
     unfollowed: bool,
+    /// The faces whose glyphs are known by their characters.
+    faces: &'f Faces,
     /// The keys of this PDF's glyphs.
     glyph_keys: GlyphKeys,
     /// The numbers of the glyph being drawn.
     numbers: Vec<i64>,
 }
 
-impl Canvas {
-    fn new(width: u16, height: u16) -> Canvas {
+impl<'f> Canvas<'f> {
+    pub(super) fn new(width: u16, height: u16, faces: &'f Faces) -> Canvas<'f> {
         let (width, height) = (usize::from(width), usize::from(height));
         Canvas {
             width,
             height,
             rgb: vec![255; width * height * 3],
             unfollowed: false,
+            faces,
             glyph_keys: GlyphKeys::default(),
             numbers: Vec::new(),
         }
@@ -145,17 +155,14 @@ impl Canvas {
     }
 
     /// A path (or a rectangle, `rect`) filled or stroked onto the page.
-    fn draw_shape(
+    pub(super) fn draw_shape(
         &mut self,
         path: &BezPath,
         rect: Option<&Rect>,
         transform: Affine,
-        paint: &Paint,
+        color: [u8; 4],
         mode: &PathDrawMode,
     ) {
-        let Some(color) = self.color(paint) else {
-            return;
-        };
         let shape = match (mode, rect) {
             (PathDrawMode::Fill(rule), Some(rect)) => Drawn::Rect(rect, *rule),
             (PathDrawMode::Fill(rule), None) => Drawn::Fill(path, *rule),
@@ -163,6 +170,97 @@ impl Canvas {
         };
         if let Some(coverage) = rasterize(&shape, transform, Some((self.width, self.height))) {
             self.lay(&coverage, (0, 0), color);
+        }
+    }
+
+    /// Lays the glyph known as `outline` in `color`, drawn with `transform`
+    /// and `glyph_transform` as hayro gives them, from its kept coverage or,
+    /// when none is kept, from `path` (then kept). False when none is kept
+    /// and there is no `path` to draw: nothing is laid.
+    pub(super) fn draw_kept(
+        &mut self,
+        outline: u128,
+        transform: Affine,
+        glyph_transform: Affine,
+        color: [u8; 4],
+        mode: &GlyphDrawMode,
+        path: Option<&dyn Fn() -> BezPath>,
+    ) -> bool {
+        let origin = (transform * glyph_transform).translation();
+        let steps = ((origin.x * SUBPIXEL).round(), (origin.y * SUBPIXEL).round());
+        let whole = ((steps.0 / SUBPIXEL).floor(), (steps.1 / SUBPIXEL).floor());
+        let offset = (
+            (steps.0 - whole.0 * SUBPIXEL) as u8,
+            (steps.1 - whole.1 * SUBPIXEL) as u8,
+        );
+        // (The numbers go to a buffer kept for the page: a glyph is drawn
+        // hundreds of times a page, and found kept nearly every time.)
+        let numbers = &mut self.numbers;
+        numbers.clear();
+        match mode {
+            GlyphDrawMode::Stroke(props) => {
+                quantize(numbers, linear(transform).as_coeffs());
+                quantize(numbers, glyph_transform.as_coeffs());
+                quantize(
+                    numbers,
+                    [props.line_width, props.miter_limit, props.dash_offset].map(f64::from),
+                );
+                numbers.extend([props.line_cap as i64, props.line_join as i64]);
+                quantize(numbers, props.dash_array.iter().map(|d| f64::from(*d)));
+            }
+            _ => quantize(numbers, linear(transform * glyph_transform).as_coeffs()),
+        }
+        let key = GlyphKey {
+            outline,
+            offset,
+            numbers: hash_numbers(numbers),
+        };
+        let coverage = KEPT.with_borrow_mut(|kept| {
+            if let Some(c) = kept.get(&key) {
+                return Ok(c.clone());
+            }
+            let Some(path) = path else {
+                return Err(());
+            };
+            let shift = Affine::translate((
+                f64::from(offset.0) / SUBPIXEL,
+                f64::from(offset.1) / SUBPIXEL,
+            ));
+            // (Drawn only now: most glyphs are found kept.)
+            let path = path();
+            let c = match mode {
+                GlyphDrawMode::Stroke(props) => {
+                    let (t, g) = (dequantized(&numbers[..6]), dequantized(&numbers[6..12]));
+                    let placed = g * path;
+                    // (The stroke is drawn in the text's space, around the glyph's origin.)
+                    let to_origin = Affine::translate(-(t * g.translation().to_point()).to_vec2());
+                    rasterize(&Drawn::Stroke(&placed, props), shift * to_origin * t, None)
+                }
+                _ => rasterize(
+                    &Drawn::Fill(&path, FillRule::NonZero),
+                    shift * dequantized(numbers),
+                    None,
+                ),
+            };
+            // (A glyph that covers no pixel, a space, is kept as such.)
+            let c = Rc::new(c.unwrap_or(Coverage {
+                x: 0,
+                y: 0,
+                width: 1,
+                alpha: Vec::new(),
+            }));
+            if kept.len() >= MOST_KEPT {
+                kept.clear();
+            }
+            kept.insert(key, c.clone());
+            Ok(c)
+        });
+        match coverage {
+            Ok(coverage) => {
+                self.lay(&coverage, (whole.0 as i32, whole.1 as i32), color);
+                true
+            }
+            Err(()) => false,
         }
     }
 
@@ -177,7 +275,7 @@ impl Canvas {
     }
 }
 
-impl<'a> Device<'a> for Canvas {
+impl<'a> Device<'a> for Canvas<'_> {
     fn set_soft_mask(&mut self, mask: Option<SoftMask<'a>>) {
         self.unfollowed |= mask.is_some();
     }
@@ -193,7 +291,9 @@ impl<'a> Device<'a> for Canvas {
         paint: &Paint<'a>,
         mode: &PathDrawMode,
     ) {
-        self.draw_shape(path, None, transform, paint, mode);
+        if let Some(color) = self.color(paint) {
+            self.draw_shape(path, None, transform, color, mode);
+        }
     }
 
     fn draw_rect(
@@ -204,7 +304,9 @@ impl<'a> Device<'a> for Canvas {
         mode: &PathDrawMode,
     ) {
         // (Filled as a rectangle, as hayro's renderer fills it.)
-        self.draw_shape(&rect.to_path(0.1), Some(rect), transform, paint, mode);
+        if let Some(color) = self.color(paint) {
+            self.draw_shape(&rect.to_path(0.1), Some(rect), transform, color, mode);
+        }
     }
 
     fn push_clip_path(&mut self, _: &ClipPath) {
@@ -238,69 +340,15 @@ impl<'a> Device<'a> for Canvas {
         let Some(color) = self.color(paint) else {
             return;
         };
-        let outline = self.glyph_keys.key(glyph);
-        let origin = (transform * glyph_transform).translation();
-        let steps = ((origin.x * SUBPIXEL).round(), (origin.y * SUBPIXEL).round());
-        let whole = ((steps.0 / SUBPIXEL).floor(), (steps.1 / SUBPIXEL).floor());
-        let offset = (
-            (steps.0 - whole.0 * SUBPIXEL) as u8,
-            (steps.1 - whole.1 * SUBPIXEL) as u8,
-        );
-        // (The numbers go to a buffer kept for the page: a glyph is drawn
-        // hundreds of times a page, and found kept nearly every time.)
-        let numbers = &mut self.numbers;
-        numbers.clear();
-        match mode {
-            GlyphDrawMode::Stroke(props) => {
-                quantize(numbers, linear(transform).as_coeffs());
-                quantize(numbers, glyph_transform.as_coeffs());
-                quantize(
-                    numbers,
-                    [props.line_width, props.miter_limit, props.dash_offset].map(f64::from),
-                );
-                numbers.extend([props.line_cap as i64, props.line_join as i64]);
-                quantize(numbers, props.dash_array.iter().map(|d| f64::from(*d)));
-            }
-            _ => quantize(numbers, linear(transform * glyph_transform).as_coeffs()),
-        }
-        let key = GlyphKey {
+        let outline = self.glyph_keys.key(glyph, self.faces);
+        self.draw_kept(
             outline,
-            offset,
-            numbers: hash_numbers(numbers),
-        };
-        let coverage = KEPT.with_borrow_mut(|kept| {
-            if let Some(c) = kept.get(&key) {
-                return Some(c.clone());
-            }
-            let shift = Affine::translate((
-                f64::from(offset.0) / SUBPIXEL,
-                f64::from(offset.1) / SUBPIXEL,
-            ));
-            // (Drawn only now: most glyphs are found kept.)
-            let path = glyph.outline();
-            let c = Rc::new(match mode {
-                GlyphDrawMode::Stroke(props) => {
-                    let (t, g) = (dequantized(&numbers[..6]), dequantized(&numbers[6..12]));
-                    let placed = g * path;
-                    // (The stroke is drawn in the text's space, around the glyph's origin.)
-                    let to_origin = Affine::translate(-(t * g.translation().to_point()).to_vec2());
-                    rasterize(&Drawn::Stroke(&placed, props), shift * to_origin * t, None)?
-                }
-                _ => rasterize(
-                    &Drawn::Fill(&path, FillRule::NonZero),
-                    shift * dequantized(numbers),
-                    None,
-                )?,
-            });
-            if kept.len() >= MOST_KEPT {
-                kept.clear();
-            }
-            kept.insert(key, c.clone());
-            Some(c)
-        });
-        if let Some(coverage) = coverage {
-            self.lay(&coverage, (whole.0 as i32, whole.1 as i32), color);
-        }
+            transform,
+            glyph_transform,
+            color,
+            mode,
+            Some(&|| glyph.outline()),
+        );
     }
 
     fn draw_image(&mut self, _: Image<'a, '_>, _: Affine) {

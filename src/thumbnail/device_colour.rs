@@ -49,11 +49,9 @@ pub fn device_colours(pdf: Vec<u8>) -> Vec<u8> {
             let stream = read
                 .xref()
                 .get::<Stream>(ObjectIdentifier::new(profile, 0))?;
-            let profile = stream.decoded().ok()?;
-            let device = match &*profile {
-                p if p == SRGB_GRAY => "/DeviceGray",
-                p if p == SRGB_RGB => "/DeviceRGB",
-                _ => return None,
+            let device = match typst_profile_components(&stream.decoded().ok()?)? {
+                1 => "/DeviceGray",
+                _ => "/DeviceRGB",
             };
             Some((at, device))
         })
@@ -68,6 +66,15 @@ pub fn device_colours(pdf: Vec<u8>) -> Vec<u8> {
         pdf[at].copy_from_slice(&written);
     }
     pdf
+}
+
+/// The components of `profile` when it is one of typst's: 1 (gray) or 3 (RGB).
+pub(super) fn typst_profile_components(profile: &[u8]) -> Option<usize> {
+    match profile {
+        p if p == SRGB_GRAY => Some(1),
+        p if p == SRGB_RGB => Some(3),
+        _ => None,
+    }
 }
 
 #[cfg(test)]

@@ -1,7 +1,10 @@
 //! A glyph's identity across PDFs, for the coverages kept between pictures.
 //!
 //! Each PDF embeds its own subset of a face, with the glyphs numbered anew,
-//! so a glyph is known by what draws it. In a CID-keyed CFF font without
+//! so a glyph is known by what draws it. A face of the project's [`Faces`]
+//! prints a character with one glyph only, so there it is known by the face
+//! and the character (which the PDF's ToUnicode map gives, without reading
+//! the font program at all). In a CID-keyed CFF font without
 //! subroutines (typst's subsets) that is its charstring and the font's
 //! matrices, read straight from the font program; in any other font it is
 //! the outline, drawn to be hashed. (Drawing every glyph's outline of page 1
@@ -29,13 +32,15 @@ pub struct GlyphKeys {
 }
 
 impl GlyphKeys {
-    pub fn key(&mut self, glyph: &OutlineGlyph) -> u128 {
+    pub fn key(&mut self, glyph: &OutlineGlyph, faces: &Faces) -> u128 {
         let id = glyph.identifier().cache_key();
         if let Some(key) = self.glyphs.get(&id) {
             return *key;
         }
-        let key = self
-            .charstring_key(glyph)
+        let by_face = (glyph.font_data())
+            .and_then(|font| faces.key(font.postscript_name.as_deref()?, &glyph.as_unicode()?));
+        let key = by_face
+            .or_else(|| self.charstring_key(glyph))
             .unwrap_or_else(|| hash_path(&glyph.outline()));
         self.glyphs.insert(id, key);
         key
@@ -52,6 +57,63 @@ impl GlyphKeys {
         charstrings
             .as_ref()?
             .key(glyph.glyph_id().to_u32() as usize)
+    }
+}
+
+/// The faces whose glyph for a character is always the same: those of the
+/// fonts given to typst that have no glyph substitutions (GSUB) nor
+/// variations, by PostScript name, with what the face is (its file as it is
+/// now, so a face changed under `watch` is not taken for the old one).
+#[derive(Debug, Default, Clone)]
+pub struct Faces(HashMap<String, u128>);
+
+impl Faces {
+    /// The faces of `fonts`, each with its identity when it prints a
+    /// character with one glyph only. A name two faces share is left out:
+    /// the PDF would not tell which of them typst took.
+    pub fn new(fonts: impl IntoIterator<Item = (String, Option<u128>)>) -> Faces {
+        let mut by_name: HashMap<String, Option<u128>> = HashMap::new();
+        for (name, identity) in fonts {
+            by_name
+                .entry(name)
+                .and_modify(|seen| *seen = None)
+                .or_insert(identity);
+        }
+        Faces(
+            by_name
+                .into_iter()
+                .filter_map(|(name, identity)| Some((name, identity?)))
+                .collect(),
+        )
+    }
+
+    /// Whether glyphs of the face named `postscript_name` are known by character.
+    pub fn has(&self, postscript_name: &str) -> bool {
+        self.0.contains_key(postscript_name)
+    }
+
+    /// The key of the glyph the font `base_font` prints for `text`; None
+    /// unless its face is one of these and `text` one character. (A Type0
+    /// font's name is its face's with its encoding: typst writes
+    /// `FandolFang-Regular-Identity-H`.)
+    pub fn key(&self, base_font: &str, text: &BfString) -> Option<u128> {
+        let face = base_font.strip_suffix("-Identity-H").unwrap_or(base_font);
+        let identity = self.0.get(face)?;
+        let c = match text {
+            BfString::Char(c) => *c,
+            BfString::String(s) => {
+                let mut chars = s.chars();
+                match (chars.next(), chars.next()) {
+                    (Some(c), None) => c,
+                    _ => return None,
+                }
+            }
+        };
+        let mut hasher = Xxh3::new();
+        hasher.update(b"face character");
+        hasher.update(&identity.to_le_bytes());
+        hasher.update(&u32::from(c).to_le_bytes());
+        Some(hasher.digest128())
     }
 }
 
@@ -192,6 +254,24 @@ mod tests {
     use std::sync::Arc;
 
     use super::*;
+
+    #[test]
+    fn a_face_is_known_by_its_name_only_when_one_face_has_it_and_prints_a_character_one_way() {
+        let faces = Faces::new([
+            ("Twice".to_string(), Some(1)),
+            ("Twice".to_string(), Some(2)),
+            ("Once".to_string(), Some(3)),
+            ("Substitutes".to_string(), None),
+        ]);
+        assert!(faces.has("Once"));
+        assert!(!faces.has("Twice") && !faces.has("Substitutes"));
+        let key = |font: &str, text: &str| faces.key(font, &BfString::String(text.to_string()));
+        assert!(key("Once-Identity-H", "宁").is_some());
+        assert_eq!(key("Once", "宁"), faces.key("Once", &BfString::Char('宁')));
+        assert_ne!(key("Once", "宁"), key("Once", "吉"));
+        // A glyph that stands for two characters is not one of a character.
+        assert!(key("Once", "fi").is_none() && key("Twice", "宁").is_none());
+    }
 
     #[test]
     fn a_font_program_that_is_no_cid_keyed_cff_leaves_its_glyphs_to_their_outlines() {

@@ -5,41 +5,64 @@
 //! start and its own reading of every PDF, and the one-letter rebuild paid
 //! for it in full. The PDF embeds all its fonts, so nothing else is read.
 //! A page of text is drawn by [`canvas`], which keeps each glyph's pixels
-//! for the next time it is drawn; anything else by hayro's own renderer.
+//! for the next time it is drawn; once they are all kept, by [`kept_only`]
+//! without reading the fonts; anything else by hayro's own renderer.
 
 mod canvas;
 mod device_colour;
 mod glyph_key;
+mod kept_only;
+mod shown_font;
 
 #[doc(hidden)]
 pub use device_colour::device_colours;
-pub use glyph_key::KeyedGlyph;
+pub use glyph_key::{Faces, KeyedGlyph};
 
 use std::collections::HashMap;
 use std::rc::Rc;
+use std::sync::Arc;
 
 use anyhow::{anyhow, Context};
-use hayro::hayro_interpret::hayro_cmap::{BfString, CMap};
 use hayro::hayro_interpret::InterpreterSettings;
 use hayro::hayro_syntax::content::ops::{self, TypedInstruction};
 use hayro::hayro_syntax::content::TypedIter;
 use hayro::hayro_syntax::object::dict::keys;
 use hayro::hayro_syntax::object::{Dict, Name, Object, Stream};
 use hayro::hayro_syntax::page::{Page, Resources};
-use hayro::hayro_syntax::Pdf;
+
+use hayro::hayro_syntax::{Pdf, PdfData};
 use hayro::vello_cpu::color::palette::css::WHITE;
 use hayro::vello_cpu::kurbo::{Affine, Rect};
 use hayro::{RenderCache, RenderSettings};
+use shown_font::ShownFont;
 
 /// Pixels per inch: an A4 page is then 231 × 327 pixels, sharp at the
 /// index's 116 CSS pixels on a double-density screen.
 pub const PPI: f32 = 28.0;
 
-/// Page 1 of `pdf` as an opaque RGB PNG at [`PPI`], or why it cannot be drawn.
-pub fn first_page(pdf: Vec<u8>) -> anyhow::Result<Vec<u8>> {
+/// Page 1 of `pdf` as an opaque RGB PNG at [`PPI`], or why it cannot be
+/// drawn. Glyphs of `faces` are known by their characters.
+pub fn first_page(pdf: Vec<u8>, faces: &Faces) -> anyhow::Result<Vec<u8>> {
+    let pdf = Arc::new(pdf);
+    if let Ok(png) = first_page_from_kept(pdf.clone(), faces) {
+        return Ok(png);
+    }
+    let pdf = Arc::try_unwrap(pdf).unwrap_or_else(|shared| (*shared).clone());
     draw_first_page(device_colour::device_colours(pdf), |page, scale| {
-        canvas::first_page(page, f64::from(scale)).unwrap_or_else(|| by_hayro(page, scale))
+        canvas::first_page(page, f64::from(scale), faces).unwrap_or_else(|| by_hayro(page, scale))
     })
+}
+
+/// [`first_page`] drawn from the coverages this thread kept from earlier
+/// pictures alone; an error when a glyph's was not kept (or the page draws
+/// what this does not follow).
+#[doc(hidden)]
+pub fn first_page_from_kept(pdf: Arc<Vec<u8>>, faces: &Faces) -> anyhow::Result<Vec<u8>> {
+    let drawn = with_first_page(pdf, |page| {
+        kept_only::first_page(page, f64::from(PPI / 72.0), faces)
+    })?;
+    let (width, height, rgb) = drawn?;
+    encode(width, height, &rgb).context("cannot encode the picture")
 }
 
 /// [`first_page`] as hayro's own renderer draws it, glyph by glyph, in the
@@ -72,7 +95,7 @@ fn draw_first_page(
     encode(width, height, &rgb).context("cannot encode the picture")
 }
 
-fn with_first_page<T>(pdf: Vec<u8>, then: impl FnOnce(&Page) -> T) -> anyhow::Result<T> {
+fn with_first_page<T>(pdf: impl Into<PdfData>, then: impl FnOnce(&Page) -> T) -> anyhow::Result<T> {
     let pdf = Pdf::new(pdf).map_err(|e| anyhow!("the PDF does not read back ({e:?})"))?;
     let pages = pdf.pages();
     let page = pages.first().context("the PDF has no pages")?;
@@ -143,12 +166,12 @@ fn drawing_key(content: &[u8], resources: &Resources, key: &mut Vec<u8>, depth: 
                 let read = match fonts.get(f.0.as_ref()) {
                     Some(read) => read.clone(),
                     None => {
-                        let read = Rc::new(ShownFont::read(resources, f.0)?);
+                        let read = Rc::new(ShownFont::read(&resources.get_font(f.0)?)?);
                         fonts.insert(f.0.to_vec(), read.clone());
                         read
                     }
                 };
-                key.extend_from_slice(&read.name);
+                key.extend_from_slice(read.name.as_bytes());
                 font = Some(read);
             }
             TypedInstruction::ShowText(ops::ShowText(text))
@@ -183,49 +206,6 @@ fn drawing_key(content: &[u8], resources: &Resources, key: &mut Vec<u8>, depth: 
     Some(())
 }
 
-/// A font as page text uses it: its name without the subset's tag, and
-/// what each of its codes stands for.
-struct ShownFont {
-    name: Vec<u8>,
-    code_bytes: usize,
-    to_unicode: CMap,
-}
-
-impl ShownFont {
-    fn read(resources: &Resources, name: &Name) -> Option<Self> {
-        let dict = resources.get_font(name)?;
-        let base = dict.get::<Name>(keys::BASE_FONT);
-        let base = base.as_deref().unwrap_or_default();
-        // "ABCDEF+NotoSerifCJKsc": the tag changes with the glyphs the subset holds.
-        let untagged = match base.get(6) {
-            Some(b'+') => &base[7..],
-            _ => base,
-        };
-        let to_unicode = dict.get::<Stream>(keys::TO_UNICODE)?.decoded().ok()?;
-        let is_type0 = dict.get::<Name>(keys::SUBTYPE).as_deref() == Some(keys::TYPE0);
-        Some(ShownFont {
-            name: untagged.to_vec(),
-            code_bytes: if is_type0 { 2 } else { 1 },
-            to_unicode: CMap::parse(&to_unicode, |_| None)?,
-        })
-    }
-
-    /// Appends the characters `codes` stand for; None for a code that
-    /// stands for none, as two such glyphs could not be told apart.
-    fn characters(&self, codes: &[u8], key: &mut Vec<u8>) -> Option<()> {
-        for code in codes.chunks(self.code_bytes) {
-            let code = code.iter().fold(0u32, |n, b| n << 8 | u32::from(*b));
-            match self.to_unicode.lookup_bf_string(code)? {
-                BfString::Char(c) => key.extend_from_slice(c.encode_utf8(&mut [0; 4]).as_bytes()),
-                BfString::String(s) => key.extend_from_slice(s.as_bytes()),
-            }
-            // (A separator, so that "ab" + "c" is not "a" + "bc".)
-            key.push(0);
-        }
-        Some(())
-    }
-}
-
 fn encode(width: u32, height: u32, rgb: &[u8]) -> Result<Vec<u8>, png::EncodingError> {
     let mut out = Vec::new();
     let mut encoder = png::Encoder::new(&mut out, width, height);
@@ -246,7 +226,7 @@ mod tests {
 
     #[test]
     fn bytes_that_are_not_a_pdf_say_so() {
-        let e = first_page(b"%PDF-1.7 broken".to_vec()).unwrap_err();
+        let e = first_page(b"%PDF-1.7 broken".to_vec(), &Faces::default()).unwrap_err();
         assert!(
             e.to_string().starts_with("the PDF does not read back"),
             "{e}"

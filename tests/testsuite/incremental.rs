@@ -581,8 +581,9 @@ fn an_edit_past_the_first_page_keeps_its_picture_and_one_on_it_draws_it_again() 
     let pdf = std::fs::read(project.output("2024/long.pdf")).unwrap();
     assert!(pdf_text(&project.output("2024/long.pdf")).contains("补充的一句新话"));
     assert_eq!(inode(&png), first.0, "the picture was drawn again");
+    let faces = project.picture_faces();
     assert_eq!(
-        gongwen::thumbnail::first_page(pdf).unwrap(),
+        gongwen::thumbnail::first_page(pdf, &faces).unwrap(),
         first.1,
         "the kept picture is not what the new PDF's first page looks like"
     );
@@ -599,7 +600,7 @@ fn an_edit_past_the_first_page_keeps_its_picture_and_one_on_it_draws_it_again() 
     assert_ne!(inode(&png), first.0, "the picture was kept");
     assert_eq!(
         std::fs::read(&png).unwrap(),
-        gongwen::thumbnail::first_page(pdf).unwrap(),
+        gongwen::thumbnail::first_page(pdf, &faces).unwrap(),
         "the picture is not of the new first page"
     );
     assert_ne!(std::fs::read(&png).unwrap(), first.1);

@@ -2072,9 +2072,11 @@ fn a_picture_is_the_page_as_hayro_draws_it() {
     .map(|l| repo.output(&format!("{l}.pdf")))
     .collect();
     pdfs.extend(["d-seal", "i-tables", "j-tokens"].map(|l| built().output(&format!("{l}.pdf"))));
+    let faces = repo.picture_faces();
     for pdf in pdfs {
         let bytes = std::fs::read(&pdf).unwrap();
-        let (w, h, kept) = decode_png_rgb(&gongwen::thumbnail::first_page(bytes.clone()).unwrap());
+        let (w, h, kept) =
+            decode_png_rgb(&gongwen::thumbnail::first_page(bytes.clone(), &faces).unwrap());
         let (w2, h2, drawn) =
             decode_png_rgb(&gongwen::thumbnail::first_page_by_hayro(bytes).unwrap());
         assert_eq!((w, h), (w2, h2), "{}", pdf.display());
@@ -2098,6 +2100,58 @@ fn a_picture_is_the_page_as_hayro_draws_it() {
             pdf.display()
         );
     }
+}
+
+/// A page of text is drawn from the glyphs' kept pixels alone, its fonts
+/// not read, once each glyph has been drawn: known by face and character,
+/// the same glyph in two letters' subsets is one. That picture is the one
+/// drawn through hayro to the byte. A page with what that does not follow
+/// (the seal, an image) is left to hayro.
+#[test]
+fn a_page_of_text_is_drawn_from_kept_glyphs_as_hayro_draws_it() {
+    use gongwen::thumbnail::{first_page, first_page_from_kept, Faces};
+    let repo = Project::repo_letters_built();
+    let faces = repo.picture_faces();
+    let letters = [
+        repo.output("2022/ningxia-70-proposal.pdf"),
+        repo.output("2023/document-format-example.pdf"),
+        repo.output("2024/letter-format-reply.pdf"),
+    ];
+    let fixtures = [
+        "i-tables",
+        "j-tokens",
+        "k-sample",
+        "n-order-name",
+        "o-minutes",
+        "s-banji-after-foot",
+    ];
+    let pdfs = letters
+        .into_iter()
+        .chain(fixtures.map(|l| built().output(&format!("{l}.pdf"))));
+    for pdf in pdfs {
+        let bytes = std::fs::read(&pdf).unwrap();
+        // (Without faces, glyphs are known by their charstrings: hayro reads the fonts.)
+        let through_hayro = first_page(bytes.clone(), &Faces::default()).unwrap();
+        first_page(bytes.clone(), &faces).unwrap();
+        let kept = first_page_from_kept(std::sync::Arc::new(bytes), &faces)
+            .unwrap_or_else(|e| panic!("{}: {e:#}", pdf.display()));
+        assert!(
+            kept == through_hayro,
+            "{}: not the same picture",
+            pdf.display()
+        );
+    }
+    // Nothing is kept yet on another thread: the glyphs are not drawn from nothing.
+    let bytes = std::fs::read(built().output("j-tokens.pdf")).unwrap();
+    let fresh =
+        std::thread::spawn(move || first_page_from_kept(std::sync::Arc::new(bytes), &faces));
+    let e = fresh.join().unwrap().unwrap_err();
+    assert_eq!(e.to_string(), "a glyph of page 1 is not kept");
+    let faces = repo.picture_faces();
+    let seal = std::fs::read(built().output("d-seal.pdf")).unwrap();
+    first_page(seal.clone(), &faces).unwrap();
+    let e = first_page_from_kept(std::sync::Arc::new(seal), &faces).unwrap_err();
+    assert_eq!(e.to_string(), "page 1 draws what only hayro follows");
 }
 
 /// The pictures read typst's gray and sRGB profiles as device colours (a

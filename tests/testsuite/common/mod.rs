@@ -113,6 +113,12 @@ impl Project {
         self.root().join("output").join(path)
     }
 
+    /// The faces the build's pictures know glyphs of by their characters.
+    pub fn picture_faces(&self) -> gongwen::thumbnail::Faces {
+        let dirs = gongwen::project::font_dirs(self.root()).unwrap();
+        gongwen::glyphs::FontBook::load(&dirs).picture_faces()
+    }
+
     pub fn read(&self, path: &str) -> String {
         std::fs::read_to_string(self.output(path)).unwrap_or_else(|e| panic!("output/{path}: {e}"))
     }
