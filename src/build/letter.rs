@@ -5,7 +5,7 @@
 
 use std::path::{Path, PathBuf};
 
-use super::cache::{self, Globals, Hash, Hasher, Keys, Record, Redo, Work};
+use super::cache::{self, Deps, Globals, Hash, Hasher, Keys, Record, Redo, Work};
 use super::compile::{Compiler, Job};
 use super::pipeline::{self, HoldBack, Wanted};
 use super::Site;
@@ -49,23 +49,50 @@ pub struct Built {
 /// place. Drawing waits for nothing else, so it goes on beside the other
 /// chunks' layout and the index, not before them.
 pub struct Picture {
-    source: PathBuf,
+    pub source: PathBuf,
     pdf: PathBuf,
     png: PathBuf,
+    /// When the picture's key is not known (a new PDF with no picture in
+    /// place, or a picture never drawn): the fonts' hash and the letter's
+    /// files, to read its [`picture_key`] with the drawing, from one
+    /// reading of the PDF.
+    keyed_by: Option<(Hash, Deps)>,
 }
 
 impl Picture {
-    /// Draws the picture into place. On failure no picture is left, so the
-    /// next build makes the letter again.
-    pub fn draw(&self, faces: &Faces) -> Result<(), Diagnostics> {
-        let drawn = draw(&self.source, &self.pdf, faces).and_then(|png| {
-            output::write_atomic(&self.png, &png)
-                .map_err(|e| Diagnostic::new(&self.source, format!("{e:#}")).into())
-        });
-        if drawn.is_err() {
-            let _ = std::fs::remove_file(&self.png);
+    /// Draws the picture into place; the letter's picture key when asked
+    /// for. On failure no picture is left, so the next build makes the
+    /// letter again.
+    pub fn draw(&self, faces: &Faces) -> Result<Option<Hash>, Diagnostics> {
+        let bytes = std::fs::read(&self.pdf).map_err(|e| {
+            Diagnostic::new(
+                &self.source,
+                format!("cannot read {}: {e}", self.pdf.display()),
+            )
+        })?;
+        let (png, first_page) =
+            thumbnail::first_page_and_key(bytes, faces, self.keyed_by.is_some());
+        let key = (self.keyed_by.as_ref())
+            .zip(first_page)
+            .map(|((fonts, deps), first_page)| key_of_picture(&first_page, deps, fonts));
+        let drawn = png
+            .map_err(|why| {
+                Diagnostic::new(
+                    &self.source,
+                    format!("cannot draw the PDF's first page for the index: {why:#}"),
+                )
+            })
+            .and_then(|png| {
+                output::write_atomic(&self.png, &png)
+                    .map_err(|e| Diagnostic::new(&self.source, format!("{e:#}")))
+            });
+        match drawn {
+            Ok(()) => Ok(key),
+            Err(problem) => {
+                let _ = std::fs::remove_file(&self.png);
+                Err(problem.into())
+            }
         }
-        drawn
     }
 }
 
@@ -272,13 +299,21 @@ fn finish(
     let picture = match &p.thumb {
         Some(thumb) => {
             let png = out.join(thumb);
-            let first_page = pdf
-                .as_deref()
-                .map(|new| picture_key(new, &record, &p.fonts));
-            picture_to_draw(&mut record, first_page, png.is_file()).then(|| Picture {
+            let in_place = png.is_file();
+            // (With no picture in place a new PDF's is drawn whatever its
+            // key: the key is read as it is drawn, as it is for a picture
+            // drawn anew whose key is not known.)
+            let keyed_later = !in_place && (pdf.is_some() || record.picture_key.is_none());
+            let first_page = match &pdf {
+                Some(_) if keyed_later => Some(None),
+                Some(new) => Some(picture_key(new, &record, &p.fonts)),
+                None => None,
+            };
+            picture_to_draw(&mut record, first_page, in_place).then(|| Picture {
                 source: source.to_path_buf(),
                 pdf: dest.clone(),
                 png,
+                keyed_by: keyed_later.then(|| (p.fonts, record.deps.clone())),
             })
         }
         None => None,
@@ -302,12 +337,17 @@ fn finish(
 /// does not read (drawing then says why).
 fn picture_key(pdf: &Path, record: &Record, fonts: &Hash) -> Option<Hash> {
     let first_page = thumbnail::first_page_key(std::fs::read(pdf).ok()?)?;
+    Some(key_of_picture(&first_page, &record.deps, fonts))
+}
+
+/// The picture key of a first page whose [`thumbnail::first_page_key`] is `first_page`.
+fn key_of_picture(first_page: &[u8], deps: &Deps, fonts: &Hash) -> Hash {
     let mut h = Hasher::new("picture");
-    h.part(&first_page).part(fonts.as_bytes());
-    for (file, hash) in &record.deps {
+    h.part(first_page).part(fonts.as_bytes());
+    for (file, hash) in deps {
         h.part(file.as_bytes()).file(hash);
     }
-    Some(h.finish())
+    h.finish()
 }
 
 /// Whether the picture must be drawn (again), given the new PDF's key (None
@@ -324,18 +364,6 @@ fn picture_to_draw(record: &mut Record, first_page: Option<Option<Hash>>, in_pla
             !same
         }
     }
-}
-
-/// The index's picture of `pdf`'s first page.
-fn draw(source: &Path, pdf: &Path, faces: &Faces) -> Result<Vec<u8>, Diagnostics> {
-    let bytes = std::fs::read(pdf)
-        .map_err(|e| Diagnostic::new(source, format!("cannot read {}: {e}", pdf.display())))?;
-    thumbnail::first_page(bytes, faces).map_err(|why| {
-        Diagnostics::from(Diagnostic::new(
-            source,
-            format!("cannot draw the PDF's first page for the index: {why:#}"),
-        ))
-    })
 }
 
 /// A letter of another shard: only what the index needs. `None` when it

@@ -268,7 +268,13 @@ impl Site {
         }
         self.write_assets(&mut state, &globals)?;
         laps.lap("assets");
-        report.failed.extend(pictures.finish());
+        let drawn = pictures.finish();
+        report.failed.extend(drawn.undrawn);
+        for (source, key) in drawn.keys {
+            if let Some(record) = state.letters.get_mut(&cache::key(&source)) {
+                record.picture_key = Some(key);
+            }
+        }
         laps.lap("wait for the pictures");
         state.save(&self.root)?;
         laps.lap("save state");

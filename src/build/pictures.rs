@@ -2,19 +2,28 @@
 //! last of them while the index is written: drawing comes after all else
 //! one letter's rebuild waits for.
 
+use std::path::PathBuf;
 use std::sync::mpsc::{channel, Sender};
 use std::sync::{Arc, Mutex};
 
 use std::thread::JoinHandle;
 
+use super::cache::Hash;
 use super::letter::Picture;
-use crate::diagnostic::Diagnostics;
 use crate::thumbnail::Faces;
 
 /// The drawing thread, and the way to hand it pictures.
 pub struct Pictures {
     to_draw: Sender<Picture>,
-    drawing: JoinHandle<Vec<Diagnostics>>,
+    drawing: JoinHandle<Drawn>,
+}
+
+/// What the drawing came to: the problems of the pictures not drawn, and
+/// the keys read as the others were drawn, by letter.
+#[derive(Default)]
+pub struct Drawn {
+    pub undrawn: Vec<super::Failure>,
+    pub keys: Vec<(PathBuf, Hash)>,
 }
 
 impl Pictures {
@@ -26,7 +35,7 @@ impl Pictures {
     ) -> Pictures {
         let (to_draw, pictures) = channel::<Picture>();
         let drawing = std::thread::spawn(move || {
-            let undrawn = Mutex::new(Vec::new());
+            let drawn = Mutex::new(Drawn::default());
             let mut pictures = pictures.into_iter().peekable();
             // (No fonts are read for a build that draws nothing.)
             let faces = match pictures.peek() {
@@ -37,15 +46,22 @@ impl Pictures {
             // pool's threads, which the chunks need.
             pool.in_place_scope(|s| {
                 for picture in pictures {
-                    let (undrawn, faces) = (&undrawn, &faces);
+                    let (drawn, faces) = (&drawn, &faces);
                     s.spawn(move |_| {
-                        if let Err(problems) = picture.draw(faces) {
-                            undrawn.lock().expect("not poisoned").push(problems);
+                        let outcome = picture.draw(faces);
+                        let mut drawn = drawn.lock().expect("not poisoned");
+                        match outcome {
+                            Ok(Some(key)) => drawn.keys.push((picture.source, key)),
+                            Ok(None) => {}
+                            Err(problems) => drawn.undrawn.push(super::Failure {
+                                problems,
+                                stale: false,
+                            }),
                         }
                     });
                 }
             });
-            undrawn.into_inner().expect("not poisoned")
+            drawn.into_inner().expect("not poisoned")
         });
         Pictures { to_draw, drawing }
     }
@@ -57,13 +73,9 @@ impl Pictures {
         }
     }
 
-    /// Waits for the last pictures; the problems of those not drawn.
-    pub fn finish(self) -> impl Iterator<Item = super::Failure> {
+    /// Waits for the last pictures.
+    pub fn finish(self) -> Drawn {
         drop(self.to_draw);
-        let undrawn = self.drawing.join().expect("drawing does not panic");
-        undrawn.into_iter().map(|problems| super::Failure {
-            problems,
-            stale: false,
-        })
+        self.drawing.join().expect("drawing does not panic")
     }
 }

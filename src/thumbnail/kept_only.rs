@@ -26,7 +26,7 @@ use hayro::vello_cpu::kurbo::{Affine, BezPath, Cap, Join, PathEl, Point};
 use super::canvas::{self, Canvas};
 use super::device_colour;
 use super::glyph_key::Faces;
-use super::shown_font::ShownFont;
+use super::shown_font::{ShownFont, ShownFonts};
 
 /// Why a page was not drawn from kept coverages alone.
 #[derive(Debug, thiserror::Error)]
@@ -38,7 +38,12 @@ pub enum GaveUp {
 }
 
 /// Page 1 at `scale` as RGB on white, drawn only from kept coverages.
-pub fn first_page(page: &Page, scale: f64, faces: &Faces) -> Result<(u32, u32, Vec<u8>), GaveUp> {
+pub fn first_page(
+    page: &Page,
+    scale: f64,
+    faces: &Faces,
+    fonts: &mut ShownFonts,
+) -> Result<(u32, u32, Vec<u8>), GaveUp> {
     let content = page.page_stream().ok_or(GaveUp::Unfollowed)?;
     if has_appearances(page) {
         return Err(GaveUp::Unfollowed);
@@ -48,7 +53,7 @@ pub fn first_page(page: &Page, scale: f64, faces: &Faces) -> Result<(u32, u32, V
     let mut page_reader = Reader {
         resources: page.resources(),
         faces,
-        fonts: HashMap::new(),
+        fonts,
         spaces: HashMap::new(),
         canvas: &mut canvas,
         not_kept: false,
@@ -70,8 +75,7 @@ fn has_appearances(page: &Page) -> bool {
 struct Reader<'p, 'c, 'f> {
     resources: &'p Resources<'p>,
     faces: &'f Faces,
-    /// The page's fonts read so far, by resource name (None: not followed).
-    fonts: HashMap<Vec<u8>, Option<Rc<ShownFont>>>,
+    fonts: &'c mut ShownFonts,
     /// The page's colour spaces read so far: their number of components,
     /// None when not followed.
     spaces: HashMap<Vec<u8>, Option<usize>>,
@@ -307,16 +311,10 @@ impl<'f> Reader<'_, '_, 'f> {
         Some(())
     }
 
+    /// The font `name`, when it is one of horizontal CIDs (its codes are
+    /// then the keys of its widths).
     fn font(&mut self, name: &Name) -> Option<Rc<ShownFont>> {
-        if let Some(read) = self.fonts.get(name.as_ref()) {
-            return read.clone();
-        }
-        // (Only a font of horizontal CIDs: its codes are the keys of its widths.)
-        let read = (ShownFont::read(&self.resources.get_font(name)?))
-            .filter(|font| font.identity_h)
-            .map(Rc::new);
-        self.fonts.insert(name.to_vec(), read.clone());
-        read
+        (self.fonts.get(self.resources, name)).filter(|font| font.identity_h)
     }
 
     /// The colour space `name`, in its initial colour (black); None unless it

@@ -18,8 +18,6 @@ mod shown_font;
 pub use device_colour::device_colours;
 pub use glyph_key::{Faces, KeyedGlyph};
 
-use std::collections::HashMap;
-use std::rc::Rc;
 use std::sync::Arc;
 
 use anyhow::{anyhow, Context};
@@ -34,7 +32,7 @@ use hayro::hayro_syntax::{Pdf, PdfData};
 use hayro::vello_cpu::color::palette::css::WHITE;
 use hayro::vello_cpu::kurbo::{Affine, Rect};
 use hayro::{RenderCache, RenderSettings};
-use shown_font::ShownFont;
+use shown_font::ShownFonts;
 
 /// Pixels per inch: an A4 page is then 231 × 327 pixels, sharp at the
 /// index's 116 CSS pixels on a double-density screen.
@@ -43,15 +41,41 @@ pub const PPI: f32 = 28.0;
 /// Page 1 of `pdf` as an opaque RGB PNG at [`PPI`], or why it cannot be
 /// drawn. Glyphs of `faces` are known by their characters.
 pub fn first_page(pdf: Vec<u8>, faces: &Faces) -> anyhow::Result<Vec<u8>> {
-    let pdf = Arc::new(pdf);
-    if let Ok(png) = first_page_from_kept(pdf.clone(), faces) {
-        return Ok(png);
-    }
-    let pdf = Arc::try_unwrap(pdf).unwrap_or_else(|shared| (*shared).clone());
-    draw_first_page(device_colour::device_colours(pdf), |page, scale| {
-        canvas::first_page(page, f64::from(scale), faces).unwrap_or_else(|| by_hayro(page, scale))
-    })
+    first_page_and_key(pdf, faces, false).0
 }
+
+/// [`first_page`], and with `keyed` its [`first_page_key`] too, read from
+/// the same reading of the PDF (None when the PDF does not read).
+pub fn first_page_and_key(
+    pdf: Vec<u8>,
+    faces: &Faces,
+    keyed: bool,
+) -> (anyhow::Result<Vec<u8>>, Option<Vec<u8>>) {
+    let pdf = Arc::new(pdf);
+    let read = with_first_page(pdf.clone(), |page| {
+        let mut fonts = ShownFonts::default();
+        let key = keyed.then(|| page_key(page, &mut fonts)).flatten();
+        (key, kept_only::first_page(page, SCALE, faces, &mut fonts))
+    });
+    let key = match read {
+        Ok((key, Ok((width, height, rgb)))) => {
+            let png = encode(width, height, &rgb).context("cannot encode the picture");
+            return (png, key);
+        }
+        // (A page not drawn from kept glyphs, or a PDF that does not read:
+        // drawn through hayro, which says why it cannot be.)
+        Ok((key, Err(_))) => key,
+        Err(_) => None,
+    };
+    let pdf = Arc::try_unwrap(pdf).unwrap_or_else(|shared| (*shared).clone());
+    let png = draw_first_page(device_colour::device_colours(pdf), |page, scale| {
+        canvas::first_page(page, f64::from(scale), faces).unwrap_or_else(|| by_hayro(page, scale))
+    });
+    (png, key)
+}
+
+/// Pixels per point, as the pictures drawn through hayro take it.
+const SCALE: f64 = (PPI / 72.0) as f64;
 
 /// [`first_page`] drawn from the coverages this thread kept from earlier
 /// pictures alone; an error when a glyph's was not kept (or the page draws
@@ -59,7 +83,7 @@ pub fn first_page(pdf: Vec<u8>, faces: &Faces) -> anyhow::Result<Vec<u8>> {
 #[doc(hidden)]
 pub fn first_page_from_kept(pdf: Arc<Vec<u8>>, faces: &Faces) -> anyhow::Result<Vec<u8>> {
     let drawn = with_first_page(pdf, |page| {
-        kept_only::first_page(page, f64::from(PPI / 72.0), faces)
+        kept_only::first_page(page, SCALE, faces, &mut ShownFonts::default())
     })?;
     let (width, height, rgb) = drawn?;
     encode(width, height, &rgb).context("cannot encode the picture")
@@ -135,16 +159,25 @@ fn by_hayro(page: &Page, scale: f32) -> (u32, u32, Vec<u8>) {
 /// draws with what this does not follow (patterns, shadings, soft masks):
 /// the picture is then drawn again.
 pub fn first_page_key(pdf: Vec<u8>) -> Option<Vec<u8>> {
-    with_first_page(pdf, |page| {
-        let mut key = Vec::new();
-        drawing_key(page.page_stream()?, page.resources(), &mut key, 0)?;
-        Some(key)
-    })
-    .ok()?
+    with_first_page(pdf, |page| page_key(page, &mut ShownFonts::default())).ok()?
 }
 
-/// Appends to `key` what `content`, with its `resources`, draws.
-fn drawing_key(content: &[u8], resources: &Resources, key: &mut Vec<u8>, depth: u8) -> Option<()> {
+/// [`first_page_key`] of `page`, its fonts read into `fonts`.
+fn page_key(page: &Page, fonts: &mut ShownFonts) -> Option<Vec<u8>> {
+    let mut key = Vec::new();
+    drawing_key(page.page_stream()?, page.resources(), &mut key, 0, fonts)?;
+    Some(key)
+}
+
+/// Appends to `key` what `content`, with its `resources` (whose fonts
+/// `fonts` holds), draws.
+fn drawing_key(
+    content: &[u8],
+    resources: &Resources,
+    key: &mut Vec<u8>,
+    depth: u8,
+    fonts: &mut ShownFonts,
+) -> Option<()> {
     let unfollowed = !resources.patterns.is_empty()
         || !resources.shadings.is_empty()
         || resources.ext_g_states.keys().any(|name| {
@@ -156,21 +189,12 @@ fn drawing_key(content: &[u8], resources: &Resources, key: &mut Vec<u8>, depth: 
         return None;
     }
     key.extend_from_slice(content);
-    // Read once each: typst sets the font again for every run of text.
-    let mut fonts: HashMap<Vec<u8>, Rc<ShownFont>> = HashMap::new();
     let mut font = None;
     let mut ops = TypedIter::new(content);
     while let Some(op) = ops.next() {
         match op {
             TypedInstruction::TextFont(f) => {
-                let read = match fonts.get(f.0.as_ref()) {
-                    Some(read) => read.clone(),
-                    None => {
-                        let read = Rc::new(ShownFont::read(&resources.get_font(f.0)?)?);
-                        fonts.insert(f.0.to_vec(), read.clone());
-                        read
-                    }
-                };
+                let read = fonts.get(resources, f.0)?;
                 key.extend_from_slice(read.name.as_bytes());
                 font = Some(read);
             }
@@ -192,7 +216,8 @@ fn drawing_key(content: &[u8], resources: &Resources, key: &mut Vec<u8>, depth: 
                 if dict.get::<Name>(keys::SUBTYPE).as_deref() == Some(keys::FORM) {
                     let inner = dict.get::<Dict>(keys::RESOURCES).unwrap_or_default();
                     let inner = Resources::from_parent(inner, resources.clone());
-                    drawing_key(&object.decoded().ok()?, &inner, key, depth + 1)?;
+                    let mut own = ShownFonts::default();
+                    drawing_key(&object.decoded().ok()?, &inner, key, depth + 1, &mut own)?;
                 } else {
                     key.extend_from_slice(&object.raw_data());
                     if let Some(mask) = dict.get::<Stream>(keys::SMASK) {

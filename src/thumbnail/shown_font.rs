@@ -1,10 +1,31 @@
 //! A font as page text uses it, read from its dictionaries, not its program.
 
 use std::collections::HashMap;
+use std::rc::Rc;
 
 use hayro::hayro_interpret::hayro_cmap::{BfString, CMap};
 use hayro::hayro_syntax::object::dict::keys;
 use hayro::hayro_syntax::object::{Array, Dict, Name, Object, Stream};
+use hayro::hayro_syntax::page::Resources;
+
+/// The fonts of one resource dictionary read so far, by name (None: not
+/// read, see [`ShownFont::read`]): typst sets the font again for every run
+/// of text, and the picture and its key read the same page.
+#[derive(Default)]
+pub(super) struct ShownFonts(HashMap<Vec<u8>, Option<Rc<ShownFont>>>);
+
+impl ShownFonts {
+    pub fn get(&mut self, resources: &Resources, name: &Name) -> Option<Rc<ShownFont>> {
+        if let Some(read) = self.0.get(name.as_ref()) {
+            return read.clone();
+        }
+        let read = (resources.get_font(name))
+            .and_then(|dict| ShownFont::read(&dict))
+            .map(Rc::new);
+        self.0.insert(name.to_vec(), read.clone());
+        read
+    }
+}
 
 /// A font of page text: its name without the subset's tag, its codes, what
 /// each stands for and, for a font of two-byte codes, each one's advance.

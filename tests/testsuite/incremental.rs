@@ -609,6 +609,33 @@ fn an_edit_past_the_first_page_keeps_its_picture_and_one_on_it_draws_it_again() 
     let drawn = inode(&png);
     built_ok(&project, &spy, &["--force"]);
     assert_ne!(inode(&png), drawn, "--force kept the picture");
+
+    // A new PDF's picture that could not be written (a folder in its
+    // place) is drawn by the next build from the PDF in place, and what it
+    // shows is read with it: the edit past page 1 after that keeps it.
+    std::fs::remove_file(&png).unwrap();
+    std::fs::create_dir(&png).unwrap();
+    project.write(
+        "letters/2024/long.md",
+        letter("关于短函的函", "2024-03-01", &body("末段补充的又一句话。")),
+    );
+    let out = project.build_with(&[], &spy.env());
+    assert!(!out.status.success());
+    assert!(
+        stderr(&out).contains("long.png"),
+        "the picture's failure is not told: {}",
+        stderr(&out)
+    );
+    std::fs::remove_dir(&png).unwrap();
+    built_ok(&project, &spy, &[]);
+    let redrawn = inode(&png);
+    project.write(
+        "letters/2024/long.md",
+        letter("关于短函的函", "2024-03-01", &body("末段补充的再一句话。")),
+    );
+    built_ok(&project, &spy, &[]);
+    assert!(pdf_text(&project.output("2024/long.pdf")).contains("再一句话"));
+    assert_eq!(inode(&png), redrawn, "the picture was drawn again");
 }
 
 /// An edit's index is made while typst lays the letter out, on the guess
