@@ -54,7 +54,8 @@ pub struct Site {
     pub templates: Templates,
     pub typst: Typst,
     pub font_dirs: Vec<PathBuf>,
-    /// The fonts' maps and advances, read when a letter is first laid out.
+    /// The fonts' maps and advances, read when a letter is first laid out
+    /// or a picture first drawn (on the drawing thread: shared).
     fonts: Arc<OnceLock<FontBook>>,
 }
 

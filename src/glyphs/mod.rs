@@ -211,6 +211,14 @@ impl FontBook {
         (self.present(face).iter()).find(|(_, files)| files.iter().any(|&i| self.fonts[i].has(c)))
     }
 
+    /// The faces whose glyphs the pictures know by the characters they print.
+    pub fn picture_faces(&self) -> crate::thumbnail::Faces {
+        crate::thumbnail::Faces::new(self.fonts.iter().filter_map(|font| {
+            let name = font.postscript_name.clone()?;
+            Some((name, (!font.substitutes).then_some(font.identity)))
+        }))
+    }
+
     /// The face a character of `face` is printed in.
     pub fn printed(&self, face: Face, c: char) -> Printed {
         let index = Face::ALL.iter().position(|&f| f == face);
@@ -235,16 +243,6 @@ impl FontBook {
                 preferred: preferred.to_string(),
             },
         }
-    }
-}
-
-impl FontBook {
-    /// The faces whose glyphs the pictures know by the characters they print.
-    pub fn picture_faces(&self) -> crate::thumbnail::Faces {
-        crate::thumbnail::Faces::new(self.fonts.iter().filter_map(|font| {
-            let name = font.postscript_name.clone()?;
-            Some((name, (!font.substitutes).then_some(font.identity)))
-        }))
     }
 }
 
