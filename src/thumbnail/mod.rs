@@ -55,7 +55,10 @@ pub fn first_page_and_key(
     let read = with_first_page(pdf.clone(), |page| {
         let mut fonts = ShownFonts::default();
         let key = keyed.then(|| page_key(page, &mut fonts)).flatten();
-        (key, kept_only::first_page(page, SCALE, faces, &mut fonts))
+        (
+            key,
+            kept_only::first_page(page, f64::from(SCALE), faces, &mut fonts),
+        )
     });
     let key = match read {
         Ok((key, Ok((width, height, rgb)))) => {
@@ -74,8 +77,9 @@ pub fn first_page_and_key(
     (png, key)
 }
 
-/// Pixels per point, as the pictures drawn through hayro take it.
-const SCALE: f64 = (PPI / 72.0) as f64;
+/// Pixels per point (an `f32`, as hayro's renderer takes it: the pictures
+/// drawn from kept glyphs use the same number, so as to be the same size).
+const SCALE: f32 = PPI / 72.0;
 
 /// [`first_page`] drawn from the coverages this thread kept from earlier
 /// pictures alone; an error when a glyph's was not kept (or the page draws
@@ -83,7 +87,7 @@ const SCALE: f64 = (PPI / 72.0) as f64;
 #[doc(hidden)]
 pub fn first_page_from_kept(pdf: Arc<Vec<u8>>, faces: &Faces) -> anyhow::Result<Vec<u8>> {
     let drawn = with_first_page(pdf, |page| {
-        kept_only::first_page(page, SCALE, faces, &mut ShownFonts::default())
+        kept_only::first_page(page, f64::from(SCALE), faces, &mut ShownFonts::default())
     })?;
     let (width, height, rgb) = drawn?;
     encode(width, height, &rgb).context("cannot encode the picture")
@@ -115,7 +119,7 @@ fn draw_first_page(
     pdf: Vec<u8>,
     draw: impl FnOnce(&Page, f32) -> (u32, u32, Vec<u8>),
 ) -> anyhow::Result<Vec<u8>> {
-    let (width, height, rgb) = with_first_page(pdf, |page| draw(page, PPI / 72.0))?;
+    let (width, height, rgb) = with_first_page(pdf, |page| draw(page, SCALE))?;
     encode(width, height, &rgb).context("cannot encode the picture")
 }
 
