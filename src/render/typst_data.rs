@@ -6,6 +6,7 @@ use serde::Serialize;
 
 use super::blocks::{blocks, Block};
 use super::title_lines::title_lines;
+use super::typeset::lines::break_paragraph;
 use super::{Renderer, Rendering};
 use crate::diagnostic::Diagnostics;
 use crate::glyphs::FontBook;
@@ -58,16 +59,39 @@ impl Renderer for TypstData<'_> {
                 })
                 .collect(),
         };
-        let mut data = serde_json::to_value(&data).expect("letter data serialises");
-        cut_runs(&mut data["body"]);
-        lines::hint_last_paragraph(&mut data["body"], self.fonts);
-        lines::hint_title(&mut data);
-        lines::hint_closing(&mut data, self.fonts);
-        for attachment in data["attachments"].as_array_mut().into_iter().flatten() {
-            cut_runs(&mut attachment["body"]);
-            lines::hint_title(attachment);
+        let mut value = serde_json::to_value(&data).expect("letter data serialises");
+        self.set_body(&mut value["body"], &data.body);
+        lines::hint_last_paragraph(&mut value["body"], self.fonts);
+        lines::hint_title(&mut value);
+        lines::hint_closing(&mut value, self.fonts);
+        let attachments = value["attachments"].as_array_mut().into_iter().flatten();
+        for (json, attachment) in attachments.zip(&data.attachments) {
+            if let Some(body) = &attachment.body {
+                self.set_body(&mut json["body"], body);
+            }
+            lines::hint_title(json);
         }
-        Ok(serde_json::to_vec(&data).expect("letter data serialises"))
+        Ok(serde_json::to_vec(&value).expect("letter data serialises"))
+    }
+}
+
+impl TypstData<'_> {
+    /// The body's blocks as the layout sets them: each paragraph that gongwen
+    /// can break into lines as its `text_lines` (in place of its inlines), the
+    /// other text runs cut into marks and runs.
+    fn set_body(&self, json: &mut serde_json::Value, blocks: &[Block]) {
+        for (json, block) in json.as_array_mut().into_iter().flatten().zip(blocks) {
+            let Block::Paragraph { inlines } = block else {
+                continue;
+            };
+            if let Some(lines) = break_paragraph(inlines, self.fonts) {
+                json["text_lines"] = serde_json::to_value(lines).expect("lines serialise");
+                if let Some(map) = json.as_object_mut() {
+                    map.remove("inlines");
+                }
+            }
+        }
+        cut_runs(json);
     }
 }
 
@@ -94,10 +118,9 @@ mod lines {
     /// is left to guess but the hair a line's last glyph gives back (0.01
     /// of a cell) and the rounding.
     const EXACT_MARGIN: f32 = 0.25;
-    /// The body's size and its character pitch, in pt (the layout's `FS`
-    /// and `P`: 27 pitches and a character in the 版心's 156 mm, less 0.01 pt).
-    const FS: f32 = 16.0;
-    const PITCH: f32 = (156.0 / 25.4 * 72.0 - FS - 0.01) / 27.0;
+    /// The body's size and its character pitch, in pt (the layout's `FS` and `P`).
+    const FS: f32 = crate::render::typeset::lines::FS as f32;
+    const PITCH: f32 = crate::render::typeset::lines::PITCH as f32;
 
     /// Cells of a title's line (the 版心 holds 20.1 characters of 2号).
     const TITLE_LINE: f32 = 20.0;
@@ -254,12 +277,22 @@ mod lines {
 
     /// Sets `"lines": "one"` on the last block of `body` when it is a
     /// paragraph that surely fits its first line, `"many"` when it surely
-    /// takes three lines or more.
+    /// takes three lines or more; for one gongwen broke into its lines,
+    /// `"one"`, `"two"` or `"many"` as it did.
     pub fn hint_last_paragraph(body: &mut Value, fonts: &FontBook) {
         let Some(last) = body.as_array_mut().and_then(|b| b.last_mut()) else {
             return;
         };
         if last["kind"] != "paragraph" {
+            return;
+        }
+        if let Some(lines) = last["text_lines"].as_array() {
+            last["lines"] = match lines.len() {
+                1 => "one",
+                2 => "two",
+                _ => "many",
+            }
+            .into();
             return;
         }
         let mut cells = Cells::justified(fonts);
@@ -522,10 +555,7 @@ mod lines {
 mod marks {
     use serde_json::{json, Value};
 
-    /// Closing marks: a line may not start with one (as the layout's `CLOSE`).
-    pub(super) const CLOSE: &str = "，。、；：？！）》」』】〕〉］｝”’";
-    /// Opening marks: a line may not end with one (`OPEN`).
-    pub(super) const OPEN: &str = "（《「『【〔〈［｛“‘";
+    pub(super) use crate::render::typeset::lines::{CLOSE, OPEN};
     /// The closing marks a line may start with after a space
     /// (`BREAKS-AFTER-SPACE`): the layout puts a word joiner before them.
     const BREAKS_AFTER_SPACE: &str = "；：’";

@@ -4,7 +4,8 @@
 //! and of the 版记), held against the layout itself: the fixtures' Typst sources,
 //! compiled as gongwen made them and again with every count taken out (so that
 //! typst measures), print every word at the same place; and each 附注 takes in
-//! the PDF the lines it was counted to take.
+//! the PDF the lines it was counted to take. The lines gongwen breaks the body's
+//! paragraphs into are the ones typst's own line breaking makes of them.
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -111,6 +112,121 @@ fn the_counts_from_the_characters_lay_out_as_measuring_does() {
         checked, 5,
         "the 附注 of a-document, d-seal, k-sample and the two above"
     );
+}
+
+/// gongwen breaks the body's paragraphs into lines itself, weighing the breaks
+/// as typst does (`src/render/typeset/lines.rs`), and typst sets the lines it
+/// is given: the fixtures and the repo's letters, compiled as gongwen made
+/// them and again with each paragraph's text given back to typst to break,
+/// hold the same text on every line.
+#[test]
+fn gongwen_breaks_a_paragraph_where_typst_breaks_it() {
+    let mut compared = 0;
+    for project in [Project::fixture("layout"), Project::repo_letters()] {
+        let out = project.build_with(&["--keep-work"], &[]);
+        assert!(out.status.success(), "{}", stderr(&out));
+        let work = kept_work(&stderr(&out));
+        let data = letter_data(&work);
+        let broken = compile_chunks(project.root(), &work, "broken");
+        let mut paragraphs = 0;
+        for (path, mut d) in data {
+            paragraphs += give_lines_back(&mut d);
+            std::fs::write(&path, serde_json::to_vec(&d).unwrap()).unwrap();
+        }
+        let by_typst = compile_chunks(project.root(), &work, "by-typst");
+        assert!(
+            paragraphs >= 20,
+            "{paragraphs} paragraphs broken by gongwen"
+        );
+        for (a, b) in broken.iter().zip(&by_typst) {
+            let (lines, typst_lines) = (body_lines(a), body_lines(b));
+            assert_eq!(
+                lines,
+                typst_lines,
+                "{} against {}",
+                a.display(),
+                b.display()
+            );
+            compared += lines.len();
+        }
+    }
+    assert!(compared >= 500, "{compared} lines compared");
+}
+
+/// The text of each line of the body's size (3号), by page.
+fn body_lines(pdf: &Path) -> Vec<(usize, String)> {
+    let (_, words) = pdf_words(pdf);
+    let mut lines: Vec<(usize, f64, String)> = Vec::new();
+    for w in words.iter().filter(|w| (w.height() - 16.0).abs() < 0.1) {
+        match lines.last_mut() {
+            Some((page, y, text)) if *page == w.page && (*y - w.y0).abs() < 1.0 => {
+                text.push_str(&w.text)
+            }
+            _ => lines.push((w.page, w.y0, w.text.clone())),
+        }
+    }
+    lines
+        .into_iter()
+        .map(|(page, _, text)| (page, text))
+        .collect()
+}
+
+/// Gives each paragraph gongwen broke into lines back its text, as the
+/// layout's inlines (runs cut into marks, tokens kept whole), for typst to
+/// break; returns how many.
+fn give_lines_back(data: &mut Value) -> usize {
+    let mut given = given_back(&mut data["body"]);
+    if let Some(last) = data["body"].as_array_mut().and_then(|b| b.last_mut()) {
+        last.as_object_mut().unwrap().remove("lines");
+    }
+    for attachment in data["attachments"].as_array_mut().into_iter().flatten() {
+        given += given_back(&mut attachment["body"]);
+    }
+    given
+}
+
+fn given_back(body: &mut Value) -> usize {
+    use gongwen::render::blocks::{Block, Inline};
+    let mut given = 0;
+    for block in body.as_array_mut().into_iter().flatten() {
+        let Some(lines) = block.as_object_mut().unwrap().remove("text_lines") else {
+            continue;
+        };
+        // Each run with its style (1 strong, 2 emphasis, 4 struck through).
+        let mut inlines = Vec::new();
+        for run in lines
+            .as_array()
+            .unwrap()
+            .iter()
+            .flat_map(|l| l.as_array().unwrap())
+        {
+            let Some(run) = run.as_array() else { continue };
+            let style = run[0].as_u64().unwrap();
+            let mut inline = Inline::Text {
+                text: run[1].as_str().unwrap().to_string(),
+            };
+            for (bit, wrap) in [
+                (
+                    1,
+                    (|c| Inline::Strong { children: c }) as fn(Vec<Inline>) -> Inline,
+                ),
+                (2, |c| Inline::Emph { children: c }),
+                (4, |c| Inline::Strike { children: c }),
+            ] {
+                if style & bit != 0 {
+                    inline = wrap(vec![inline]);
+                }
+            }
+            inlines.push(inline);
+        }
+        let mut blocks = [Block::Paragraph { inlines }];
+        gongwen::render::typeset::keep_tokens_whole(&mut blocks);
+        let mut paragraph = serde_json::to_value(&blocks[0]).unwrap();
+        gongwen::render::typst_data::cut_runs(&mut paragraph);
+        block["inlines"] = paragraph["inlines"].take();
+        given += 1;
+    }
+    given
 }
 
 /// Takes out every count: the layout then measures what each told.

@@ -9,6 +9,7 @@ use std::sync::OnceLock;
 use super::blocks::{Block, Inline};
 use regex::Regex;
 
+pub mod lines;
 mod table;
 pub use table::{table_layout, TableLayout};
 
