@@ -31,10 +31,11 @@ pub const MAX_CHUNK: usize = 128;
 /// gongwen's own: two runs on 2 cores keep a build within 600 MiB. (Two
 /// runs of 80 beside gongwen's 200 MiB at 10,000 letters took 565–590 MiB.)
 const RUN_BUDGET: f64 = 275.0;
-/// A typst run holds about 57 MiB, and 1.66 MiB a letter of the sample's
-/// length until it writes its PDFs (164 MiB at 64 letters, 266 at 128).
+/// A typst run holds about 57 MiB, and 1.57 MiB a letter of the sample's
+/// length until it writes its PDFs (155 MiB at 64 letters, 255 at 128, 361
+/// at 200; 1.66 a letter before gongwen broke the paragraphs into lines).
 const RUN_BASE: f64 = 57.0;
-const RUN_PER_LETTER: f64 = 1.66;
+const RUN_PER_LETTER: f64 = 1.57;
 /// gongwen itself, while typst runs, holds about 20 MiB and 18 KiB a
 /// letter being built (their file bytes, then their index entries):
 /// 39 MiB for 1,000 letters, 200 for 10,000.
@@ -278,9 +279,9 @@ mod tests {
         assert_eq!(chunk_size(3, 2), 2);
         assert_eq!(chunk_size(60, 2), 30);
         assert_eq!(chunk_size(0, 2), 1);
-        // Ten runs of 100, five on each job.
-        assert_eq!(chunk_size(1000, 2), 100);
-        assert_eq!(chunk_size(1000, 1), 100);
+        // Eight runs of 125, four on each job.
+        assert_eq!(chunk_size(1000, 2), 125);
+        assert_eq!(chunk_size(1000, 1), 112);
         assert_eq!(chunk_size(100, 1), 100);
     }
 
@@ -290,7 +291,7 @@ mod tests {
             let runs = jobs as f64 * (RUN_BASE + RUN_PER_LETTER * chunk_size(letters, jobs) as f64);
             runs + OWN_BASE + OWN_PER_LETTER * letters as f64
         };
-        assert_eq!(chunk_size(10_000, 2), 71);
+        assert_eq!(chunk_size(10_000, 2), 75);
         for letters in [100, 1_000, 5_000, 10_000, 20_000] {
             assert!(
                 peak(letters, 2) <= 2.0 * RUN_BUDGET,

@@ -6,7 +6,7 @@ use serde::Serialize;
 
 use super::blocks::{blocks, Block};
 use super::title_lines::title_lines;
-use super::typeset::lines::break_paragraph;
+use super::typeset::lines::set_paragraph;
 use super::{Renderer, Rendering};
 use crate::diagnostic::Diagnostics;
 use crate::glyphs::FontBook;
@@ -77,17 +77,28 @@ impl Renderer for TypstData<'_> {
 
 impl TypstData<'_> {
     /// The body's blocks as the layout sets them: each paragraph that gongwen
-    /// can break into lines as its `text_lines` (in place of its inlines), the
+    /// can break into lines as its `text_runs` and `lines` (in place of its inlines), the
     /// other text runs cut into marks and runs.
     fn set_body(&self, json: &mut serde_json::Value, blocks: &[Block]) {
         for (json, block) in json.as_array_mut().into_iter().flatten().zip(blocks) {
             let Block::Paragraph { inlines } = block else {
                 continue;
             };
-            if let Some(lines) = break_paragraph(inlines, self.fonts) {
-                json["text_lines"] = serde_json::to_value(lines).expect("lines serialise");
+            if let Some(paragraph) = set_paragraph(inlines, self.fonts) {
+                let count = match paragraph.lines {
+                    1 => "one",
+                    2 => "two",
+                    _ => "many",
+                };
+                let serde_json::Value::Object(set) =
+                    serde_json::to_value(&paragraph).expect("a paragraph serialises")
+                else {
+                    unreachable!("a paragraph is an object")
+                };
                 if let Some(map) = json.as_object_mut() {
                     map.remove("inlines");
+                    map.extend(set);
+                    map.insert("lines".into(), count.into());
                 }
             }
         }
@@ -286,13 +297,8 @@ mod lines {
         if last["kind"] != "paragraph" {
             return;
         }
-        if let Some(lines) = last["text_lines"].as_array() {
-            last["lines"] = match lines.len() {
-                1 => "one",
-                2 => "two",
-                _ => "many",
-            }
-            .into();
+        if last.get("text_runs").is_some() {
+            // Broken into lines by gongwen, and counted there.
             return;
         }
         let mut cells = Cells::justified(fonts);

@@ -176,9 +176,6 @@ fn body_lines(pdf: &Path) -> Vec<(usize, String)> {
 /// break; returns how many.
 fn give_lines_back(data: &mut Value) -> usize {
     let mut given = given_back(&mut data["body"]);
-    if let Some(last) = data["body"].as_array_mut().and_then(|b| b.last_mut()) {
-        last.as_object_mut().unwrap().remove("lines");
-    }
     for attachment in data["attachments"].as_array_mut().into_iter().flatten() {
         given += given_back(&mut attachment["body"]);
     }
@@ -189,21 +186,23 @@ fn given_back(body: &mut Value) -> usize {
     use gongwen::render::blocks::{Block, Inline};
     let mut given = 0;
     for block in body.as_array_mut().into_iter().flatten() {
-        let Some(lines) = block.as_object_mut().unwrap().remove("text_lines") else {
+        let map = block.as_object_mut().unwrap();
+        let Some(runs) = map.remove("text_runs") else {
             continue;
         };
-        // Each run with its style (1 strong, 2 emphasis, 4 struck through).
+        map.remove("first_face");
+        map.remove("lines");
+        // Each run with its style (1 strong, 2 emphasis, 4 struck through);
+        // a plain run is a string; breaks and stops are not text.
         let mut inlines = Vec::new();
-        for run in lines
-            .as_array()
-            .unwrap()
-            .iter()
-            .flat_map(|l| l.as_array().unwrap())
-        {
-            let Some(run) = run.as_array() else { continue };
-            let style = run[0].as_u64().unwrap();
+        for run in runs.as_array().unwrap() {
+            let (style, text) = match run {
+                Value::String(text) => (0, text.as_str()),
+                Value::Array(run) => (run[0].as_u64().unwrap(), run[1].as_str().unwrap()),
+                _ => continue,
+            };
             let mut inline = Inline::Text {
-                text: run[1].as_str().unwrap().to_string(),
+                text: text.replace('\u{2028}', ""),
             };
             for (bit, wrap) in [
                 (
@@ -285,12 +284,16 @@ fn pdf_of(work: &Path, data: &Path, out: &str) -> PathBuf {
     work.join(out).join(name).join(format!("{i}.pdf"))
 }
 
-/// Every chunk compiled by typst as gongwen compiles it (less the `--input
-/// fonts=…` that only spares the layout warnings of absent official faces),
-/// into `work/<out>/chunk-N/`; the PDFs, in the order of [`letter_data`].
+/// Every chunk compiled by typst as gongwen compiles it (`--input fonts=…`,
+/// the families present, tells the layout which face of each list comes
+/// first), into `work/<out>/chunk-N/`; the PDFs, in the order of [`letter_data`].
 fn compile_chunks(root: &Path, work: &Path, out: &str) -> Vec<PathBuf> {
     let typst = gongwen::typst_cli::Typst::find_or_install()
         .expect("the tests need typst: run `cargo run -- doctor`");
+    let families = typst
+        .families(&[manifest().join("fonts")])
+        .unwrap()
+        .join(",");
     for chunk in chunks(work) {
         let chunk_manifest = chunk.join("chunk-all.json");
         let dir = work.join(out).join(chunk.file_name().unwrap());
@@ -302,6 +305,8 @@ fn compile_chunks(root: &Path, work: &Path, out: &str) -> Vec<PathBuf> {
             .arg("--font-path")
             .arg(manifest().join("fonts"))
             .arg("--ignore-system-fonts")
+            .arg("--input")
+            .arg(format!("fonts={families}"))
             .args(["--features", "bundle", "--format", "bundle", "--input"])
             .arg(format!(
                 "chunk=/{}",

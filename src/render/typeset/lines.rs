@@ -19,10 +19,11 @@
 //! again: a line is its glyphs' advances with the tracking, less the tracking
 //! typst leaves off where it shapes anew.
 
-use serde::ser::{Serialize, SerializeSeq, Serializer};
+use serde::ser::{SerializeSeq, Serializer};
+use serde::Serialize;
 use unicode_script::{Script, UnicodeScript};
 
-use crate::glyphs::{narrow, Face, FontBook};
+use crate::glyphs::{narrow, Face, FontBook, Printed};
 use crate::render::blocks::Inline;
 
 /// The body's size, pt (3号, the layout's `FS`).
@@ -67,12 +68,14 @@ const STRIKE: u8 = 4;
 #[derive(Debug, Clone, PartialEq)]
 pub struct Line(pub Vec<Segment>);
 
-/// What the layout sets of a line: a run of text in one style, or the empty
-/// object that keeps typst from compressing an opening mark at the line's start.
+/// What the layout sets of a paragraph: a run of text in one style, the empty
+/// object that keeps typst from compressing an opening mark at a line's start,
+/// or a justified line break.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Segment {
     Stop,
     Run(Run),
+    Break,
 }
 
 /// A run of text in one style.
@@ -109,6 +112,19 @@ impl Run {
     fn adjusted(&self) -> bool {
         self.tracking.is_some() || self.before != 0.0 || self.after != Some(TRACKING)
     }
+
+    /// Whether a line that ends with this run may go on into the next line's
+    /// `start` in one run: the same style in the body face, neither with
+    /// tracking or spacing of its own before the break, and no mark at the
+    /// line's end, which typst would compress there.
+    fn goes_on_into(&self, start: &Run) -> bool {
+        let plain = |r: &Run| r.tracking.is_none() && r.before == 0.0;
+        self.style & EMPH == 0
+            && self.style == start.style
+            && plain(self)
+            && plain(start)
+            && !self.text.ends_with(|c| mark(c) || c == '．')
+    }
 }
 
 impl Serialize for Line {
@@ -121,13 +137,15 @@ impl Serialize for Line {
     }
 }
 
-/// `"stop"`, `[style, text]` (the tracking given back after it), `[style,
-/// text, tracking]`, or `[style, text, before, after]` (`after` null for no
-/// spacing).
+/// `false` for the empty object, `null` for a break; a run as its text (plain,
+/// the tracking given back after it), `[style, text]`, `[style, text,
+/// tracking]`, or `[style, text, before, after]` (`after` null for no spacing).
 impl Serialize for Segment {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        let Segment::Run(run) = self else {
-            return s.serialize_str("stop");
+        let run = match self {
+            Segment::Stop => return s.serialize_bool(false),
+            Segment::Break => return s.serialize_none(),
+            Segment::Run(run) => run,
         };
         let Run {
             style,
@@ -137,6 +155,7 @@ impl Serialize for Segment {
             after,
         } = run;
         match tracking {
+            _ if !run.adjusted() && *style == 0 => s.serialize_str(text),
             _ if !run.adjusted() => (style, text).serialize(s),
             Some(tracking) => (style, text, round(*tracking)).serialize(s),
             None => (style, text, round(*before), after.map(round)).serialize(s),
@@ -159,6 +178,63 @@ pub fn break_paragraph(inlines: &[Inline], fonts: &FontBook) -> Option<Vec<Line>
     Some(breaks.iter().map(|l| segments(&atoms.0, l)).collect())
 }
 
+/// A paragraph of the body as the layout sets it (`set-runs`).
+#[derive(Debug, Serialize)]
+pub struct Paragraph {
+    /// Its runs, in order, its lines ended by breaks.
+    #[serde(rename = "text_runs")]
+    pub runs: Vec<Segment>,
+    /// Whether every character of it prints in the first face of its list:
+    /// then the layout sets it in that face alone, which lets one run go on
+    /// across a line's end (see [`set_paragraph`]).
+    pub first_face: bool,
+    #[serde(skip)]
+    pub lines: usize,
+}
+
+/// [`break_paragraph`], set: where a line ends on no mark and the next
+/// starts in the same style, one run goes on across the break, the line
+/// separator (U+2028, typst's own justified break) inside its text. Typst
+/// then shapes one run where it shaped two; the glyph before the separator
+/// keeps its tracking, the line's last item is its text, and typst stretches
+/// such a line up to its last glyph. (Only in a paragraph set in the first
+/// face of its list: typst shapes the separator as a character that no face
+/// has, and would look for it in every fallback font, reading the largest
+/// into each of its runs.)
+pub fn set_paragraph(inlines: &[Inline], fonts: &FontBook) -> Option<Paragraph> {
+    let lines = break_paragraph(inlines, fonts)?;
+    let first_face = Atoms::of(inlines, fonts)?.in_first_face(fonts);
+    let count = lines.len();
+    let mut runs: Vec<Segment> = Vec::new();
+    for (k, line) in lines.into_iter().enumerate() {
+        let mut segments = line.0.into_iter().peekable();
+        if k > 0 {
+            let joined = match (runs.last_mut(), segments.peek()) {
+                (Some(Segment::Run(end)), Some(Segment::Run(start)))
+                    if first_face && end.goes_on_into(start) =>
+                {
+                    end.text.push('\u{2028}');
+                    end.text.push_str(&start.text);
+                    end.after = start.after;
+                    true
+                }
+                _ => false,
+            };
+            if joined {
+                segments.next();
+            } else {
+                runs.push(Segment::Break);
+            }
+        }
+        runs.extend(segments);
+    }
+    Some(Paragraph {
+        runs,
+        first_face,
+        lines: count,
+    })
+}
+
 /// One character as set: its style and its width with the tracking.
 #[derive(Debug)]
 struct Atom {
@@ -178,6 +254,19 @@ impl Atoms {
         atoms.add(inlines, 0, fonts, &mut wholes)?;
         atoms.untrack_script_changes();
         Some(atoms)
+    }
+
+    /// Whether each character prints in the first face of its list that is
+    /// present (the 楷体 for emphasis, else the 仿宋).
+    fn in_first_face(&self, fonts: &FontBook) -> bool {
+        self.0.iter().all(|a| {
+            let face = if a.style & EMPH != 0 {
+                Face::Kai
+            } else {
+                Face::Body
+            };
+            a.c == ' ' || fonts.printed(face, a.c) == Printed::Preferred
+        })
     }
 
     /// Typst shapes a text anew where its script changes (Latin letters
@@ -714,6 +803,7 @@ mod tests {
                     l.0.iter()
                         .map(|s| match s {
                             Segment::Stop => "^".to_string(),
+                            Segment::Break => unreachable!("a line holds no break"),
                             Segment::Run(r) if r.adjusted() && r.after.is_some() => {
                                 format!("|{}", r.text)
                             }
@@ -734,6 +824,7 @@ mod tests {
                 l.0.iter()
                     .map(|s| match s {
                         Segment::Stop => 0.0,
+                        Segment::Break => unreachable!("a line holds no break"),
                         Segment::Run(r) => {
                             let w: f64 = (r.text.chars())
                                 .map(|c| atoms.0.iter().find(|a| a.c == c).unwrap().width)
@@ -875,6 +966,53 @@ mod tests {
         // Before `a` (Latin after Chinese) and before the second `国`; a digit
         // belongs to either script.
         assert_eq!(extra, [true, false, true, false, false, false]);
+    }
+
+    #[test]
+    fn a_run_goes_on_across_a_line_s_end_where_no_mark_ends_it() {
+        let texts = |p: &Paragraph| -> Vec<String> {
+            (p.runs.iter())
+                .map(|s| match s {
+                    Segment::Run(r) => r.text.clone(),
+                    Segment::Break => "/".into(),
+                    Segment::Stop => "^".into(),
+                })
+                .collect()
+        };
+        // 26 cells, then 28 ending on a mark, then 28 more and a line that
+        // starts with an opening mark (after the object that guards it).
+        let t = format!(
+            "{}{}。{}（国）",
+            "国".repeat(26),
+            "国".repeat(27),
+            "国".repeat(28)
+        );
+        let p = set_paragraph(&[text(&t)], fonts()).unwrap();
+        assert!(p.first_face);
+        assert_eq!(p.lines, 4);
+        assert_eq!(
+            texts(&p),
+            [
+                format!("{}\u{2028}{}。", "国".repeat(26), "国".repeat(27)),
+                "/".into(),
+                "国".repeat(28),
+                "/".into(),
+                "^".into(),
+                "（国）".into(),
+            ]
+        );
+        // A character the first face lacks: every line ends in a break.
+        let t = format!("{}𠀀{}", "国".repeat(26), "国".repeat(20));
+        let p = set_paragraph(&[text(&t)], fonts()).unwrap();
+        assert!(!p.first_face);
+        assert_eq!(
+            texts(&p),
+            [
+                "国".repeat(26),
+                "/".into(),
+                format!("𠀀{}", "国".repeat(20))
+            ]
+        );
     }
 
     #[test]
