@@ -77,29 +77,24 @@ impl Renderer for TypstData<'_> {
 
 impl TypstData<'_> {
     /// The body's blocks as the layout sets them: each paragraph that gongwen
-    /// can break into lines as its `text_runs` and `lines` (in place of its inlines), the
-    /// other text runs cut into marks and runs.
+    /// can break into lines as its `text_runs`, `first_face` and `lines` (in
+    /// place of its inlines), the other text runs cut into marks and runs.
     fn set_body(&self, json: &mut serde_json::Value, blocks: &[Block]) {
         for (json, block) in json.as_array_mut().into_iter().flatten().zip(blocks) {
             let Block::Paragraph { inlines } = block else {
                 continue;
             };
-            if let Some(paragraph) = set_paragraph(inlines, self.fonts) {
-                let count = match paragraph.lines {
-                    1 => "one",
-                    2 => "two",
-                    _ => "many",
-                };
-                let serde_json::Value::Object(set) =
-                    serde_json::to_value(&paragraph).expect("a paragraph serialises")
-                else {
-                    unreachable!("a paragraph is an object")
-                };
-                if let Some(map) = json.as_object_mut() {
-                    map.remove("inlines");
-                    map.extend(set);
-                    map.insert("lines".into(), count.into());
-                }
+            let Some(paragraph) = set_paragraph(inlines, self.fonts) else {
+                continue;
+            };
+            let serde_json::Value::Object(set) =
+                serde_json::to_value(&paragraph).expect("a paragraph serialises")
+            else {
+                unreachable!("a paragraph is an object")
+            };
+            if let Some(map) = json.as_object_mut() {
+                map.remove("inlines");
+                map.extend(set);
             }
         }
         cut_runs(json);
@@ -288,8 +283,8 @@ mod lines {
 
     /// Sets `"lines": "one"` on the last block of `body` when it is a
     /// paragraph that surely fits its first line, `"many"` when it surely
-    /// takes three lines or more; for one gongwen broke into its lines,
-    /// `"one"`, `"two"` or `"many"` as it did.
+    /// takes three lines or more. (A paragraph gongwen broke into its lines
+    /// has its count already, "two" among them.)
     pub fn hint_last_paragraph(body: &mut Value, fonts: &FontBook) {
         let Some(last) = body.as_array_mut().and_then(|b| b.last_mut()) else {
             return;

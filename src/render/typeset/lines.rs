@@ -188,8 +188,17 @@ pub struct Paragraph {
     /// then the layout sets it in that face alone, which lets one run go on
     /// across a line's end (see [`set_paragraph`]).
     pub first_face: bool,
-    #[serde(skip)]
+    /// Its lines, as the layout's hint counts them (`"one"`, `"two"`, `"many"`).
+    #[serde(serialize_with = "count_in_words")]
     pub lines: usize,
+}
+
+fn count_in_words<S: Serializer>(lines: &usize, s: S) -> Result<S::Ok, S::Error> {
+    s.serialize_str(match lines {
+        1 => "one",
+        2 => "two",
+        _ => "many",
+    })
 }
 
 /// [`break_paragraph`], set: where a line ends on no mark and the next
@@ -565,8 +574,11 @@ impl Candidate {
 
     /// Typst's cost of the line, or `None` where it cannot be set.
     fn cost(&self, atoms: &[Atom], last_line: bool) -> Option<f64> {
+        // (Typst takes a line within 1e-4 pt of its width for one that fits
+        // exactly; gongwen only within [`FITS`], and has such a line pushed
+        // in by a hair or not set, so that typst never finds it too long.)
         let mut delta = self.avail - self.width;
-        if delta.abs() < 1e-4 {
+        if delta.abs() <= FITS {
             delta = 0.0;
         }
         let ratio = if delta >= 0.0 {
