@@ -112,6 +112,13 @@ impl Coverage {
     }
 }
 
+/// gongwen's own fonts (Fandol first), read once, for the tests.
+#[cfg(test)]
+pub fn repo_fonts() -> &'static FontBook {
+    static FONTS: std::sync::OnceLock<FontBook> = std::sync::OnceLock::new();
+    FONTS.get_or_init(|| FontBook::load(&[Path::new(env!("CARGO_MANIFEST_DIR")).join("fonts")]))
+}
+
 /// Latin letters, digits and general punctuation: the characters whose
 /// advance differs from face to face (a Chinese character or a full-width
 /// mark is one em in every face), so that gongwen knows their widths.

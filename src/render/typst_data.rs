@@ -114,6 +114,7 @@ mod lines {
 
     use super::marks::{CLOSE, OPEN};
     use crate::glyphs::{narrow, Face, FontBook};
+    use crate::render::typeset::lines::ideograph;
 
     /// Cells of the first line (28, less the indent of two).
     const FIRST_LINE: f32 = 26.0;
@@ -404,14 +405,6 @@ mod lines {
         }
     }
 
-    /// A Chinese character: one em in every face.
-    fn ideograph(c: char) -> bool {
-        matches!(c, '\u{3400}'..='\u{4DBF}'
-            | '\u{4E00}'..='\u{9FFF}'
-            | '\u{F900}'..='\u{FAFF}'
-            | '\u{20000}'..='\u{3134F}')
-    }
-
     #[cfg(test)]
     mod tests {
         use serde_json::json;
@@ -419,13 +412,7 @@ mod lines {
         use super::*;
         use crate::render::typst_data::cut_runs;
 
-        /// gongwen's own fonts (Fandol first).
-        fn fonts() -> &'static FontBook {
-            static FONTS: std::sync::OnceLock<FontBook> = std::sync::OnceLock::new();
-            FONTS.get_or_init(|| {
-                FontBook::load(&[std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("fonts")])
-            })
-        }
+        use crate::glyphs::repo_fonts as fonts;
 
         fn hint(inlines: Value) -> Value {
             let mut body = json!([{"kind": "paragraph", "inlines": inlines}]);

@@ -361,8 +361,8 @@ fn zero_width(c: char) -> bool {
     matches!(c, '\u{200B}'..='\u{200F}' | '\u{2028}'..='\u{202E}' | '\u{2060}'..='\u{206F}')
 }
 
-/// A Chinese character.
-fn ideograph(c: char) -> bool {
+/// A Chinese character: one em in every face.
+pub(crate) fn ideograph(c: char) -> bool {
     matches!(c, '\u{3400}'..='\u{4DBF}'
         | '\u{4E00}'..='\u{9FFF}'
         | '\u{F900}'..='\u{FAFF}'
@@ -794,12 +794,7 @@ fn pieces(atoms: &[Atom], line: &Broken) -> Vec<Piece> {
 mod tests {
     use super::*;
 
-    fn fonts() -> &'static FontBook {
-        static FONTS: std::sync::OnceLock<FontBook> = std::sync::OnceLock::new();
-        FONTS.get_or_init(|| {
-            FontBook::load(&[std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("fonts")])
-        })
-    }
+    use crate::glyphs::repo_fonts as fonts;
 
     fn text(t: &str) -> Inline {
         Inline::Text { text: t.into() }
