@@ -172,7 +172,10 @@ fn round(pt: f64) -> f64 {
 /// an image or a hard break in it, a character whose width is not known, or
 /// a piece wider than a line.
 pub fn break_paragraph(inlines: &[Inline], fonts: &FontBook) -> Option<Vec<Line>> {
-    let atoms = Atoms::of(inlines, fonts)?;
+    lines_of(&Atoms::of(inlines, fonts)?)
+}
+
+fn lines_of(atoms: &Atoms) -> Option<Vec<Line>> {
     let units = units(&atoms.0);
     let breaks = fill(&atoms.0, &units)?;
     Some(breaks.iter().map(|l| segments(&atoms.0, l)).collect())
@@ -211,8 +214,9 @@ fn count_in_words<S: Serializer>(lines: &usize, s: S) -> Result<S::Ok, S::Error>
 /// has, and would look for it in every fallback font, reading the largest
 /// into each of its runs.)
 pub fn set_paragraph(inlines: &[Inline], fonts: &FontBook) -> Option<Paragraph> {
-    let lines = break_paragraph(inlines, fonts)?;
-    let first_face = Atoms::of(inlines, fonts)?.in_first_face(fonts);
+    let atoms = Atoms::of(inlines, fonts)?;
+    let lines = lines_of(&atoms)?;
+    let first_face = atoms.in_first_face(fonts);
     let count = lines.len();
     let mut runs: Vec<Segment> = Vec::new();
     for (k, line) in lines.into_iter().enumerate() {
