@@ -112,9 +112,8 @@ pub use marks::cut_runs;
 mod lines {
     use serde_json::Value;
 
-    use super::marks::{CLOSE, OPEN};
     use crate::glyphs::{narrow, Face, FontBook};
-    use crate::render::typeset::lines::ideograph;
+    use crate::render::typeset::lines::{ideograph, mark};
 
     /// Cells of the first line (28, less the indent of two).
     const FIRST_LINE: f32 = 26.0;
@@ -373,7 +372,7 @@ mod lines {
         /// and the tracking give (each character is set one pitch less the
         /// size apart), or at most one.
         fn cells(&self, c: char) -> Option<(f32, f32)> {
-            let mark = CLOSE.contains(c) || OPEN.contains(c) || c == '·';
+            let mark = mark(c);
             match c {
                 c if ideograph(c) => return Some((1.0, 1.0)),
                 // A line or paragraph separator breaks the line.
@@ -543,7 +542,7 @@ mod lines {
 mod marks {
     use serde_json::{json, Value};
 
-    pub(super) use crate::render::typeset::lines::{CLOSE, OPEN};
+    use crate::render::typeset::lines::{CLOSE, OPEN};
     /// The closing marks a line may start with after a space
     /// (`BREAKS-AFTER-SPACE`): the layout puts a word joiner before them.
     const BREAKS_AFTER_SPACE: &str = "；：’";

@@ -19,7 +19,7 @@
 //! again: a line is its glyphs' advances with the tracking, less the tracking
 //! typst leaves off where it shapes anew.
 
-use serde::ser::{SerializeSeq, Serializer};
+use serde::ser::Serializer;
 use serde::Serialize;
 use unicode_script::{Script, UnicodeScript};
 
@@ -29,7 +29,7 @@ use crate::render::blocks::Inline;
 /// The body's size, pt (3号, the layout's `FS`).
 pub const FS: f64 = 16.0;
 /// The 版心's width, pt (156 mm).
-pub const WIDTH: f64 = 156.0 / 25.4 * 72.0;
+const WIDTH: f64 = 156.0 / 25.4 * 72.0;
 /// The character pitch, pt: 27 pitches and a character in the 版心, less
 /// 0.01 pt (the layout's `P`).
 pub const PITCH: f64 = (WIDTH - FS - 0.01) / 27.0;
@@ -124,16 +124,6 @@ impl Run {
             && plain(self)
             && plain(start)
             && !self.text.ends_with(|c| mark(c) || c == '．')
-    }
-}
-
-impl Serialize for Line {
-    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        let mut seq = s.serialize_seq(Some(self.0.len()))?;
-        for segment in &self.0 {
-            seq.serialize_element(segment)?;
-        }
-        seq.end()
     }
 }
 
@@ -374,7 +364,7 @@ pub(crate) fn ideograph(c: char) -> bool {
 }
 
 /// A full-width mark, the 间隔号 among them.
-fn mark(c: char) -> bool {
+pub(crate) fn mark(c: char) -> bool {
     CLOSE.contains(c) || OPEN.contains(c) || c == '·'
 }
 
@@ -400,34 +390,28 @@ fn glued(a: &Atom, b: &Atom) -> bool {
         || (word(a.c) && word(b.c))
 }
 
-/// A piece no line breaks inside.
+/// A piece no line breaks inside: its atoms, `start..end`, and where its
+/// text ends before the trailing spaces a line's end drops.
 #[derive(Debug)]
 struct Unit {
     start: usize,
     end: usize,
-    /// With its trailing spaces, which a line's end drops.
-    width: f64,
-    spaces: f64,
+    text_end: usize,
 }
 
 fn units(atoms: &[Atom]) -> Vec<Unit> {
     let mut units: Vec<Unit> = Vec::new();
     for (i, atom) in atoms.iter().enumerate() {
+        let text_end = if atom.c == ' ' { None } else { Some(i + 1) };
         match units.last_mut() {
             Some(u) if glued(&atoms[i - 1], atom) => {
                 u.end = i + 1;
-                u.width += atom.width;
-                u.spaces = if atom.c == ' ' {
-                    u.spaces + atom.width
-                } else {
-                    0.0
-                };
+                u.text_end = text_end.unwrap_or(u.text_end);
             }
             _ => units.push(Unit {
                 start: i,
                 end: i + 1,
-                width: atom.width,
-                spaces: if atom.c == ' ' { atom.width } else { 0.0 },
+                text_end: text_end.unwrap_or(i),
             }),
         }
     }
@@ -463,7 +447,7 @@ fn fill(atoms: &[Atom], units: &[Unit]) -> Option<Vec<Broken>> {
             let Some((before, _)) = best[start] else {
                 continue;
             };
-            let line = Candidate::new(atoms, units, &sums, start, end);
+            let line = Candidate::new(units, &sums, start, end);
             if line.too_long() {
                 break;
             }
@@ -485,7 +469,7 @@ fn fill(atoms: &[Atom], units: &[Unit]) -> Option<Vec<Broken>> {
     Some(
         ends.windows(2)
             .map(|w| {
-                let line = Candidate::new(atoms, units, &sums, w[0], w[1]);
+                let line = Candidate::new(units, &sums, w[0], w[1]);
                 line.broken(atoms, w[1] == units.len())
             })
             .collect(),
@@ -555,9 +539,9 @@ struct Candidate {
 }
 
 impl Candidate {
-    fn new(atoms: &[Atom], units: &[Unit], sums: &Sums, start: usize, end: usize) -> Candidate {
+    fn new(units: &[Unit], sums: &Sums, start: usize, end: usize) -> Candidate {
         let first = units[start].start;
-        let last = units[end - 1].end - spaces_in(atoms, &units[end - 1]);
+        let last = units[end - 1].text_end;
         Candidate {
             first,
             last,
@@ -635,7 +619,9 @@ impl Candidate {
                 end: self.last,
                 excess: 0.0,
                 squeezed: Vec::new(),
-                flush: !last_line && room > -TRACKING + PUSHED_IN && !mark(atoms[self.last - 1].c),
+                flush: !last_line
+                    && room > -TRACKING + PUSHED_IN
+                    && self.last.checked_sub(1).is_some_and(|i| !mark(atoms[i].c)),
             };
         }
         let squeezed = squeezable(atoms, self.first, self.last);
@@ -647,14 +633,6 @@ impl Candidate {
             flush: false,
         }
     }
-}
-
-fn spaces_in(atoms: &[Atom], u: &Unit) -> usize {
-    atoms[u.start..u.end]
-        .iter()
-        .rev()
-        .take_while(|a| a.c == ' ')
-        .count()
 }
 
 /// The marks of a line that may give up half their cell.
@@ -704,7 +682,7 @@ fn segments(atoms: &[Atom], line: &Broken) -> Line {
         0.0
     };
     let mark = ratio * FS / 2.0;
-    let plain = |style, text| Run::plain(style, text);
+    let plain = Run::plain;
     let mut out: Vec<Segment> = (pieces.into_iter())
         .map(|p| match p {
             Piece::Stop => Segment::Stop,
@@ -1023,6 +1001,15 @@ mod tests {
                 "/".into(),
                 format!("𠀀{}", "国".repeat(20))
             ]
+        );
+    }
+
+    #[test]
+    fn a_space_a_line_breaks_at_is_dropped() {
+        let t = format!("{}ab cd{}", "国".repeat(24), "国".repeat(3));
+        assert_eq!(
+            lines(&[text(&t)]).unwrap(),
+            [format!("{}ab", "国".repeat(24)), "cd国国国".into()]
         );
     }
 
